@@ -1,0 +1,17 @@
+"""The engine stands alone: importing lstm_core pulls in neither streamlit nor plotly."""
+
+import subprocess
+import sys
+
+
+def test_lstm_core_imports_no_ui_stack():
+    code = (
+        "import sys, importlib, pkgutil, lstm_core\n"
+        "for m in pkgutil.walk_packages(lstm_core.__path__, 'lstm_core.'):\n"
+        "    if m.name != 'lstm_core.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('streamlit', 'plotly'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"lstm_core imported: {out.stdout.strip()}"

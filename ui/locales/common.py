@@ -1,0 +1,15 @@
+"""Strings shared by every page."""
+
+EN = {
+    "app.title": "LSTM Playground",
+    "app.tagline": "Train an LSTM live and watch its gates, cell state and gradients as it learns.",
+    "nav.language": "Language",
+    "nav.home": "Home",
+}
+
+ZH = {
+    "app.title": "LSTM 游乐场",
+    "app.tagline": "实时训练一个 LSTM，观察它学习时的门、细胞状态和梯度。",
+    "nav.language": "语言",
+    "nav.home": "首页",
+}

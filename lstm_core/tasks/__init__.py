@@ -1,0 +1,21 @@
+"""Seeded sequence tasks: ``TASKS`` (CLI name -> class, in menu order) and ``make_task``.
+
+To add a task: subclass ``Task`` in a module of this package, decorate it with ``@register``,
+set its ``menu_order``, and add one import line below. See docs/ARCHITECTURE.md ("Tasks").
+"""
+
+from lstm_core.tasks.base import Batch, Knob, Metric, Task, TaskError, register, registered
+
+# One import per module of tasks; importing a module registers its tasks.
+
+TASKS: dict[str, type[Task]] = registered()
+
+
+def make_task(name: str, **knobs) -> Task:
+    """Build the task called ``name`` with the given knob values (TaskError when invalid)."""
+    if name not in TASKS:
+        raise TaskError(f"unknown task {name!r}; choose one of: {', '.join(TASKS)}")
+    return TASKS[name](**knobs)
+
+
+__all__ = ["TASKS", "Batch", "Knob", "Metric", "Task", "TaskError", "make_task", "register"]

@@ -1,0 +1,199 @@
+"""What a run records: its loss history and its snapshots of the probe trace, and how both
+turn into plain arrays (``.npz`` bytes, never pickled) for the run store and the bundles.
+
+    History     per training step: step, loss, grad_norm (before clipping), clipped, lr
+                per evaluation:    val_step, val_loss, metric, solved
+    Snapshot    step, traces (one dict per layer, each field (T, B, H)), saturation
+                (one dict per layer: gate -> (2, H), row 0 = fraction of time steps below
+                0.1, row 1 = fraction above 0.9, over the probe's time steps and sequences)
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+STEP_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr")
+EVAL_COLUMNS = ("val_step", "val_loss", "metric", "solved")
+COLUMN_DTYPES = {
+    "step": np.int64,
+    "loss": np.float64,
+    "grad_norm": np.float64,
+    "clipped": np.bool_,
+    "lr": np.float64,
+    "val_step": np.int64,
+    "val_loss": np.float64,
+    "metric": np.float64,
+    "solved": np.bool_,
+}
+SIGMOID_GATES = ("i", "f", "o", "r", "z")  # gates in (0, 1): saturation is defined for these
+LOW, HIGH = 0.1, 0.9  # a gate "saturates" below LOW (closed) or above HIGH (open)
+
+
+class RecordError(ValueError):
+    """Stored arrays do not form a valid history or snapshot list."""
+
+
+@dataclass
+class History:
+    """Columns of plain Python lists; one entry per training step / per evaluation."""
+
+    step: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+    clipped: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
+    val_step: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    metric: list = field(default_factory=list)
+    solved: list = field(default_factory=list)
+
+    def add_step(self, step: int, loss: float, grad_norm: float, clipped: bool, lr: float):
+        self.step.append(int(step))
+        self.loss.append(float(loss))
+        self.grad_norm.append(float(grad_norm))
+        self.clipped.append(bool(clipped))
+        self.lr.append(float(lr))
+
+    def add_eval(self, step: int, val_loss: float, metric: float, solved: bool):
+        self.val_step.append(int(step))
+        self.val_loss.append(float(val_loss))
+        self.metric.append(float(metric))
+        self.solved.append(bool(solved))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every column as a typed NumPy array."""
+        return {k: np.asarray(getattr(self, k), dtype=COLUMN_DTYPES[k]) for k in COLUMN_DTYPES}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict) -> History:
+        """Rebuild from ``arrays()`` output; checks names and lengths."""
+        missing = [k for k in COLUMN_DTYPES if k not in arrays]
+        if missing:
+            raise RecordError(f"history lacks the column(s) {', '.join(missing)}")
+        h = cls(
+            **{k: np.asarray(arrays[k]).astype(COLUMN_DTYPES[k]).tolist() for k in COLUMN_DTYPES}
+        )
+        for group in (STEP_COLUMNS, EVAL_COLUMNS):
+            lengths = {len(getattr(h, k)) for k in group}
+            if len(lengths) > 1:
+                raise RecordError(f"history columns {', '.join(group)} differ in length")
+        return h
+
+    def frames(self):
+        """Two pandas DataFrames: per step and per evaluation."""
+        import pandas as pd
+
+        a = self.arrays()
+        return (
+            pd.DataFrame({k: a[k] for k in STEP_COLUMNS}),
+            pd.DataFrame({k: a[k] for k in EVAL_COLUMNS}),
+        )
+
+
+@dataclass
+class Snapshot:
+    """The probe batch's trace at one training step, with gate-saturation statistics."""
+
+    step: int
+    traces: list  # one dict per layer: field -> (T, B, H)
+    saturation: list  # one dict per layer: gate -> (2, H) [fraction < 0.1, fraction > 0.9]
+
+
+def saturation(traces: list[dict]) -> list[dict]:
+    """Per layer and sigmoid gate: (2, H) fractions of (time, sequence) below LOW / above HIGH."""
+    out = []
+    for layer in traces:
+        stats = {}
+        for gate in SIGMOID_GATES:
+            if gate in layer:
+                g = np.asarray(layer[gate])  # (T, B, H)
+                stats[gate] = np.stack([(g < LOW).mean(axis=(0, 1)), (g > HIGH).mean(axis=(0, 1))])
+        out.append(stats)
+    return out
+
+
+def thin(items: list, cap: int) -> list:
+    """Keep at most ``cap`` items: the first, the last and evenly spaced ones between."""
+    if len(items) <= cap:
+        return items
+    if cap <= 1:
+        return items[-1:]
+    keep = np.unique(np.round(np.linspace(0, len(items) - 1, cap)).astype(int))
+    return [items[i] for i in keep]
+
+
+# --------------------------------------------------------------------------- npz bytes
+def to_npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """Arrays -> compressed .npz bytes (plain arrays only: object arrays are refused)."""
+    for k, v in arrays.items():
+        if np.asarray(v).dtype == object:
+            raise RecordError(f"array {k!r} holds Python objects")
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def from_npz(data: bytes, max_bytes: int = 1 << 30) -> dict[str, np.ndarray]:
+    """.npz bytes -> arrays, without pickle, refusing more than ``max_bytes`` once unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(info.file_size for info in z.infolist())
+        if total > max_bytes:
+            raise RecordError(f"arrays unpack to {total} bytes, more than the {max_bytes} allowed")
+        with np.load(io.BytesIO(data), allow_pickle=False) as f:
+            return {k: f[k] for k in f.files}
+    except RecordError:
+        raise
+    except Exception as e:  # zipfile.BadZipFile, ValueError (pickled arrays), OSError
+        raise RecordError(f"not a valid array file ({e})") from None
+
+
+def snapshots_to_arrays(snapshots: list[Snapshot]) -> dict[str, np.ndarray]:
+    """Flatten snapshots into named arrays: s{n}__step, s{n}__l{k}__{field}, s{n}__sat{k}__{g}."""
+    arrays = {"count": np.asarray(len(snapshots))}
+    for n, s in enumerate(snapshots):
+        arrays[f"s{n}__step"] = np.asarray(s.step)
+        for k, layer in enumerate(s.traces):
+            for name, v in layer.items():
+                arrays[f"s{n}__l{k}__{name}"] = np.asarray(v)
+        for k, stats in enumerate(s.saturation):
+            for gate, v in stats.items():
+                arrays[f"s{n}__sat{k}__{gate}"] = np.asarray(v)
+    return arrays
+
+
+def snapshots_from_arrays(arrays: dict[str, np.ndarray]) -> list[Snapshot]:
+    """Inverse of ``snapshots_to_arrays``; other keys (e.g. probe_x) are ignored."""
+    if "count" not in arrays:
+        return []
+    count = int(arrays["count"])
+    snaps = []
+    for n in range(count):
+        if f"s{n}__step" not in arrays:
+            raise RecordError(f"snapshot {n} has no step")
+        traces: dict[int, dict] = {}
+        sat: dict[int, dict] = {}
+        prefix = f"s{n}__"
+        for key, v in arrays.items():
+            if not key.startswith(prefix) or key == f"s{n}__step":
+                continue
+            where, _, name = key[len(prefix) :].partition("__")
+            if where.startswith("sat") and where[3:].isdigit():
+                sat.setdefault(int(where[3:]), {})[name] = v
+            elif where.startswith("l") and where[1:].isdigit():
+                traces.setdefault(int(where[1:]), {})[name] = v
+            else:
+                raise RecordError(f"unexpected array {key!r} in snapshots")
+        layers = sorted(traces)
+        snaps.append(
+            Snapshot(
+                step=int(arrays[f"s{n}__step"]),
+                traces=[traces[k] for k in layers],
+                saturation=[sat.get(k, {}) for k in layers],
+            )
+        )
+    return snaps

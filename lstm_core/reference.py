@@ -1,0 +1,519 @@
+"""LSTM, GRU and plain tanh RNN written by hand in NumPy: forward pass and backpropagation
+through time (BPTT). The tests check every number against PyTorch (forward <= 1e-10, gradients
+<= 1e-8 in float64).
+
+Layout and symbols are PyTorch's (``torch.nn.LSTM`` / ``GRU`` / ``RNN``, one layer):
+time-major ``x (T, B, I)``, states ``(T, B, H)``, one row per sequence of the batch, so the
+matrix-vector product ``W x_t`` of the equations is written ``x_t @ W.T`` in the code.
+Arrays are float64 unless the inputs are float32 (the dtype follows the inputs).
+
+LSTM, one step. ``W_ih (4H, I)``, ``W_hh (4H, H)``, ``b_ih (4H,)``, ``b_hh (4H,)`` stack the
+rows of the four gates in the order i, f, g, o::
+
+    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh        (B, 4H), split into a_i, a_f, a_g, a_o
+    i_t = sigmoid(a_i)                                 input gate
+    f_t = sigmoid(a_f)                                 forget gate
+    g_t = tanh(a_g)                                    candidate cell value
+    o_t = sigmoid(a_o)                                 output gate
+    c_t = f_t * c_{t-1} + i_t * g_t                    cell state
+    h_t = o_t * tanh(c_t)                              hidden state (what the layer outputs)
+
+Gate order: Karpathy's NumPy LSTM gist and CS231n's ``rnn_layers.py`` stack the gates i, f, o, g
+(the three sigmoid gates side by side). We follow PyTorch's i, f, g, o so that ``W_ih, W_hh,
+b_ih, b_hh`` are exactly ``torch.nn.LSTM``'s ``weight_ih_l0, weight_hh_l0, bias_ih_l0,
+bias_hh_l0`` and weights move between the two engines without permuting rows.
+
+GRU, one step (``torch.nn.GRU``; rows stacked r, z, n in ``(3H, .)``)::
+
+    r_t = sigmoid(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)          reset gate
+    z_t = sigmoid(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)          update gate
+    n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn))     candidate state
+    h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+Plain RNN, one step (``torch.nn.RNN`` with tanh; ``(H, .)``)::
+
+    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+    h_t = tanh(a_t)
+
+Backward. ``*_backward(trace, dh)`` takes ``dh (T, B, H)``, the gradient of the loss with
+respect to each h_t arriving from above (the head or the next layer), and runs the chain rule
+backwards in time. The gradient reaching h_t is that plus what flows back from step t + 1
+through W_hh; for the LSTM, c_t also receives f_{t+1} * dc_{t+1} from the next step.
+
+How it is made fast (the same arithmetic, fewer and larger NumPy calls):
+  * sigmoid(a) = (1 + tanh(a / 2)) / 2, so one ``tanh`` call computes all the gates of a step;
+  * the input projections ``x_t @ W_ih.T + b`` of all steps are one matmul before the loop;
+  * the loops write into preallocated arrays (``out=``), which are the trace itself;
+  * backward computes each gate's local derivative for all steps at once before the loop,
+    keeps only the recurrence in the loop, and forms the weight gradients after the loop with
+    one matmul over the stacked per-step gate gradients.
+The one-step functions (``lstm_step_forward`` ...) and the sequence functions share the cell
+code (``_lstm_cell``, ``_lstm_cell_backward`` ...); the tests check that stepping equals the
+whole-sequence pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _float_dtype(*arrays) -> np.dtype:
+    """The dtype the computation runs in: the inputs' common float type, float64 for ints."""
+    dt = np.result_type(*[a for a in arrays if a is not None])
+    return dt if np.issubdtype(dt, np.floating) else np.dtype(np.float64)
+
+
+def _cast(dtype, *arrays):
+    return [None if a is None else np.asarray(a, dtype=dtype) for a in arrays]
+
+
+def _sigmoid_scale(order: str, H: int, dtype):
+    """Per-column scale s and offset s0 so that s * tanh(s * a) + s0 is sigmoid(a) on the
+    sigmoid gates (s = 1/2, s0 = 1/2) and tanh(a) on the tanh gates (s = 1, s0 = 0); ``order``
+    has one letter per gate block, "s" (sigmoid) or "t" (tanh)."""
+    s = np.concatenate([np.full(H, 0.5 if k == "s" else 1.0) for k in order]).astype(dtype)
+    s0 = np.concatenate([np.full(H, 0.5 if k == "s" else 0.0) for k in order]).astype(dtype)
+    return s, s0
+
+
+def _previous(first: np.ndarray, seq: np.ndarray) -> np.ndarray:
+    """(T, B, H): the state entering each step, [first, seq[0], ..., seq[T-2]]."""
+    return np.concatenate([first[None], seq[:-1]], axis=0)
+
+
+# ======================================================================================= LSTM
+
+
+@dataclass
+class LSTMTrace:
+    """Everything one LSTM layer computed over a sequence: the backward cache and what the app
+    plots. ``i, f, g, o, c, h`` are (T, B, H)."""
+
+    x: np.ndarray  # (T, B, I) input
+    h0: np.ndarray  # (B, H) initial hidden state
+    c0: np.ndarray  # (B, H) initial cell state
+    W_ih: np.ndarray  # (4H, I)
+    W_hh: np.ndarray  # (4H, H)
+    b_ih: np.ndarray  # (4H,)
+    b_hh: np.ndarray  # (4H,)
+    gates: np.ndarray  # (T, B, 4H) activated gates i | f | g | o
+    c: np.ndarray  # (T, B, H) cell states
+    tanh_c: np.ndarray  # (T, B, H) tanh(c_t)
+    h: np.ndarray  # (T, B, H) hidden states
+
+    def _gate(self, k: int) -> np.ndarray:
+        H = self.h.shape[-1]
+        return self.gates[..., k * H : (k + 1) * H]
+
+    i = property(lambda self: self._gate(0), doc="(T, B, H) input gate")
+    f = property(lambda self: self._gate(1), doc="(T, B, H) forget gate")
+    g = property(lambda self: self._gate(2), doc="(T, B, H) candidate cell value")
+    o = property(lambda self: self._gate(3), doc="(T, B, H) output gate")
+
+
+def _lstm_cell(a, c_prev, s, s0, c_t, tanh_c, h_t):
+    """One LSTM cell from its scaled pre-activations ``a = s * a_t`` (B, 4H), in place:
+    ``a`` becomes the activated gates i|f|g|o; c_t, tanh(c_t), h_t are written out."""
+    H = c_prev.shape[-1]
+    np.tanh(a, out=a)  # tanh(a_g), and tanh(a / 2) for the sigmoid gates
+    a *= s
+    a += s0  # sigmoid(a) = tanh(a / 2) / 2 + 1 / 2
+    i_t, f_t, g_t, o_t = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+    np.multiply(f_t, c_prev, out=c_t)  # c_t = f_t * c_{t-1}
+    np.multiply(i_t, g_t, out=tanh_c)  #       (i_t * g_t, parked in tanh_c)
+    c_t += tanh_c  #                             + i_t * g_t
+    np.tanh(c_t, out=tanh_c)
+    np.multiply(o_t, tanh_c, out=h_t)  # h_t = o_t * tanh(c_t)
+
+
+def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+    """One LSTM step: x_t (B, I), h_prev and c_prev (B, H). Returns (h_t, c_t, cache); the cache
+    is an LSTMTrace with T = 1 (so ``cache.i[0]`` is i_t)."""
+    dt = _float_dtype(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)
+    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = _cast(
+        dt, x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh
+    )
+    B, H = h_prev.shape
+    s, s0 = _sigmoid_scale("ssts", H, dt)
+    a = (x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh) * s  # (B, 4H) pre-activations, scaled
+    c_t, tanh_c, h_t = (np.empty((1, B, H), dt) for _ in range(3))
+    _lstm_cell(a, c_prev, s, s0, c_t[0], tanh_c[0], h_t[0])
+    cache = LSTMTrace(x_t[None], h_prev, c_prev, W_ih, W_hh, b_ih, b_hh, a[None], c_t, tanh_c, h_t)
+    return h_t[0], c_t[0], cache
+
+
+def lstm_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None, c0=None) -> LSTMTrace:
+    """Run an LSTM layer over x (T, B, I) from h0, c0 (B, H) (zeros when None)."""
+    dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0, c0)
+    x, W_ih, W_hh, b_ih, b_hh, h0, c0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0, c0)
+    T, B, _ = x.shape
+    H = W_hh.shape[1]
+    h0 = np.zeros((B, H), dt) if h0 is None else h0
+    c0 = np.zeros((B, H), dt) if c0 is None else c0
+    s, s0 = _sigmoid_scale("ssts", H, dt)
+    # Input projections of every step in one matmul; the gate arrays start as pre-activations.
+    gates = ((x @ W_ih.T + (b_ih + b_hh)) * s).astype(dt, copy=False)  # (T, B, 4H)
+    W_hh_T = np.ascontiguousarray(W_hh.T * s)  # (H, 4H), scaled like the pre-activations
+    c, tanh_c, h = (np.empty((T, B, H), dt) for _ in range(3))
+    rec = np.empty((B, 4 * H), dt)  # W_hh h_{t-1}, scaled
+    h_prev, c_prev = h0, c0
+    for t in range(T):
+        np.matmul(h_prev, W_hh_T, out=rec)
+        gates[t] += rec  # a_t = (W_ih x_t + b_ih + b_hh) + W_hh h_{t-1}
+        _lstm_cell(gates[t], c_prev, s, s0, c[t], tanh_c[t], h[t])
+        h_prev, c_prev = h[t], c[t]
+    return LSTMTrace(x, h0, c0, W_ih, W_hh, b_ih, b_hh, gates, c, tanh_c, h)
+
+
+def _lstm_local_derivatives(tr: LSTMTrace, c_prev: np.ndarray):
+    """For every step at once: P (..., 4H), the derivative of the gated quantity with respect to
+    each gate's pre-activation, and K (..., H) = dh_t/dc_t."""
+    i, f, g, o = tr.i, tr.f, tr.g, tr.o
+    H = i.shape[-1]
+    P = np.empty(i.shape[:-1] + (4 * H,), i.dtype)
+    P[..., :H] = g * i * (1 - i)  # dc_t/da_i = g_t * sigmoid'(a_i)
+    P[..., H : 2 * H] = c_prev * f * (1 - f)  # dc_t/da_f = c_{t-1} * sigmoid'(a_f)
+    P[..., 2 * H : 3 * H] = i * (1 - g * g)  # dc_t/da_g = i_t * tanh'(a_g)
+    P[..., 3 * H :] = tr.tanh_c * o * (1 - o)  # dh_t/da_o = tanh(c_t) * sigmoid'(a_o)
+    K = o * (1 - tr.tanh_c * tr.tanh_c)  # dh_t/dc_t = o_t * tanh'(c_t)
+    return P, K
+
+
+def _lstm_cell_backward(dh_t, dc_next, P_t, K_t, f_t, W_hh, da, dc_t, dh_prev, dc_prev):
+    """One step of BPTT through the cell. dh_t: total gradient on h_t; dc_next: gradient on c_t
+    from step t+1. Writes da (B, 4H), dc_t, dh_prev, dc_prev (dc_prev may be dc_next's buffer)."""
+    B, H = dh_t.shape
+    np.multiply(dh_t, K_t, out=dc_t)  # through h_t = o_t * tanh(c_t)
+    dc_t += dc_next  # ... plus through c_{t+1} = f_{t+1} * c_t + ...
+    da4, P4 = da.reshape(B, 4, H), P_t.reshape(B, 4, H)
+    np.multiply(dc_t[:, None, :], P4[:, :3], out=da4[:, :3])  # da_i, da_f, da_g: through c_t
+    np.multiply(dh_t, P4[:, 3], out=da4[:, 3])  # da_o: through h_t
+    np.matmul(da, W_hh, out=dh_prev)  # h_{t-1} reaches every gate through W_hh
+    np.multiply(dc_t, f_t, out=dc_prev)  # c_{t-1} reaches c_t through f_t
+
+
+def lstm_step_backward(dh_t, dc_next, cache: LSTMTrace) -> dict:
+    """Backward through one step. dh_t (B, H): total gradient on h_t; dc_next (B, H): gradient
+    on c_t arriving from step t+1. Returns the gradients of x_t, h_prev, c_prev, the weights,
+    plus "c" (total gradient on c_t) and "a" (on the pre-activations, (B, 4H))."""
+    dt = cache.h.dtype
+    dh_t, dc_next = _cast(dt, dh_t, dc_next)
+    P, K = _lstm_local_derivatives(cache, cache.c0[None])
+    B, H = dh_t.shape
+    da, dc_t, dh_prev, dc_prev = (np.empty(shape, dt) for shape in [(B, 4 * H)] + [(B, H)] * 3)
+    _lstm_cell_backward(
+        dh_t, dc_next, P[0], K[0], cache.f[0], cache.W_hh, da, dc_t, dh_prev, dc_prev
+    )
+    return {
+        "W_ih": da.T @ cache.x[0],  # a_t = W_ih x_t + ...
+        "W_hh": da.T @ cache.h0,  # ... + W_hh h_{t-1}
+        "b_ih": da.sum(0),
+        "b_hh": da.sum(0),
+        "x": da @ cache.W_ih,
+        "h_prev": dh_prev,
+        "c_prev": dc_prev,
+        "c": dc_t,
+        "a": da,
+    }
+
+
+def lstm_backward(trace: LSTMTrace, dh) -> dict:
+    """BPTT through a whole sequence. dh (T, B, H): gradient on each h_t from above. Returns
+    parameter gradients, "x" (T, B, I), "h0", "c0" (B, H), and "dh", "dc" (T, B, H): the total
+    gradient on every h_t and c_t."""
+    tr = trace
+    dt = tr.h.dtype
+    dh = np.asarray(dh, dt)
+    T, B, H = tr.h.shape
+    c_prev = _previous(tr.c0, tr.c)
+    P, K = _lstm_local_derivatives(tr, c_prev)  # (T, B, 4H), (T, B, H)
+    da = np.empty((T, B, 4 * H), dt)  # gradient on the pre-activations, every step
+    dh_tot, dc_tot = np.empty((T, B, H), dt), np.empty((T, B, H), dt)
+    dh_next, dc_next = np.zeros((B, H), dt), np.zeros((B, H), dt)  # from step t+1
+    f = tr.f
+    for t in reversed(range(T)):
+        np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1
+        _lstm_cell_backward(
+            dh_tot[t], dc_next, P[t], K[t], f[t], tr.W_hh, da[t], dc_tot[t], dh_next, dc_next
+        )
+    # The weights are shared by all steps: sum each step's contribution, in one matmul.
+    da2 = da.reshape(T * B, 4 * H)
+    db = da2.sum(0)
+    return {
+        "W_ih": da2.T @ tr.x.reshape(T * B, -1),
+        "W_hh": da2.T @ _previous(tr.h0, tr.h).reshape(T * B, H),
+        "b_ih": db,
+        "b_hh": db.copy(),
+        "x": da @ tr.W_ih,
+        "h0": dh_next,
+        "c0": dc_next,
+        "dh": dh_tot,
+        "dc": dc_tot,
+    }
+
+
+# ======================================================================================== RNN
+
+
+@dataclass
+class RNNTrace:
+    """One tanh-RNN layer over a sequence: ``a`` (pre-activation) and ``h``, each (T, B, H)."""
+
+    x: np.ndarray  # (T, B, I)
+    h0: np.ndarray  # (B, H)
+    W_ih: np.ndarray  # (H, I)
+    W_hh: np.ndarray  # (H, H)
+    b_ih: np.ndarray  # (H,)
+    b_hh: np.ndarray  # (H,)
+    a: np.ndarray  # (T, B, H) pre-activations
+    h: np.ndarray  # (T, B, H) hidden states
+
+
+def rnn_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """One tanh-RNN step: x_t (B, I), h_prev (B, H). Returns (h_t, cache), cache an RNNTrace
+    with T = 1."""
+    dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
+    x_t, h_prev, W_ih, W_hh, b_ih, b_hh = _cast(dt, x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
+    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # (B, H)
+    h_t = np.tanh(a)  # h_t = tanh(a_t)
+    return h_t, RNNTrace(x_t[None], h_prev, W_ih, W_hh, b_ih, b_hh, a[None], h_t[None])
+
+
+def rnn_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> RNNTrace:
+    """Run a tanh-RNN layer over x (T, B, I) from h0 (B, H) (zeros when None)."""
+    dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0)
+    x, W_ih, W_hh, b_ih, b_hh, h0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0)
+    T, B, _ = x.shape
+    H = W_hh.shape[1]
+    h0 = np.zeros((B, H), dt) if h0 is None else h0
+    a = (x @ W_ih.T + (b_ih + b_hh)).astype(dt, copy=False)  # (T, B, H) input part, all steps
+    W_hh_T = np.ascontiguousarray(W_hh.T)
+    h = np.empty((T, B, H), dt)
+    rec = np.empty((B, H), dt)
+    h_prev = h0
+    for t in range(T):
+        np.matmul(h_prev, W_hh_T, out=rec)
+        a[t] += rec  # a_t = W_ih x_t + b_ih + b_hh + W_hh h_{t-1}
+        np.tanh(a[t], out=h[t])  # h_t = tanh(a_t)
+        h_prev = h[t]
+    return RNNTrace(x, h0, W_ih, W_hh, b_ih, b_hh, a, h)
+
+
+def _rnn_cell_backward(dh_t, D_t, W_hh, da, dh_prev):
+    """One step of BPTT: dh_t total gradient on h_t, D_t = tanh'(a_t). Writes da and dh_prev."""
+    np.multiply(dh_t, D_t, out=da)  # through h_t = tanh(a_t)
+    np.matmul(da, W_hh, out=dh_prev)  # h_{t-1} reaches a_t through W_hh
+
+
+def rnn_step_backward(dh_t, cache: RNNTrace) -> dict:
+    """Backward through one step; dh_t (B, H) is the total gradient on h_t."""
+    dh_t = np.asarray(dh_t, cache.h.dtype)
+    da, dh_prev = np.empty_like(dh_t), np.empty_like(dh_t)
+    _rnn_cell_backward(dh_t, 1 - cache.h[0] ** 2, cache.W_hh, da, dh_prev)
+    return {
+        "W_ih": da.T @ cache.x[0],
+        "W_hh": da.T @ cache.h0,
+        "b_ih": da.sum(0),
+        "b_hh": da.sum(0),
+        "x": da @ cache.W_ih,
+        "h_prev": dh_prev,
+        "a": da,
+    }
+
+
+def rnn_backward(trace: RNNTrace, dh) -> dict:
+    """BPTT through a whole sequence; same keys as lstm_backward minus "c0" and "dc"."""
+    tr = trace
+    dt = tr.h.dtype
+    dh = np.asarray(dh, dt)
+    T, B, H = tr.h.shape
+    D = 1 - tr.h * tr.h  # tanh'(a_t) = 1 - h_t^2, every step at once
+    da = np.empty((T, B, H), dt)
+    dh_tot = np.empty((T, B, H), dt)
+    dh_next = np.zeros((B, H), dt)
+    for t in reversed(range(T)):
+        np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1
+        _rnn_cell_backward(dh_tot[t], D[t], tr.W_hh, da[t], dh_next)
+    da2 = da.reshape(T * B, H)
+    db = da2.sum(0)
+    return {
+        "W_ih": da2.T @ tr.x.reshape(T * B, -1),
+        "W_hh": da2.T @ _previous(tr.h0, tr.h).reshape(T * B, H),
+        "b_ih": db,
+        "b_hh": db.copy(),
+        "x": da @ tr.W_ih,
+        "h0": dh_next,
+        "dh": dh_tot,
+    }
+
+
+# ======================================================================================== GRU
+
+
+@dataclass
+class GRUTrace:
+    """One GRU layer over a sequence: ``r, z, n, h``, each (T, B, H)."""
+
+    x: np.ndarray  # (T, B, I)
+    h0: np.ndarray  # (B, H)
+    W_ih: np.ndarray  # (3H, I)
+    W_hh: np.ndarray  # (3H, H)
+    b_ih: np.ndarray  # (3H,)
+    b_hh: np.ndarray  # (3H,)
+    rz: np.ndarray  # (T, B, 2H) activated r | z
+    hn: np.ndarray  # (T, B, H) W_hn h_{t-1} + b_hn (what r_t gates)
+    n: np.ndarray  # (T, B, H) candidate state
+    h: np.ndarray  # (T, B, H) hidden states
+
+    r = property(lambda self: self.rz[..., : self.h.shape[-1]], doc="(T, B, H) reset gate")
+    z = property(lambda self: self.rz[..., self.h.shape[-1] :], doc="(T, B, H) update gate")
+
+
+def _gru_input_part(x, W_ih, b_ih, b_hh, s):
+    """(.., 3H): W_ih x + b_ih, plus b_hr and b_hz (b_hn stays inside r * (...)), scaled by s."""
+    H = b_hh.shape[0] // 3
+    b = b_ih.copy()
+    b[: 2 * H] += b_hh[: 2 * H]
+    return (x @ W_ih.T + b) * s
+
+
+def _gru_cell(gx, rec, b_hn, h_prev, s0, rz, hn, n, h_t):
+    """One GRU cell. gx (B, 3H): scaled input part; rec (B, 3H): scaled W_hh h_{t-1}.
+    Writes rz (B, 2H), hn, n, h_t (B, H)."""
+    H = h_prev.shape[-1]
+    np.add(gx[:, : 2 * H], rec[:, : 2 * H], out=rz)
+    np.tanh(rz, out=rz)
+    rz *= 0.5
+    rz += s0  # r_t, z_t = sigmoid(...) = tanh(a / 2) / 2 + 1 / 2
+    r_t, z_t = rz[:, :H], rz[:, H:]
+    np.add(rec[:, 2 * H :], b_hn, out=hn)  # W_hn h_{t-1} + b_hn
+    np.multiply(r_t, hn, out=n)
+    n += gx[:, 2 * H :]
+    np.tanh(n, out=n)  # n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn))
+    np.subtract(h_prev, n, out=h_t)
+    h_t *= z_t
+    h_t += n  # h_t = (1 - z_t) * n_t + z_t * h_{t-1} = n_t + z_t * (h_{t-1} - n_t)
+
+
+def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """One GRU step: x_t (B, I), h_prev (B, H). Returns (h_t, cache), cache a GRUTrace, T = 1."""
+    dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
+    x_t, h_prev, W_ih, W_hh, b_ih, b_hh = _cast(dt, x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
+    B, H = h_prev.shape
+    s, _ = _sigmoid_scale("sst", H, dt)
+    gx = _gru_input_part(x_t, W_ih, b_ih, b_hh, s)  # (B, 3H)
+    rec = h_prev @ (W_hh.T * s)  # (B, 3H)
+    rz, hn, n, h = np.empty((1, B, 2 * H), dt), *(np.empty((1, B, H), dt) for _ in range(3))
+    _gru_cell(gx, rec, b_hh[2 * H :], h_prev, dt.type(0.5), rz[0], hn[0], n[0], h[0])
+    return h[0], GRUTrace(x_t[None], h_prev, W_ih, W_hh, b_ih, b_hh, rz, hn, n, h)
+
+
+def gru_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> GRUTrace:
+    """Run a GRU layer over x (T, B, I) from h0 (B, H) (zeros when None)."""
+    dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0)
+    x, W_ih, W_hh, b_ih, b_hh, h0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0)
+    T, B, _ = x.shape
+    H = W_hh.shape[1]
+    h0 = np.zeros((B, H), dt) if h0 is None else h0
+    s, _ = _sigmoid_scale("sst", H, dt)
+    gx = _gru_input_part(x, W_ih, b_ih, b_hh, s).astype(dt, copy=False)  # (T, B, 3H)
+    W_hh_T = np.ascontiguousarray(W_hh.T * s)  # (H, 3H)
+    b_hn = b_hh[2 * H :]
+    rz = np.empty((T, B, 2 * H), dt)
+    hn, n, h = (np.empty((T, B, H), dt) for _ in range(3))
+    rec = np.empty((B, 3 * H), dt)
+    half = dt.type(0.5)
+    h_prev = h0
+    for t in range(T):
+        np.matmul(h_prev, W_hh_T, out=rec)
+        _gru_cell(gx[t], rec, b_hn, h_prev, half, rz[t], hn[t], n[t], h[t])
+        h_prev = h[t]
+    return GRUTrace(x, h0, W_ih, W_hh, b_ih, b_hh, rz, hn, n, h)
+
+
+def _gru_local_derivatives(tr: GRUTrace, h_prev: np.ndarray):
+    """For every step at once: Qx, Qh (..., 3H), the derivative of h_t with respect to the input
+    part and the recurrent part of each gate's pre-activation; Z = dh_t/dh_{t-1} directly."""
+    r, z, n = tr.r, tr.z, tr.n
+    H = n.shape[-1]
+    Q_n = (1 - z) * (1 - n * n)  # dh_t/da_n, a_n = W_in x + b_in + r * hn (tanh')
+    Qx = np.empty(n.shape[:-1] + (3 * H,), n.dtype)
+    Qx[..., :H] = Q_n * tr.hn * r * (1 - r)  # dh_t/da_r: a_r -> r -> a_n (sigmoid')
+    Qx[..., H : 2 * H] = (h_prev - n) * z * (1 - z)  # dh_t/da_z (sigmoid')
+    Qx[..., 2 * H :] = Q_n  # W_in x_t + b_in enters a_n directly
+    Qh = Qx.copy()
+    Qh[..., 2 * H :] *= r  # W_hn h_{t-1} + b_hn enters a_n multiplied by r_t
+    return Qx, Qh
+
+
+def _gru_cell_backward(dh_t, Qh_t, z_t, W_hh, dgh, dh_prev, scratch):
+    """One step of BPTT. dh_t: total gradient on h_t. Writes dgh (B, 3H), the gradient on the
+    recurrent pre-activations W_hh h_{t-1} + b_hh, and dh_prev."""
+    B, H = dh_t.shape
+    np.multiply(dh_t[:, None, :], Qh_t.reshape(B, 3, H), out=dgh.reshape(B, 3, H))
+    np.matmul(dgh, W_hh, out=dh_prev)  # through W_hh h_{t-1} in every gate
+    np.multiply(dh_t, z_t, out=scratch)
+    dh_prev += scratch  # ... plus directly through z_t * h_{t-1}
+
+
+def gru_step_backward(dh_t, cache: GRUTrace) -> dict:
+    """Backward through one step; dh_t (B, H) is the total gradient on h_t."""
+    dt = cache.h.dtype
+    dh_t = np.asarray(dh_t, dt)
+    Qx, Qh = _gru_local_derivatives(cache, cache.h0[None])
+    dgh, dh_prev, scratch = np.empty(Qh.shape[1:], dt), np.empty_like(dh_t), np.empty_like(dh_t)
+    _gru_cell_backward(dh_t, Qh[0], cache.z[0], cache.W_hh, dgh, dh_prev, scratch)
+    dgx = np.tile(dh_t, 3) * Qx[0]  # gradient on the input parts W_ih x_t + b_ih
+    return {
+        "W_ih": dgx.T @ cache.x[0],
+        "W_hh": dgh.T @ cache.h0,
+        "b_ih": dgx.sum(0),
+        "b_hh": dgh.sum(0),
+        "x": dgx @ cache.W_ih,
+        "h_prev": dh_prev,
+    }
+
+
+def gru_backward(trace: GRUTrace, dh) -> dict:
+    """BPTT through a whole sequence; same keys as rnn_backward."""
+    tr = trace
+    dt = tr.h.dtype
+    dh = np.asarray(dh, dt)
+    T, B, H = tr.h.shape
+    h_prev = _previous(tr.h0, tr.h)
+    Qx, Qh = _gru_local_derivatives(tr, h_prev)  # (T, B, 3H) each
+    dgh = np.empty((T, B, 3 * H), dt)
+    dh_tot = np.empty((T, B, H), dt)
+    dh_next, scratch = np.zeros((B, H), dt), np.empty((B, H), dt)
+    z = tr.z
+    for t in reversed(range(T)):
+        np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1
+        _gru_cell_backward(dh_tot[t], Qh[t], z[t], tr.W_hh, dgh[t], dh_next, scratch)
+    # The input parts need no recurrence: all steps at once after the loop.
+    dgx = (dh_tot[:, :, None, :] * Qx.reshape(T, B, 3, H)).reshape(T, B, 3 * H)
+    dgx2, dgh2 = dgx.reshape(T * B, 3 * H), dgh.reshape(T * B, 3 * H)
+    return {
+        "W_ih": dgx2.T @ tr.x.reshape(T * B, -1),
+        "W_hh": dgh2.T @ h_prev.reshape(T * B, H),
+        "b_ih": dgx2.sum(0),
+        "b_hh": dgh2.sum(0),
+        "x": dgx @ tr.W_ih,
+        "h0": dh_next,
+        "dh": dh_tot,
+    }
+
+
+# ============================================================================ by cell name
+
+FORWARD = {"lstm": lstm_forward, "gru": gru_forward, "rnn": rnn_forward}
+BACKWARD = {"lstm": lstm_backward, "gru": gru_backward, "rnn": rnn_backward}
+TRACE_FIELDS = {
+    "lstm": ("i", "f", "g", "o", "c", "h"),
+    "gru": ("r", "z", "n", "h"),
+    "rnn": ("a", "h"),
+}
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}

@@ -4,9 +4,9 @@ To add a task: subclass ``Task`` in a module of this package, decorate it with `
 set its ``menu_order``, and add one import line below. See docs/ARCHITECTURE.md ("Tasks").
 """
 
+# One import line per module of tasks: importing a module registers its tasks.
+import lstm_core.tasks.classic  # noqa: F401  (adding, temporal-order, copy, reber, brackets)
 from lstm_core.tasks.base import Batch, Knob, Metric, Task, TaskError, register, registered
-
-# One import per module of tasks; importing a module registers its tasks.
 
 TASKS: dict[str, type[Task]] = registered()
 

@@ -1,7 +1,35 @@
-"""LSTM Playground: home page (a minimal one until the app lands)."""
+"""LSTM Playground: the home page. What the app does, the cell, and where to go next."""
 
 import streamlit as st
 
-st.set_page_config(page_title="LSTM Playground", layout="wide")
-st.title("LSTM Playground")
-st.write("Train an LSTM live and watch its gates, cell state and gradients as it learns.")
+from ui.figures.home import cell_diagram
+from ui.i18n import current_language, t
+from ui.lessons import LESSONS
+from ui.page import available_pages, setup
+
+setup("home")
+st.title(t("app.title"))
+st.write(t("home.intro"))
+
+st.subheader(t("home.diagram.title"))
+st.plotly_chart(
+    cell_diagram(current_language()),
+    width="stretch",
+    config={"displayModeBar": False, "staticPlot": True},
+    key="home_diagram",
+)
+st.caption(t("home.diagram.caption"))
+
+st.subheader(t("home.pages.title"))
+cols = st.columns(2)
+for n, page in enumerate(p for p in available_pages() if p.key != "home"):
+    with cols[n % 2]:
+        st.page_link(page.path, label=t("nav." + page.key), icon=page.icon)
+        st.caption(t("home.pages." + page.key))
+
+st.subheader(t("home.lessons.title"))
+if not LESSONS:
+    st.caption(t("home.lessons.none"))
+for lesson in LESSONS:
+    st.page_link(lesson.page, label=t(f"lessons.{lesson.key}.title"))
+    st.caption(t(f"lessons.{lesson.key}.summary"))

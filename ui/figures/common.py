@@ -1,0 +1,69 @@
+"""Shared look of every figure: colour-blind-safe palettes, projector-friendly lines, tables.
+
+Colours are the Okabe-Ito set (distinguishable with every common colour-vision deficiency).
+Gates (0..1) use a sequential scale, c and h (signed) a diverging one centred on zero.
+Figure builders take ``lang`` and translate through ``ui.i18n.translate`` (no streamlit).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+# One colour per quantity of the cell, used by the diagram, line plots and legends alike.
+GATE_COLOURS = {
+    "i": "#0072B2",  # input gate: blue
+    "f": "#D55E00",  # forget gate: vermillion
+    "g": "#009E73",  # candidate: bluish green
+    "o": "#CC79A7",  # output gate: reddish purple
+    "c": "#E69F00",  # cell state: orange
+    "h": "#56B4E9",  # hidden state: sky blue
+}
+# Series colours for curves that are not gates (train / validation / target / prediction ...).
+SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
+GREY = "#7f7f7f"
+
+SEQUENTIAL = "Cividis"  # gates and other 0..1 quantities
+DIVERGING = "RdBu_r"  # c and h: blue negative, white zero, red positive
+LINE_WIDTH = 3  # readable from the back of a classroom
+MARKER_SIZE = 7
+FONT_SIZE = 15
+
+
+def base_layout(fig: go.Figure, title: str = "", x_title: str = "", y_title: str = "") -> None:
+    """Apply the house layout: large fonts, light grid, legend above the plot."""
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 3}},
+        font={"size": FONT_SIZE},
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e5e5e5", zeroline=False)
+    fig.update_yaxes(title_text=y_title, showgrid=True, gridcolor="#e5e5e5", zeroline=False)
+
+
+def downsample(x: np.ndarray, *ys: np.ndarray, max_points: int = 600) -> tuple[np.ndarray, ...]:
+    """Keep at most ``max_points`` evenly spaced points (always the last one): the payload of a
+    live chart must not grow with the number of steps."""
+    x = np.asarray(x)
+    n = len(x)
+    if n <= max_points:
+        return (x, *(np.asarray(y) for y in ys))
+    idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    return (x[idx], *(np.asarray(y)[idx] for y in ys))
+
+
+def figure_table(fig: go.Figure) -> pd.DataFrame:
+    """The data of a figure's line/scatter/bar traces as one long table (the accessible
+    alternative to the chart): one row per point, with the trace name, x and y."""
+    rows = []
+    for trace in fig.data:
+        if trace.type not in ("scatter", "scattergl", "bar") or trace.x is None:
+            continue
+        ys = trace.y if trace.y is not None else [None] * len(trace.x)
+        for x, y in zip(trace.x, ys, strict=False):
+            rows.append({"series": trace.name or "", "x": x, "y": y})
+    return pd.DataFrame(rows, columns=["series", "x", "y"])

@@ -1,0 +1,71 @@
+"""A Plotly chart that updates in place: ``live_chart(fig, key, height)``.
+
+``st.plotly_chart`` derives its element id from the figure data in Streamlit 1.67, so every
+data change remounts the chart (flicker, lost zoom). This component keeps one <div> per key
+and calls ``Plotly.react`` on it with each new figure. plotly.min.js is the copy of the
+installed plotly package's bundle in ``static/`` (``[server] enableStaticServing = true``),
+loaded once per browser tab. ``isolate_styles=False``: inside a shadow root Plotly's CSS
+does not apply and titles and colour bars land in the wrong place (see ../shared/NOTES.md).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+PLOTLY_SRC = "app/static/plotly.min.js"  # relative to the page, so a base URL path works
+
+_JS = """
+const SRC = "%SRC%";
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__lstmPlotlyLoading) {
+    window.__lstmPlotlyLoading = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = SRC;
+      s.async = true;
+      s.onload = () => resolve(window.Plotly);
+      s.onerror = () => {
+        window.__lstmPlotlyLoading = null;
+        reject(new Error("could not load " + SRC));
+      };
+      document.head.appendChild(s);
+    });
+  }
+  return window.__lstmPlotlyLoading;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let div = parentElement.querySelector("div.lstm-live-chart");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "lstm-live-chart";
+    parentElement.appendChild(div);
+  }
+  div.style.height = data.height + "px";
+  div.style.width = "100%";
+  const fig = JSON.parse(data.figure);
+  loadPlotly().then((Plotly) => {
+    Plotly.react(div, fig.data, fig.layout, {
+      responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    });
+  });
+}
+""".replace("%SRC%", PLOTLY_SRC)
+
+_component = st.components.v2.component("lstm_live_chart", js=_JS, isolate_styles=False)
+
+
+def figure_payload(fig: go.Figure, key: str, height: int) -> dict:
+    """The JSON the component receives: the figure (zoom kept across updates) and its height."""
+    if fig.layout.uirevision is None:
+        fig.update_layout(uirevision=key)  # Plotly keeps the user's zoom while this is unchanged
+    fig.update_layout(height=height)
+    return {"figure": fig.to_json(), "height": int(height)}
+
+
+def live_chart(fig: go.Figure, key: str, height: int = 320) -> None:
+    """Draw ``fig`` under ``key``; later calls with the same key update the same plot."""
+    _component(key=key, data=figure_payload(fig, key, height), height=height)

@@ -1,0 +1,89 @@
+"""Every page starts with ``setup("train")``: page config, one torch thread, language, sidebar.
+
+The sidebar draws translated ``st.page_link``s from ``PAGES`` (the default navigation is
+hidden by ``client.showSidebarNavigation = false``). A new page is one line in ``PAGES``;
+a page whose file does not exist yet is left out of the sidebar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import streamlit as st
+
+from ui.i18n import LANGUAGES, current_language, t
+
+ROOT = Path(__file__).resolve().parent.parent  # the folder holding app.py and pages/
+
+
+class Page(NamedTuple):
+    key: str  # short name used by setup(), widget-key prefixes and the label "nav.<key>"
+    path: str  # script path relative to ROOT
+    icon: str
+
+
+PAGES = (
+    Page("home", "app.py", ":material/home:"),
+    Page("train", "pages/1_Train.py", ":material/play_circle:"),
+    Page("inside", "pages/2_Inside_the_cell.py", ":material/grid_on:"),
+    Page("sandbox", "pages/3_Cell_sandbox.py", ":material/tune:"),
+    Page("gradients", "pages/4_Gradient_flow.py", ":material/trending_down:"),
+    Page("arena", "pages/5_Arena.py", ":material/compare_arrows:"),
+    Page("equations", "pages/6_Equations.py", ":material/function:"),
+    Page("runs", "pages/7_Saved_runs.py", ":material/folder_open:"),
+    Page("lessons", "pages/8_Lessons.py", ":material/school:"),
+)
+
+LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
+_LANG_WIDGET = "nav_lang"
+_threads_set = False
+
+
+def available_pages() -> list[Page]:
+    """The pages whose script exists, in menu order."""
+    return [p for p in PAGES if (ROOT / p.path).is_file()]
+
+
+def browser_language() -> str:
+    """'zh' when the browser prefers Chinese, otherwise 'en' (the default)."""
+    try:
+        locale = st.context.locale or ""
+    except Exception:  # no browser context (AppTest, bare mode)
+        locale = ""
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def _one_torch_thread() -> None:
+    """Sessions are threads of one process: two torch threads each made steps 300x slower."""
+    global _threads_set
+    if not _threads_set:
+        import torch
+
+        torch.set_num_threads(1)
+        _threads_set = True
+
+
+def _on_language_change() -> None:
+    st.session_state[LANG] = st.session_state[_LANG_WIDGET]
+
+
+def setup(page_key: str) -> None:
+    """Call first on every page: config, language, sidebar navigation."""
+    if LANG not in st.session_state:
+        st.session_state[LANG] = browser_language()
+    st.set_page_config(page_title=f"{t('nav.' + page_key)} · {t('app.title')}", layout="wide")
+    _one_torch_thread()
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        for page in available_pages():
+            st.page_link(page.path, label=t("nav." + page.key), icon=page.icon)
+        st.divider()
+        st.session_state[_LANG_WIDGET] = current_language()
+        st.selectbox(
+            t("nav.language"),
+            options=list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            key=_LANG_WIDGET,
+            on_change=_on_language_change,
+        )

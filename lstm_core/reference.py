@@ -43,10 +43,13 @@ through W_hh; for the LSTM, c_t also receives f_{t+1} * dc_{t+1} from the next s
 How it is made fast (the same arithmetic, fewer and larger NumPy calls):
   * sigmoid(a) = (1 + tanh(a / 2)) / 2, so one ``tanh`` call computes all the gates of a step;
   * the input projections ``x_t @ W_ih.T + b`` of all steps are one matmul before the loop;
-  * the loops write into preallocated arrays (``out=``), which are the trace itself;
+  * the loops write into preallocated arrays (``out=``), which are the trace itself; the
+    states are stored as ``hs (T + 1, B, H)`` with ``hs[0] = h0``, so ``hs[:-1]`` is every
+    h_{t-1} and ``hs[1:]`` every h_t without copying;
   * backward computes each gate's local derivative for all steps at once before the loop,
-    keeps only the recurrence in the loop, and forms the weight gradients after the loop with
-    one matmul over the stacked per-step gate gradients.
+    keeps only the recurrence in the loop (turning the local derivatives into the gate
+    gradients in place), and forms the weight gradients after the loop with one matmul over the
+    stacked per-step gate gradients.
 The one-step functions (``lstm_step_forward`` ...) and the sequence functions share the cell
 code (``_lstm_cell``, ``_lstm_cell_backward`` ...); the tests check that stepping equals the
 whole-sequence pass.
@@ -80,9 +83,23 @@ def _sigmoid_scale(order: str, H: int, dtype):
     return s, s0
 
 
-def _previous(first: np.ndarray, seq: np.ndarray) -> np.ndarray:
-    """(T, B, H): the state entering each step, [first, seq[0], ..., seq[T-2]]."""
-    return np.concatenate([first[None], seq[:-1]], axis=0)
+def _initial(state, T: int, B: int, H: int, dtype) -> np.ndarray:
+    """(T + 1, B, H) state storage: [state_0 (zeros when None), state_1, ..., state_T]."""
+    out = np.empty((T + 1, B, H), dtype)
+    out[0] = 0 if state is None else state
+    return out
+
+
+def _input_projection(x, W_ih, b, s):
+    """s * (W_ih x_t + b) for every step at once: x (..., I) -> (..., G*H)."""
+    W = W_ih.T * s  # (I, G*H), scaled columns
+    out = np.empty(x.shape[:-1] + W.shape[-1:], W.dtype)
+    if x.shape[-1] == 1:
+        np.multiply(x, W[0], out=out)  # I = 1: a plain product (BLAS is slow for K = 1)
+    else:
+        np.matmul(x, W, out=out)
+    out += b * s
+    return out
 
 
 # ======================================================================================= LSTM
@@ -91,28 +108,30 @@ def _previous(first: np.ndarray, seq: np.ndarray) -> np.ndarray:
 @dataclass
 class LSTMTrace:
     """Everything one LSTM layer computed over a sequence: the backward cache and what the app
-    plots. ``i, f, g, o, c, h`` are (T, B, H)."""
+    plots. ``i, f, g, o, c, h`` are (T, B, H); ``h0, c0`` (B, H)."""
 
     x: np.ndarray  # (T, B, I) input
-    h0: np.ndarray  # (B, H) initial hidden state
-    c0: np.ndarray  # (B, H) initial cell state
     W_ih: np.ndarray  # (4H, I)
     W_hh: np.ndarray  # (4H, H)
     b_ih: np.ndarray  # (4H,)
     b_hh: np.ndarray  # (4H,)
     gates: np.ndarray  # (T, B, 4H) activated gates i | f | g | o
-    c: np.ndarray  # (T, B, H) cell states
+    cs: np.ndarray  # (T + 1, B, H) cell states c_0, c_1, ..., c_T
     tanh_c: np.ndarray  # (T, B, H) tanh(c_t)
-    h: np.ndarray  # (T, B, H) hidden states
+    hs: np.ndarray  # (T + 1, B, H) hidden states h_0, h_1, ..., h_T
 
     def _gate(self, k: int) -> np.ndarray:
-        H = self.h.shape[-1]
+        H = self.hs.shape[-1]
         return self.gates[..., k * H : (k + 1) * H]
 
     i = property(lambda self: self._gate(0), doc="(T, B, H) input gate")
     f = property(lambda self: self._gate(1), doc="(T, B, H) forget gate")
     g = property(lambda self: self._gate(2), doc="(T, B, H) candidate cell value")
     o = property(lambda self: self._gate(3), doc="(T, B, H) output gate")
+    c = property(lambda self: self.cs[1:], doc="(T, B, H) cell states")
+    h = property(lambda self: self.hs[1:], doc="(T, B, H) hidden states")
+    c0 = property(lambda self: self.cs[0], doc="(B, H) initial cell state")
+    h0 = property(lambda self: self.hs[0], doc="(B, H) initial hidden state")
 
 
 def _lstm_cell(a, c_prev, s, s0, c_t, tanh_c, h_t):
@@ -139,11 +158,16 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     )
     B, H = h_prev.shape
     s, s0 = _sigmoid_scale("ssts", H, dt)
-    a = (x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh) * s  # (B, 4H) pre-activations, scaled
-    c_t, tanh_c, h_t = (np.empty((1, B, H), dt) for _ in range(3))
-    _lstm_cell(a, c_prev, s, s0, c_t[0], tanh_c[0], h_t[0])
-    cache = LSTMTrace(x_t[None], h_prev, c_prev, W_ih, W_hh, b_ih, b_hh, a[None], c_t, tanh_c, h_t)
-    return h_t[0], c_t[0], cache
+    # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, scaled by s (B, 4H)
+    a = _input_projection(x_t, W_ih, b_ih + b_hh, s) + h_prev @ (W_hh.T * s)
+    hs, cs, tanh_c = (
+        _initial(h_prev, 1, B, H, dt),
+        _initial(c_prev, 1, B, H, dt),
+        np.empty((1, B, H), dt),
+    )
+    _lstm_cell(a, cs[0], s, s0, cs[1], tanh_c[0], hs[1])
+    cache = LSTMTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, a[None], cs, tanh_c, hs)
+    return hs[1], cs[1], cache
 
 
 def lstm_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None, c0=None) -> LSTMTrace:
@@ -152,40 +176,42 @@ def lstm_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None, c0=None) -> LSTMTrace:
     x, W_ih, W_hh, b_ih, b_hh, h0, c0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0, c0)
     T, B, _ = x.shape
     H = W_hh.shape[1]
-    h0 = np.zeros((B, H), dt) if h0 is None else h0
-    c0 = np.zeros((B, H), dt) if c0 is None else c0
     s, s0 = _sigmoid_scale("ssts", H, dt)
-    # Input projections of every step in one matmul; the gate arrays start as pre-activations.
-    gates = ((x @ W_ih.T + (b_ih + b_hh)) * s).astype(dt, copy=False)  # (T, B, 4H)
+    # Input projections of every step in one go; the gate array starts as pre-activations.
+    gates = _input_projection(x, W_ih, b_ih + b_hh, s)  # (T, B, 4H)
     W_hh_T = np.ascontiguousarray(W_hh.T * s)  # (H, 4H), scaled like the pre-activations
-    c, tanh_c, h = (np.empty((T, B, H), dt) for _ in range(3))
+    hs, cs, tanh_c = _initial(h0, T, B, H, dt), _initial(c0, T, B, H, dt), np.empty((T, B, H), dt)
     rec = np.empty((B, 4 * H), dt)  # W_hh h_{t-1}, scaled
-    h_prev, c_prev = h0, c0
     for t in range(T):
-        np.matmul(h_prev, W_hh_T, out=rec)
+        np.matmul(hs[t], W_hh_T, out=rec)
         gates[t] += rec  # a_t = (W_ih x_t + b_ih + b_hh) + W_hh h_{t-1}
-        _lstm_cell(gates[t], c_prev, s, s0, c[t], tanh_c[t], h[t])
-        h_prev, c_prev = h[t], c[t]
-    return LSTMTrace(x, h0, c0, W_ih, W_hh, b_ih, b_hh, gates, c, tanh_c, h)
+        _lstm_cell(gates[t], cs[t], s, s0, cs[t + 1], tanh_c[t], hs[t + 1])
+    return LSTMTrace(x, W_ih, W_hh, b_ih, b_hh, gates, cs, tanh_c, hs)
 
 
-def _lstm_local_derivatives(tr: LSTMTrace, c_prev: np.ndarray):
-    """For every step at once: P (..., 4H), the derivative of the gated quantity with respect to
-    each gate's pre-activation, and K (..., H) = dh_t/dc_t."""
-    i, f, g, o = tr.i, tr.f, tr.g, tr.o
-    H = i.shape[-1]
-    P = np.empty(i.shape[:-1] + (4 * H,), i.dtype)
-    P[..., :H] = g * i * (1 - i)  # dc_t/da_i = g_t * sigmoid'(a_i)
-    P[..., H : 2 * H] = c_prev * f * (1 - f)  # dc_t/da_f = c_{t-1} * sigmoid'(a_f)
-    P[..., 2 * H : 3 * H] = i * (1 - g * g)  # dc_t/da_g = i_t * tanh'(a_g)
-    P[..., 3 * H :] = tr.tanh_c * o * (1 - o)  # dh_t/da_o = tanh(c_t) * sigmoid'(a_o)
-    K = o * (1 - tr.tanh_c * tr.tanh_c)  # dh_t/dc_t = o_t * tanh'(c_t)
-    return P, K
+def _lstm_local_derivatives(tr: LSTMTrace, P: np.ndarray) -> np.ndarray:
+    """For every step at once, fill P (..., 4H) with the derivative of what each gate feeds with
+    respect to that gate's pre-activation; return K (..., H) = dh_t/dc_t."""
+    H = tr.hs.shape[-1]
+    P_i, P_f, P_g, P_o = P[..., :H], P[..., H : 2 * H], P[..., 2 * H : 3 * H], P[..., 3 * H :]
+    np.subtract(1, tr.gates, out=P)
+    P *= tr.gates  # sigmoid'(a) = y (1 - y) for i, f, o
+    np.multiply(tr.g, tr.g, out=P_g)
+    np.subtract(1, P_g, out=P_g)  # tanh'(a_g) = 1 - g^2
+    P_i *= tr.g  # dc_t/da_i = g_t * sigmoid'(a_i)
+    P_f *= tr.cs[:-1]  # dc_t/da_f = c_{t-1} * sigmoid'(a_f)
+    P_g *= tr.i  # dc_t/da_g = i_t * tanh'(a_g)
+    P_o *= tr.tanh_c  # dh_t/da_o = tanh(c_t) * sigmoid'(a_o)
+    K = np.multiply(tr.tanh_c, tr.tanh_c)
+    np.subtract(1, K, out=K)
+    K *= tr.o  # dh_t/dc_t = o_t * tanh'(c_t)
+    return K
 
 
 def _lstm_cell_backward(dh_t, dc_next, P_t, K_t, f_t, W_hh, da, dc_t, dh_prev, dc_prev):
     """One step of BPTT through the cell. dh_t: total gradient on h_t; dc_next: gradient on c_t
-    from step t+1. Writes da (B, 4H), dc_t, dh_prev, dc_prev (dc_prev may be dc_next's buffer)."""
+    from step t+1; P_t, K_t: local derivatives. Writes da (B, 4H) (may be P_t's buffer), dc_t,
+    dh_prev, dc_prev (may be dc_next's buffer)."""
     B, H = dh_t.shape
     np.multiply(dh_t, K_t, out=dc_t)  # through h_t = o_t * tanh(c_t)
     dc_t += dc_next  # ... plus through c_{t+1} = f_{t+1} * c_t + ...
@@ -200,14 +226,13 @@ def lstm_step_backward(dh_t, dc_next, cache: LSTMTrace) -> dict:
     """Backward through one step. dh_t (B, H): total gradient on h_t; dc_next (B, H): gradient
     on c_t arriving from step t+1. Returns the gradients of x_t, h_prev, c_prev, the weights,
     plus "c" (total gradient on c_t) and "a" (on the pre-activations, (B, 4H))."""
-    dt = cache.h.dtype
+    dt = cache.hs.dtype
     dh_t, dc_next = _cast(dt, dh_t, dc_next)
-    P, K = _lstm_local_derivatives(cache, cache.c0[None])
     B, H = dh_t.shape
     da, dc_t, dh_prev, dc_prev = (np.empty(shape, dt) for shape in [(B, 4 * H)] + [(B, H)] * 3)
-    _lstm_cell_backward(
-        dh_t, dc_next, P[0], K[0], cache.f[0], cache.W_hh, da, dc_t, dh_prev, dc_prev
-    )
+    K = _lstm_local_derivatives(cache, da[None])  # da holds the local derivatives P first
+    f_t, W_hh = cache.f[0], cache.W_hh
+    _lstm_cell_backward(dh_t, dc_next, da, K[0], f_t, W_hh, da, dc_t, dh_prev, dc_prev)
     return {
         "W_ih": da.T @ cache.x[0],  # a_t = W_ih x_t + ...
         "W_hh": da.T @ cache.h0,  # ... + W_hh h_{t-1}
@@ -226,26 +251,25 @@ def lstm_backward(trace: LSTMTrace, dh) -> dict:
     parameter gradients, "x" (T, B, I), "h0", "c0" (B, H), and "dh", "dc" (T, B, H): the total
     gradient on every h_t and c_t."""
     tr = trace
-    dt = tr.h.dtype
+    dt = tr.hs.dtype
     dh = np.asarray(dh, dt)
-    T, B, H = tr.h.shape
-    c_prev = _previous(tr.c0, tr.c)
-    P, K = _lstm_local_derivatives(tr, c_prev)  # (T, B, 4H), (T, B, H)
-    da = np.empty((T, B, 4 * H), dt)  # gradient on the pre-activations, every step
+    T, B, H = dh.shape
+    da = np.empty((T, B, 4 * H), dt)  # gradient on the pre-activations, every step ...
+    K = _lstm_local_derivatives(tr, da)  # ... holding the local derivatives until step t
     dh_tot, dc_tot = np.empty((T, B, H), dt), np.empty((T, B, H), dt)
     dh_next, dc_next = np.zeros((B, H), dt), np.zeros((B, H), dt)  # from step t+1
     f = tr.f
     for t in reversed(range(T)):
         np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1
         _lstm_cell_backward(
-            dh_tot[t], dc_next, P[t], K[t], f[t], tr.W_hh, da[t], dc_tot[t], dh_next, dc_next
+            dh_tot[t], dc_next, da[t], K[t], f[t], tr.W_hh, da[t], dc_tot[t], dh_next, dc_next
         )
     # The weights are shared by all steps: sum each step's contribution, in one matmul.
     da2 = da.reshape(T * B, 4 * H)
     db = da2.sum(0)
     return {
         "W_ih": da2.T @ tr.x.reshape(T * B, -1),
-        "W_hh": da2.T @ _previous(tr.h0, tr.h).reshape(T * B, H),
+        "W_hh": da2.T @ tr.hs[:-1].reshape(T * B, H),
         "b_ih": db,
         "b_hh": db.copy(),
         "x": da @ tr.W_ih,
@@ -264,13 +288,15 @@ class RNNTrace:
     """One tanh-RNN layer over a sequence: ``a`` (pre-activation) and ``h``, each (T, B, H)."""
 
     x: np.ndarray  # (T, B, I)
-    h0: np.ndarray  # (B, H)
     W_ih: np.ndarray  # (H, I)
     W_hh: np.ndarray  # (H, H)
     b_ih: np.ndarray  # (H,)
     b_hh: np.ndarray  # (H,)
     a: np.ndarray  # (T, B, H) pre-activations
-    h: np.ndarray  # (T, B, H) hidden states
+    hs: np.ndarray  # (T + 1, B, H) hidden states h_0, h_1, ..., h_T
+
+    h = property(lambda self: self.hs[1:], doc="(T, B, H) hidden states")
+    h0 = property(lambda self: self.hs[0], doc="(B, H) initial hidden state")
 
 
 def rnn_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
@@ -278,9 +304,11 @@ def rnn_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     with T = 1."""
     dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
     x_t, h_prev, W_ih, W_hh, b_ih, b_hh = _cast(dt, x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
-    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # (B, H)
-    h_t = np.tanh(a)  # h_t = tanh(a_t)
-    return h_t, RNNTrace(x_t[None], h_prev, W_ih, W_hh, b_ih, b_hh, a[None], h_t[None])
+    B, H = h_prev.shape
+    a = _input_projection(x_t, W_ih, b_ih + b_hh, 1) + h_prev @ W_hh.T  # (B, H)
+    hs = _initial(h_prev, 1, B, H, dt)
+    np.tanh(a, out=hs[1])  # h_t = tanh(a_t)
+    return hs[1], RNNTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, a[None], hs)
 
 
 def rnn_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> RNNTrace:
@@ -289,31 +317,36 @@ def rnn_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> RNNTrace:
     x, W_ih, W_hh, b_ih, b_hh, h0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0)
     T, B, _ = x.shape
     H = W_hh.shape[1]
-    h0 = np.zeros((B, H), dt) if h0 is None else h0
-    a = (x @ W_ih.T + (b_ih + b_hh)).astype(dt, copy=False)  # (T, B, H) input part, all steps
+    a = _input_projection(x, W_ih, b_ih + b_hh, 1)  # (T, B, H) input part, all steps
     W_hh_T = np.ascontiguousarray(W_hh.T)
-    h = np.empty((T, B, H), dt)
+    hs = _initial(h0, T, B, H, dt)
     rec = np.empty((B, H), dt)
-    h_prev = h0
     for t in range(T):
-        np.matmul(h_prev, W_hh_T, out=rec)
+        np.matmul(hs[t], W_hh_T, out=rec)
         a[t] += rec  # a_t = W_ih x_t + b_ih + b_hh + W_hh h_{t-1}
-        np.tanh(a[t], out=h[t])  # h_t = tanh(a_t)
-        h_prev = h[t]
-    return RNNTrace(x, h0, W_ih, W_hh, b_ih, b_hh, a, h)
+        np.tanh(a[t], out=hs[t + 1])  # h_t = tanh(a_t)
+    return RNNTrace(x, W_ih, W_hh, b_ih, b_hh, a, hs)
 
 
 def _rnn_cell_backward(dh_t, D_t, W_hh, da, dh_prev):
-    """One step of BPTT: dh_t total gradient on h_t, D_t = tanh'(a_t). Writes da and dh_prev."""
+    """One step of BPTT: dh_t total gradient on h_t, D_t = tanh'(a_t). Writes da (may be D_t's
+    buffer) and dh_prev."""
     np.multiply(dh_t, D_t, out=da)  # through h_t = tanh(a_t)
     np.matmul(da, W_hh, out=dh_prev)  # h_{t-1} reaches a_t through W_hh
 
 
+def _rnn_local_derivatives(tr: RNNTrace, D: np.ndarray) -> None:
+    """Fill D (..., H) with tanh'(a_t) = 1 - h_t^2, every step at once."""
+    np.multiply(tr.h, tr.h, out=D)
+    np.subtract(1, D, out=D)
+
+
 def rnn_step_backward(dh_t, cache: RNNTrace) -> dict:
     """Backward through one step; dh_t (B, H) is the total gradient on h_t."""
-    dh_t = np.asarray(dh_t, cache.h.dtype)
+    dh_t = np.asarray(dh_t, cache.hs.dtype)
     da, dh_prev = np.empty_like(dh_t), np.empty_like(dh_t)
-    _rnn_cell_backward(dh_t, 1 - cache.h[0] ** 2, cache.W_hh, da, dh_prev)
+    _rnn_local_derivatives(cache, da[None])
+    _rnn_cell_backward(dh_t, da, cache.W_hh, da, dh_prev)
     return {
         "W_ih": da.T @ cache.x[0],
         "W_hh": da.T @ cache.h0,
@@ -328,21 +361,21 @@ def rnn_step_backward(dh_t, cache: RNNTrace) -> dict:
 def rnn_backward(trace: RNNTrace, dh) -> dict:
     """BPTT through a whole sequence; same keys as lstm_backward minus "c0" and "dc"."""
     tr = trace
-    dt = tr.h.dtype
+    dt = tr.hs.dtype
     dh = np.asarray(dh, dt)
-    T, B, H = tr.h.shape
-    D = 1 - tr.h * tr.h  # tanh'(a_t) = 1 - h_t^2, every step at once
-    da = np.empty((T, B, H), dt)
+    T, B, H = dh.shape
+    da = np.empty((T, B, H), dt)  # gradient on the pre-activations, holding tanh' until step t
+    _rnn_local_derivatives(tr, da)
     dh_tot = np.empty((T, B, H), dt)
     dh_next = np.zeros((B, H), dt)
     for t in reversed(range(T)):
         np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1
-        _rnn_cell_backward(dh_tot[t], D[t], tr.W_hh, da[t], dh_next)
+        _rnn_cell_backward(dh_tot[t], da[t], tr.W_hh, da[t], dh_next)
     da2 = da.reshape(T * B, H)
     db = da2.sum(0)
     return {
         "W_ih": da2.T @ tr.x.reshape(T * B, -1),
-        "W_hh": da2.T @ _previous(tr.h0, tr.h).reshape(T * B, H),
+        "W_hh": da2.T @ tr.hs[:-1].reshape(T * B, H),
         "b_ih": db,
         "b_hh": db.copy(),
         "x": da @ tr.W_ih,
@@ -359,7 +392,6 @@ class GRUTrace:
     """One GRU layer over a sequence: ``r, z, n, h``, each (T, B, H)."""
 
     x: np.ndarray  # (T, B, I)
-    h0: np.ndarray  # (B, H)
     W_ih: np.ndarray  # (3H, I)
     W_hh: np.ndarray  # (3H, H)
     b_ih: np.ndarray  # (3H,)
@@ -367,10 +399,12 @@ class GRUTrace:
     rz: np.ndarray  # (T, B, 2H) activated r | z
     hn: np.ndarray  # (T, B, H) W_hn h_{t-1} + b_hn (what r_t gates)
     n: np.ndarray  # (T, B, H) candidate state
-    h: np.ndarray  # (T, B, H) hidden states
+    hs: np.ndarray  # (T + 1, B, H) hidden states h_0, h_1, ..., h_T
 
-    r = property(lambda self: self.rz[..., : self.h.shape[-1]], doc="(T, B, H) reset gate")
-    z = property(lambda self: self.rz[..., self.h.shape[-1] :], doc="(T, B, H) update gate")
+    r = property(lambda self: self.rz[..., : self.hs.shape[-1]], doc="(T, B, H) reset gate")
+    z = property(lambda self: self.rz[..., self.hs.shape[-1] :], doc="(T, B, H) update gate")
+    h = property(lambda self: self.hs[1:], doc="(T, B, H) hidden states")
+    h0 = property(lambda self: self.hs[0], doc="(B, H) initial hidden state")
 
 
 def _gru_input_part(x, W_ih, b_ih, b_hh, s):
@@ -378,17 +412,17 @@ def _gru_input_part(x, W_ih, b_ih, b_hh, s):
     H = b_hh.shape[0] // 3
     b = b_ih.copy()
     b[: 2 * H] += b_hh[: 2 * H]
-    return (x @ W_ih.T + b) * s
+    return _input_projection(x, W_ih, b, s)
 
 
-def _gru_cell(gx, rec, b_hn, h_prev, s0, rz, hn, n, h_t):
+def _gru_cell(gx, rec, b_hn, h_prev, rz, hn, n, h_t):
     """One GRU cell. gx (B, 3H): scaled input part; rec (B, 3H): scaled W_hh h_{t-1}.
     Writes rz (B, 2H), hn, n, h_t (B, H)."""
     H = h_prev.shape[-1]
     np.add(gx[:, : 2 * H], rec[:, : 2 * H], out=rz)
     np.tanh(rz, out=rz)
     rz *= 0.5
-    rz += s0  # r_t, z_t = sigmoid(...) = tanh(a / 2) / 2 + 1 / 2
+    rz += 0.5  # r_t, z_t = sigmoid(a) = tanh(a / 2) / 2 + 1 / 2
     r_t, z_t = rz[:, :H], rz[:, H:]
     np.add(rec[:, 2 * H :], b_hn, out=hn)  # W_hn h_{t-1} + b_hn
     np.multiply(r_t, hn, out=n)
@@ -407,9 +441,10 @@ def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     s, _ = _sigmoid_scale("sst", H, dt)
     gx = _gru_input_part(x_t, W_ih, b_ih, b_hh, s)  # (B, 3H)
     rec = h_prev @ (W_hh.T * s)  # (B, 3H)
-    rz, hn, n, h = np.empty((1, B, 2 * H), dt), *(np.empty((1, B, H), dt) for _ in range(3))
-    _gru_cell(gx, rec, b_hh[2 * H :], h_prev, dt.type(0.5), rz[0], hn[0], n[0], h[0])
-    return h[0], GRUTrace(x_t[None], h_prev, W_ih, W_hh, b_ih, b_hh, rz, hn, n, h)
+    rz, hn, n = np.empty((1, B, 2 * H), dt), np.empty((1, B, H), dt), np.empty((1, B, H), dt)
+    hs = _initial(h_prev, 1, B, H, dt)
+    _gru_cell(gx, rec, b_hh[2 * H :], hs[0], rz[0], hn[0], n[0], hs[1])
+    return hs[1], GRUTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, rz, hn, n, hs)
 
 
 def gru_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> GRUTrace:
@@ -418,41 +453,37 @@ def gru_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> GRUTrace:
     x, W_ih, W_hh, b_ih, b_hh, h0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0)
     T, B, _ = x.shape
     H = W_hh.shape[1]
-    h0 = np.zeros((B, H), dt) if h0 is None else h0
     s, _ = _sigmoid_scale("sst", H, dt)
-    gx = _gru_input_part(x, W_ih, b_ih, b_hh, s).astype(dt, copy=False)  # (T, B, 3H)
+    gx = _gru_input_part(x, W_ih, b_ih, b_hh, s)  # (T, B, 3H)
     W_hh_T = np.ascontiguousarray(W_hh.T * s)  # (H, 3H)
     b_hn = b_hh[2 * H :]
     rz = np.empty((T, B, 2 * H), dt)
-    hn, n, h = (np.empty((T, B, H), dt) for _ in range(3))
+    hn, n = np.empty((T, B, H), dt), np.empty((T, B, H), dt)
+    hs = _initial(h0, T, B, H, dt)
     rec = np.empty((B, 3 * H), dt)
-    half = dt.type(0.5)
-    h_prev = h0
     for t in range(T):
-        np.matmul(h_prev, W_hh_T, out=rec)
-        _gru_cell(gx[t], rec, b_hn, h_prev, half, rz[t], hn[t], n[t], h[t])
-        h_prev = h[t]
-    return GRUTrace(x, h0, W_ih, W_hh, b_ih, b_hh, rz, hn, n, h)
+        np.matmul(hs[t], W_hh_T, out=rec)
+        _gru_cell(gx[t], rec, b_hn, hs[t], rz[t], hn[t], n[t], hs[t + 1])
+    return GRUTrace(x, W_ih, W_hh, b_ih, b_hh, rz, hn, n, hs)
 
 
-def _gru_local_derivatives(tr: GRUTrace, h_prev: np.ndarray):
-    """For every step at once: Qx, Qh (..., 3H), the derivative of h_t with respect to the input
-    part and the recurrent part of each gate's pre-activation; Z = dh_t/dh_{t-1} directly."""
-    r, z, n = tr.r, tr.z, tr.n
+def _gru_local_derivatives(tr: GRUTrace, Qx: np.ndarray) -> np.ndarray:
+    """For every step at once, fill Qx (..., 3H) with the derivative of h_t with respect to the
+    input part of each gate's pre-activation; return Qh, the same for the recurrent part."""
+    r, z, n, h_prev = tr.r, tr.z, tr.n, tr.hs[:-1]
     H = n.shape[-1]
-    Q_n = (1 - z) * (1 - n * n)  # dh_t/da_n, a_n = W_in x + b_in + r * hn (tanh')
-    Qx = np.empty(n.shape[:-1] + (3 * H,), n.dtype)
+    Q_n = Qx[..., 2 * H :]
+    Q_n[...] = (1 - z) * (1 - n * n)  # dh_t/da_n (tanh'), a_n = W_in x + b_in + r * hn
     Qx[..., :H] = Q_n * tr.hn * r * (1 - r)  # dh_t/da_r: a_r -> r -> a_n (sigmoid')
     Qx[..., H : 2 * H] = (h_prev - n) * z * (1 - z)  # dh_t/da_z (sigmoid')
-    Qx[..., 2 * H :] = Q_n  # W_in x_t + b_in enters a_n directly
-    Qh = Qx.copy()
-    Qh[..., 2 * H :] *= r  # W_hn h_{t-1} + b_hn enters a_n multiplied by r_t
-    return Qx, Qh
+    Qh = Qx.copy()  # W_ih x + b_ih and W_hh h + b_hh enter a_r and a_z alike ...
+    Qh[..., 2 * H :] *= r  # ... but W_hn h_{t-1} + b_hn enters a_n multiplied by r_t
+    return Qh
 
 
 def _gru_cell_backward(dh_t, Qh_t, z_t, W_hh, dgh, dh_prev, scratch):
-    """One step of BPTT. dh_t: total gradient on h_t. Writes dgh (B, 3H), the gradient on the
-    recurrent pre-activations W_hh h_{t-1} + b_hh, and dh_prev."""
+    """One step of BPTT. dh_t: total gradient on h_t. Writes dgh (B, 3H) (may be Qh_t's buffer),
+    the gradient on the recurrent pre-activations W_hh h_{t-1} + b_hh, and dh_prev."""
     B, H = dh_t.shape
     np.multiply(dh_t[:, None, :], Qh_t.reshape(B, 3, H), out=dgh.reshape(B, 3, H))
     np.matmul(dgh, W_hh, out=dh_prev)  # through W_hh h_{t-1} in every gate
@@ -462,11 +493,13 @@ def _gru_cell_backward(dh_t, Qh_t, z_t, W_hh, dgh, dh_prev, scratch):
 
 def gru_step_backward(dh_t, cache: GRUTrace) -> dict:
     """Backward through one step; dh_t (B, H) is the total gradient on h_t."""
-    dt = cache.h.dtype
+    dt = cache.hs.dtype
     dh_t = np.asarray(dh_t, dt)
-    Qx, Qh = _gru_local_derivatives(cache, cache.h0[None])
-    dgh, dh_prev, scratch = np.empty(Qh.shape[1:], dt), np.empty_like(dh_t), np.empty_like(dh_t)
-    _gru_cell_backward(dh_t, Qh[0], cache.z[0], cache.W_hh, dgh, dh_prev, scratch)
+    B, H = dh_t.shape
+    Qx = np.empty((1, B, 3 * H), dt)
+    dgh = _gru_local_derivatives(cache, Qx)[0]  # holds Qh until the cell backward
+    dh_prev, scratch = np.empty_like(dh_t), np.empty_like(dh_t)
+    _gru_cell_backward(dh_t, dgh, cache.z[0], cache.W_hh, dgh, dh_prev, scratch)
     dgx = np.tile(dh_t, 3) * Qx[0]  # gradient on the input parts W_ih x_t + b_ih
     return {
         "W_ih": dgx.T @ cache.x[0],
@@ -481,24 +514,23 @@ def gru_step_backward(dh_t, cache: GRUTrace) -> dict:
 def gru_backward(trace: GRUTrace, dh) -> dict:
     """BPTT through a whole sequence; same keys as rnn_backward."""
     tr = trace
-    dt = tr.h.dtype
+    dt = tr.hs.dtype
     dh = np.asarray(dh, dt)
-    T, B, H = tr.h.shape
-    h_prev = _previous(tr.h0, tr.h)
-    Qx, Qh = _gru_local_derivatives(tr, h_prev)  # (T, B, 3H) each
-    dgh = np.empty((T, B, 3 * H), dt)
+    T, B, H = dh.shape
+    dgx = np.empty((T, B, 3 * H), dt)  # gradient on the input parts, holding Qx until the end
+    dgh = _gru_local_derivatives(tr, dgx)  # gradient on the recurrent parts, holding Qh ...
     dh_tot = np.empty((T, B, H), dt)
     dh_next, scratch = np.zeros((B, H), dt), np.empty((B, H), dt)
     z = tr.z
     for t in reversed(range(T)):
         np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1
-        _gru_cell_backward(dh_tot[t], Qh[t], z[t], tr.W_hh, dgh[t], dh_next, scratch)
+        _gru_cell_backward(dh_tot[t], dgh[t], z[t], tr.W_hh, dgh[t], dh_next, scratch)
     # The input parts need no recurrence: all steps at once after the loop.
-    dgx = (dh_tot[:, :, None, :] * Qx.reshape(T, B, 3, H)).reshape(T, B, 3 * H)
+    dgx.reshape(T, B, 3, H)[...] *= dh_tot[:, :, None, :]
     dgx2, dgh2 = dgx.reshape(T * B, 3 * H), dgh.reshape(T * B, 3 * H)
     return {
         "W_ih": dgx2.T @ tr.x.reshape(T * B, -1),
-        "W_hh": dgh2.T @ h_prev.reshape(T * B, H),
+        "W_hh": dgh2.T @ tr.hs[:-1].reshape(T * B, H),
         "b_ih": dgx2.sum(0),
         "b_hh": dgh2.sum(0),
         "x": dgx @ tr.W_ih,

@@ -1,0 +1,605 @@
+"""The Trainer: one run of (task, model, optimizer, seed) that you can step while watching.
+
+    tr = Trainer(TrainConfig(task="adding", task_knobs={"seq_len": 50}))
+    tr.step(10)            # ten optimizer steps
+    tr.advance(0.1)        # as many steps as fit in 0.1 s (at least one): a live UI's tick
+    tr.history, tr.snapshots, tr.summary(), tr.status, tr.message
+
+It never plots and never prints: it reports through its attributes and return values.
+
+Each step: draw the next batch of ``task.train_batches(seed, batch_size)`` (so two trainers
+with the same task and seed see the same stream), forward, loss, backward, global gradient
+norm, and only then, if loss and gradient are finite, clip and let the optimizer step. A
+non-finite loss or gradient (or weights that an update would make non-finite) leaves the
+weights and the optimizer state as they were, and the trainer pauses with status "diverged".
+
+Live changes (``apply``): learning rate, clipping, momentum, optimizer, schedule, eval and
+snapshot intervals, and the task's live knobs. Anything that changes the model, the data
+stream or the seed raises ``NeedsReset`` with the reasons in plain words.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from lstm_core.config import (
+    CELLS,
+    ENGINES,
+    OPTIMIZERS,
+    RECURRENT_INITS,
+    SCHEDULES,
+    VARIANTS,
+    OptimConfig,
+    TrainConfig,
+)
+from lstm_core.records import History, Snapshot, saturation, thin
+from lstm_core.tasks import Batch, TaskError, make_task
+
+PROBE_SIZE = 4  # sequences of the validation set traced in every snapshot
+SPEED_WINDOW = 50  # steps over which steps/s is measured
+ADAM_BETAS = (0.9, 0.999)
+
+
+class TrainError(ValueError):
+    """The configuration cannot be trained; the message names what is wrong."""
+
+
+class NeedsReset(Exception):
+    """A change needs a new model or data stream; ``reasons`` says why, one line each."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+# --------------------------------------------------------------------------- checks
+def check_config(cfg: TrainConfig) -> None:
+    """Raise TrainError naming the first field that is out of range."""
+    m, o = cfg.model, cfg.optim
+    for label, value, allowed in (
+        ("cell", m.cell, CELLS),
+        ("variant", m.variant, VARIANTS),
+        ("engine", m.engine, ENGINES),
+        ("recurrent init", m.recurrent_init, RECURRENT_INITS),
+        ("optimizer", o.name, OPTIMIZERS),
+        ("schedule", o.schedule, SCHEDULES),
+    ):
+        if value not in allowed:
+            raise TrainError(f"unknown {label} {value!r}; choose one of: {', '.join(allowed)}")
+    if m.cell != "lstm" and m.variant != "standard":
+        raise TrainError(f"variant {m.variant!r} is an LSTM variant; a {m.cell} has none")
+    _int_in("hidden size", m.hidden_size, 1, 1024)
+    _int_in("layers", m.num_layers, 1, 3)
+    _int_in("embedding size", m.embed_size, 1, 1024)
+    _int_in("batch size", o.batch_size, 1, 4096)
+    _int_in("schedule steps", o.schedule_steps, 1, 10**9)
+    _int_in("eval every", cfg.eval_every, 1, 10**9)
+    _int_in("snapshot every", cfg.snapshot_every, 1, 10**9)
+    _int_in("max snapshots", cfg.max_snapshots, 2, 10_000)
+    _int_in("seed", cfg.seed, 0, 2**63 - 1)
+    _positive("learning rate", o.lr)
+    if o.clip is not None:
+        _positive("clip", o.clip)
+    if not _is_number(o.momentum) or not 0 <= o.momentum < 1:
+        raise TrainError(f"momentum must be in [0, 1), got {o.momentum!r}")
+    for label, v in (("forget bias", m.forget_bias), ("recurrent scale", m.recurrent_scale)):
+        if not _is_number(v):
+            raise TrainError(f"{label} must be a finite number, got {v!r}")
+    if m.device not in ("cpu", "cuda", "mps", "auto"):
+        raise TrainError(f"unknown device {m.device!r}; choose cpu, cuda, mps or auto")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _int_in(label, v, low, high):
+    if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
+        raise TrainError(f"{label} must be a whole number from {low} to {high}, got {v!r}")
+
+
+def _positive(label, v):
+    if not _is_number(v) or v <= 0:
+        raise TrainError(f"{label} must be a positive number, got {v!r}")
+
+
+def scheduled_lr(o: OptimConfig, step: int) -> float:
+    """The learning rate for training step ``step`` (0-based).
+
+    constant: lr.  cosine: lr * (1 + cos(pi * t / S)) / 2 with t = step mod S (restarts every
+    S = schedule_steps).  step: lr * 0.5 ** (step // S).
+    """
+    if o.schedule == "cosine":
+        t = step % o.schedule_steps
+        return o.lr * 0.5 * (1.0 + math.cos(math.pi * t / o.schedule_steps))
+    if o.schedule == "step":
+        return o.lr * 0.5 ** (step // o.schedule_steps)
+    return o.lr
+
+
+# --------------------------------------------------------------------------- the engines
+class TorchEngine:
+    """PyTorch model + torch.optim, fused kernels."""
+
+    def __init__(self, spec, cfg: TrainConfig):
+        from lstm_core import models
+
+        self.models, self.spec = models, spec
+        generator = torch.Generator().manual_seed(cfg.seed)
+        self.model = models.build_model(spec, cfg.model, generator)  # on cfg.model.device
+        self.device = self.model.head.weight.device
+        self.params = [p for p in self.model.parameters() if p.requires_grad]
+        self.make_optimizer(cfg.optim)
+
+    def make_optimizer(self, o: OptimConfig):
+        if o.name == "sgd":
+            self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum)
+        elif o.name == "adam":
+            self.opt = torch.optim.Adam(self.params, lr=o.lr, betas=ADAM_BETAS)
+        else:
+            self.opt = torch.optim.RMSprop(self.params, lr=o.lr, momentum=o.momentum)
+
+    def set_hyper(self, lr: float, momentum: float):
+        for group in self.opt.param_groups:
+            group["lr"] = lr
+            if "momentum" in group:
+                group["momentum"] = momentum
+
+    def tensor(self, a: np.ndarray | None):
+        return None if a is None else torch.as_tensor(np.asarray(a), device=self.device)
+
+    def gradients(self, batch: Batch) -> tuple[float, float]:
+        """Forward + backward; returns (loss, global gradient norm). Nothing is updated."""
+        self.model.train()
+        self.opt.zero_grad(set_to_none=True)
+        out = self.model(self.tensor(batch.x))
+        loss = self.models.model_loss(
+            self.spec.kind, out, self.tensor(batch.y), self.tensor(batch.mask)
+        )
+        loss_value = float(loss.detach())
+        if not math.isfinite(loss_value):
+            return loss_value, float("nan")
+        loss.backward()
+        grads = [p.grad for p in self.params if p.grad is not None]
+        norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+        return loss_value, float(norm)
+
+    def update(self, clip_coef: float) -> bool:
+        """Scale the gradients, step; undo and return False if any weight became non-finite."""
+        if clip_coef < 1.0:
+            for p in self.params:
+                if p.grad is not None:
+                    p.grad.mul_(clip_coef)
+        before = [p.detach().clone() for p in self.params]
+        state = {
+            p: {k: v.clone() if torch.is_tensor(v) else v for k, v in s.items()}
+            for p, s in self.opt.state.items()
+        }
+        self.opt.step()
+        if all(bool(torch.isfinite(p).all()) for p in self.params):
+            return True
+        with torch.no_grad():
+            for p, b in zip(self.params, before, strict=True):
+                p.copy_(b)
+        self.opt.state.clear()
+        self.opt.state.update(state)
+        return False
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        self.model.eval()
+        with torch.no_grad():
+            out = self.model(self.tensor(x))
+        return out.detach().cpu().double().numpy()
+
+    def trace(self, x: np.ndarray) -> list[dict]:
+        self.model.eval()
+        return self.models.trace(self.model, self.tensor(x))
+
+    def torch_model(self):
+        return self.model
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        return self.models.to_numpy(self.model)
+
+    def load(self, weights: dict[str, np.ndarray]):
+        self.models.load_numpy(self.model, weights)
+
+
+class NumpyEngine:
+    """The hand-written NumPy model and optimizers (lstm_core.numpy_model)."""
+
+    def __init__(self, spec, cfg: TrainConfig):
+        from lstm_core import numpy_model
+
+        self.nm, self.spec, self.cfg = numpy_model, spec, cfg
+        rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 7]))
+        self.model = numpy_model.NumpySequenceModel(spec, cfg.model, rng)
+        self.make_optimizer(cfg.optim)
+        self.grads = None
+
+    def make_optimizer(self, o: OptimConfig):
+        self.opt = self.nm.make_optimizer(o.name, self.model.params, lr=o.lr, momentum=o.momentum)
+
+    def set_hyper(self, lr: float, momentum: float):
+        self.opt.lr = lr
+        if hasattr(self.opt, "momentum"):
+            self.opt.momentum = momentum
+
+    def gradients(self, batch: Batch) -> tuple[float, float]:
+        loss, self.grads = self.model.loss_and_grads(batch)
+        if not math.isfinite(loss):
+            return float(loss), float("nan")
+        norm = math.sqrt(
+            sum(float(np.sum(np.square(g, dtype=np.float64))) for g in self.grads.values())
+        )
+        return float(loss), norm
+
+    def update(self, clip_coef: float) -> bool:
+        grads = self.grads
+        if clip_coef < 1.0:
+            grads = {k: g * g.dtype.type(clip_coef) for k, g in grads.items()}
+        before = {k: v.copy() for k, v in self.model.params.items()}
+        state = _copy_state(self.opt)
+        self.opt.step(grads)
+        if all(np.isfinite(v).all() for v in self.model.params.values()):
+            return True
+        for k, v in before.items():
+            self.model.params[k][...] = v
+        _restore_state(self.opt, state)
+        return False
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model.predict(x), dtype=np.float64)
+
+    def trace(self, x: np.ndarray) -> list[dict]:
+        return self.model.trace(x)
+
+    def torch_model(self):
+        """A PyTorch twin with the same weights (for gradient_flow)."""
+        from lstm_core import models
+
+        m = models.build_model(self.spec, self.cfg.model, torch.Generator().manual_seed(0))
+        models.load_numpy(m, self.state_dict())
+        return m
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        return {k: np.array(v, dtype=np.float64) for k, v in self.model.params.items()}
+
+    def load(self, weights: dict[str, np.ndarray]):
+        for k, v in self.model.params.items():
+            v[...] = weights[k]
+
+
+def _copy_state(opt) -> dict:
+    """The optimizer's array state (moments, step counts), copied."""
+    return {
+        k: (
+            {n: a.copy() for n, a in v.items()}
+            if isinstance(v, dict)
+            else (v.copy() if isinstance(v, np.ndarray) else v)
+        )
+        for k, v in vars(opt).items()
+        if k != "params"
+    }
+
+
+def _restore_state(opt, state: dict):
+    for k, v in state.items():
+        setattr(opt, k, v)
+
+
+# --------------------------------------------------------------------------- the trainer
+class Trainer:
+    """One run: model, optimizer, batch stream, history and snapshots."""
+
+    def __init__(self, config: TrainConfig):
+        check_config(config)
+        self.config = replace(
+            config,
+            task_knobs=dict(config.task_knobs),
+            model=replace(config.model),
+            optim=replace(config.optim),
+        )
+        self.task = make_task(config.task, **config.task_knobs)
+        self.spec = self.task.spec
+        engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
+        self.engine = engine(self.spec, self.config)
+        self.model = self.engine.model
+        self._batches = self.task.train_batches(config.seed, config.optim.batch_size)
+        self._refresh_validation()
+        self.history = History()
+        self.snapshots: list[Snapshot] = []
+        self.steps = 0
+        self.sequences_seen = 0
+        self.seconds = 0.0  # time spent inside step()
+        self.status = "ready"
+        self.message = ""
+        self._speed = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
+        self.evaluate()
+        self.snapshot()
+
+    # ----- data the views need
+    def _refresh_validation(self):
+        self.val_batch = self.task.validation(self.config.seed)
+        self.probe = self.val_batch.subset(slice(0, PROBE_SIZE))
+        self.baseline = self.task.baseline(self.val_batch)
+
+    @property
+    def steps_per_s(self) -> float:
+        total = sum(self._speed)
+        return len(self._speed) / total if total > 0 else 0.0
+
+    @property
+    def seqs_per_s(self) -> float:
+        return self.steps_per_s * self.config.optim.batch_size
+
+    @property
+    def lr(self) -> float:
+        return scheduled_lr(self.config.optim, self.steps)
+
+    # ----- training
+    def step(self, n: int = 1) -> int:
+        """Train ``n`` steps (fewer if training diverges); return how many were applied."""
+        done = 0
+        for _ in range(int(n)):
+            if self.status == "diverged" or not self.train_on(next(self._batches)):
+                break
+            done += 1
+        return done
+
+    def advance(self, seconds: float = 0.1) -> int:
+        """Train until ``seconds`` have passed (at least one step); return the steps applied."""
+        start = time.perf_counter()
+        done = 0
+        while self.status != "diverged":
+            done += self.step(1)
+            if time.perf_counter() - start >= seconds:
+                break
+        return done
+
+    def train_on(self, batch: Batch) -> bool:
+        """One optimizer step on ``batch``; False (and status "diverged") if it was refused."""
+        if self.status == "diverged":
+            return False
+        start = time.perf_counter()
+        o = self.config.optim
+        lr = scheduled_lr(o, self.steps)
+        self.engine.set_hyper(lr, o.momentum)
+        loss, grad_norm = self.engine.gradients(batch)
+        if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+            self._diverged(loss, grad_norm, batch)
+            return False
+        clipped = o.clip is not None and grad_norm > o.clip
+        if not self.engine.update(o.clip / grad_norm if clipped else 1.0):
+            self._diverged(loss, grad_norm, batch, weights=True)
+            return False
+        self.steps += 1
+        self.sequences_seen += batch.B
+        self.history.add_step(self.steps, loss, grad_norm, clipped, lr)
+        elapsed = time.perf_counter() - start
+        self._speed.append(elapsed)
+        self.seconds += elapsed
+        if self.steps % self.config.eval_every == 0:
+            self.evaluate()
+        if self.steps % self.config.snapshot_every == 0:
+            self.snapshot()
+        return True
+
+    def _diverged(self, loss, grad_norm, batch, weights=False):
+        o = self.config.optim
+        self.status = "diverged"
+        if not np.isfinite(np.asarray(batch.x, dtype=np.float64)).all():
+            what = "the training batch contains NaN or infinite inputs"
+            hint = "Check the data (a CSV column with gaps or huge values), then press Resume."
+        else:
+            if weights:
+                what = "this update would have made some weights infinite"
+            elif not math.isfinite(loss):
+                what = f"the loss became {loss}"
+            else:
+                what = f"the gradient norm became {grad_norm}"
+            clip = (
+                "turn on gradient clipping (e.g. 1.0)"
+                if o.clip is None
+                else (f"clip harder (now {o.clip:g})")
+            )
+            hint = (
+                f"Lower the learning rate (now {self.lr:g}, try {self.lr / 10:g}) or {clip}, "
+                "then press Resume."
+            )
+        self.message = (
+            f"Training stopped at step {self.steps + 1}: {what}, so that step was not applied. "
+            f"The weights are the last good ones (after step {self.steps}). {hint} "
+            "If it stops again at once, the weights have already grown too large: reset the run."
+        )
+
+    def resume(self) -> None:
+        """Clear a divergence pause; the next step draws the next batch."""
+        self.status, self.message = "ready", ""
+
+    # ----- evaluation and snapshots
+    def evaluate(self) -> dict:
+        """Validation loss, metric and solved on the fixed validation set; recorded."""
+        result = self.task.evaluate(self.predict(self.val_batch.x), self.val_batch)
+        self.history.add_eval(self.steps, result["loss"], result["metric"], result["solved"])
+        return result
+
+    def snapshot(self) -> Snapshot:
+        """Trace the probe now; keep at most max_snapshots (first, last, evenly spaced)."""
+        traces = [
+            {k: np.asarray(v, dtype=np.float32) for k, v in layer.items()}
+            for layer in self.trace(self.probe.x)
+        ]
+        snap = Snapshot(self.steps, traces, saturation(traces))
+        if self.snapshots and self.snapshots[-1].step == self.steps:
+            self.snapshots[-1] = snap
+        else:
+            self.snapshots.append(snap)
+        self.snapshots = thin(self.snapshots, self.config.max_snapshots)
+        return snap
+
+    # ----- passthroughs
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Head output for ``x`` (time-major), as float64 NumPy."""
+        return self.engine.predict(x)
+
+    def trace(self, x: np.ndarray) -> list[dict]:
+        """Gates, c and h per layer for ``x``: see models.trace."""
+        return self.engine.trace(x)
+
+    def gradient_flow(self, batch: Batch | None = None) -> dict:
+        """dL/dh_t, dL/dc_t per layer and input saliency (models.gradient_flow)."""
+        from lstm_core.models import gradient_flow
+
+        return gradient_flow(self.engine.torch_model(), batch or self.probe, self.spec.kind)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """The weights as float64 NumPy arrays, named as in the PyTorch state dict."""
+        return self.engine.state_dict()
+
+    # ----- live changes
+    def apply(self, new: TrainConfig) -> list[str]:
+        """Apply what can change mid-training; raise NeedsReset listing what cannot."""
+        check_config(new)
+        if new.task == self.task.name:
+            for k in new.task_knobs:
+                self.task.knob(k)  # TaskError naming the unknown knob
+        reasons = reset_reasons(self.config, new, self.task)
+        if reasons:
+            raise NeedsReset(reasons)
+        old, changes = self.config, []
+        knobs = {k: v for k, v in new.task_knobs.items() if self.task.values.get(k) != v}
+        if knobs:
+            try:
+                self.task.set_knobs(**knobs)
+            except TaskError as e:
+                raise NeedsReset([str(e)]) from None
+            changes += [f"{k}: {self.task.values[k]}" for k in knobs]
+            self._refresh_validation()
+        o, n = old.optim, new.optim
+        for label, a, b in (
+            ("learning rate", o.lr, n.lr),
+            ("clipping", o.clip, n.clip),
+            ("momentum", o.momentum, n.momentum),
+            ("schedule", o.schedule, n.schedule),
+            ("schedule steps", o.schedule_steps, n.schedule_steps),
+        ):
+            if a != b:
+                changes.append(f"{label}: {a} -> {b}")
+        self.config = replace(
+            new, task_knobs=dict(new.task_knobs), model=replace(new.model), optim=replace(new.optim)
+        )
+        if o.name != n.name:
+            self.engine.make_optimizer(n)
+            changes.append(f"optimizer: {o.name} -> {n.name} (its state starts fresh)")
+        for label in ("eval_every", "snapshot_every", "max_snapshots"):
+            if getattr(old, label) != getattr(new, label):
+                changes.append(f"{label.replace('_', ' ')}: {getattr(new, label)}")
+        self.snapshots = thin(self.snapshots, self.config.max_snapshots)
+        if self.status == "diverged" and (n.lr != o.lr or n.clip != o.clip):
+            self.resume()
+        return changes
+
+    # ----- reports and restoring
+    def summary(self) -> dict:
+        """The run in one flat dict (the CLI's --json line and the store's summary)."""
+        h = self.history
+        recent = h.loss[-20:]
+        return {
+            "task": self.config.task,
+            "cell": self.config.model.cell,
+            "variant": self.config.model.variant,
+            "steps": self.steps,
+            "train_loss": float(np.mean(recent)) if recent else float("nan"),
+            "val_loss": h.val_loss[-1] if h.val_loss else float("nan"),
+            "metric": self.task.metric.name,
+            "metric_value": h.metric[-1] if h.metric else float("nan"),
+            "solved": bool(h.solved[-1]) if h.solved else False,
+            "baseline": float(self.baseline["metric"]),
+            "seconds": round(self.seconds, 3),
+            "steps_per_s": round(self.steps_per_s, 2),
+        }
+
+    @classmethod
+    def from_saved(
+        cls,
+        config: TrainConfig,
+        weights: dict,
+        history: History,
+        snapshots: list[Snapshot] | None = None,
+    ) -> Trainer:
+        """Rebuild a saved run: its weights, history and snapshots.
+
+        The optimizer's state is not saved: training on from here restarts its moments, and
+        the batch stream starts again from its first batch.
+        """
+        tr = cls(config)
+        expected = tr.state_dict()
+        bad = sorted(set(expected) ^ set(weights))
+        if bad:
+            raise TrainError(f"the saved weights do not fit this model: {', '.join(bad)}")
+        for k, v in expected.items():
+            if np.shape(weights[k]) != v.shape:
+                raise TrainError(
+                    f"weight {k} has shape {np.shape(weights[k])}; the model needs {v.shape}"
+                )
+        tr.engine.load(weights)
+        tr.history = History.from_arrays(history.arrays())
+        tr.steps = int(history.step[-1]) if history.step else 0
+        tr.sequences_seen = tr.steps * config.optim.batch_size
+        tr.snapshots = list(snapshots) if snapshots else []
+        if not tr.snapshots:
+            tr.snapshot()
+        return tr
+
+
+def reset_reasons(old: TrainConfig, new: TrainConfig, task) -> list[str]:
+    """Plain-word reasons why ``new`` cannot be applied to a running ``old`` run."""
+    reasons = []
+    m_old, m_new = old.model, new.model
+    labels = {
+        "cell": "the cell type",
+        "variant": "the LSTM variant",
+        "hidden_size": "the hidden size",
+        "num_layers": "the number of layers",
+        "embed_size": "the embedding size",
+        "forget_bias": "the forget-gate bias at initialization",
+        "recurrent_init": "the recurrent initialization",
+        "recurrent_scale": "the recurrent weight scale",
+        "engine": "the engine",
+        "device": "the device",
+    }
+    for name, label in labels.items():
+        if getattr(m_old, name) != getattr(m_new, name):
+            reasons.append(
+                f"{label} changed ({getattr(m_old, name)} -> {getattr(m_new, name)}): "
+                "that needs a new model"
+            )
+    if old.task != new.task:
+        reasons.append(f"the task changed ({old.task} -> {new.task}): that needs a new model")
+    if old.seed != new.seed:
+        reasons.append("the seed changed: it fixes the initial weights and the data")
+    if old.optim.batch_size != new.optim.batch_size:
+        reasons.append("the batch size changed: it fixes the stream of training batches")
+    if old.task == new.task:
+        for k in sorted(set(old.task_knobs) | set(new.task_knobs)):
+            a = old.task_knobs.get(k, task.values.get(k))
+            b = new.task_knobs.get(k, task.knob(k).default if _has_knob(task, k) else None)
+            if a != b and not (_has_knob(task, k) and task.knob(k).live):
+                reasons.append(
+                    f"the task setting {k!r} changed ({a} -> {b}): it cannot change during training"
+                )
+    return reasons
+
+
+def _has_knob(task, name) -> bool:
+    return any(k.name == name for k in task.knobs)
+
+
+__all__ = ["NeedsReset", "Trainer", "TrainError", "check_config", "scheduled_lr"]

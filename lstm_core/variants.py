@@ -54,6 +54,7 @@ class SequenceCache:
     h: torch.Tensor  # (T, B, H) hidden states h_t
 
 
+@torch.no_grad()
 def lstm_sequence(xp, W_hh, h0, c0, variant="standard", peep=None) -> SequenceCache:
     """Run one layer over a sequence. ``xp (T, B, 4H)`` is the input projection, biases included.
 
@@ -125,6 +126,7 @@ def _coefficients(cache: SequenceCache, c0, variant, peep):
     return K, Kc, F, c_prev
 
 
+@torch.no_grad()
 def lstm_sequence_backward(
     cache, W_hh, h0, c0, dh_out, dc_out=None, variant="standard", peep=None, record=False
 ) -> dict:

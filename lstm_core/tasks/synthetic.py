@@ -158,9 +158,9 @@ class Waves(Task):
         W = int(warmup or self.values["seq_len"])
         S = int(steps or self.values["seq_len"])
         rng = derived_rng(seed, PREVIEW_STREAM + 1)
-        s = self.signal(rng, int(n), W + S + 1)
+        s = self.signal(rng, int(n), W + S)
         x = s[:W] + self.values["noise"] * rng.standard_normal((W, int(n)))
-        return {"warmup_x": x[..., None], "future": s[W + 1 : W + S + 1, :, None]}
+        return {"warmup_x": x[..., None], "future": s[W : W + S, :, None]}
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)

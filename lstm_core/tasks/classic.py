@@ -263,37 +263,46 @@ REBER_EDGES = {
 }
 
 
-def reber_string(rng: np.random.Generator) -> str:
-    """One Reber string, each branch taken with probability 1/2."""
-    out, state = [], 0
-    while state is not None:
-        options = list(REBER_EDGES[state].items())
-        symbol, state = options[rng.integers(len(options))]
-        out.append(symbol)
-    return "".join(out)
+SYMBOL_ID = {c: i for i, c in enumerate(REBER_SYMBOLS)}
 
 
-def embedded_reber_string(rng: np.random.Generator) -> str:
-    """B, then T or P, a Reber string, the same T or P again, E."""
-    tp = "TP"[rng.integers(2)]
-    return "B" + tp + reber_string(rng) + tp + "E"
+def symbol_mask(symbols) -> int:
+    """A set of symbols as a bit mask over REBER_SYMBOLS."""
+    return sum(1 << SYMBOL_ID[c] for c in symbols)
 
 
-def embedded_legal_next(s: str) -> list[set[str]]:
-    """For each prefix s[:j+1] of an embedded string, the symbols that may come next."""
-    legal = [{"T", "P"}]  # after the outer B
-    state = 0  # inner automaton, entered after s[:2]
-    for j, c in enumerate(s[1:-1], start=1):
-        if j == 1:
-            legal.append({"B"})
-            continue
-        if state is None:  # after the inner string and the repeated T/P: only E
-            legal.append({"E"})
-            continue
-        state = REBER_EDGES[state][c]
-        legal.append(set(REBER_EDGES[state]) if state is not None else {s[1]})
-    legal.append({"B"})  # after E the next string starts
-    return legal
+class Coins:
+    """Fair coin flips drawn from ``rng`` in blocks (one rng call per 512 flips, not per flip)."""
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng, self.flips = rng, []
+
+    def __call__(self) -> int:
+        if not self.flips:
+            self.flips = self.rng.integers(0, 2, size=512).tolist()
+        return self.flips.pop()
+
+
+OPTIONS = {state: tuple(edges.items()) for state, edges in REBER_EDGES.items()}
+LEGAL_AFTER = {state: symbol_mask(edges) for state, edges in REBER_EDGES.items()}
+LEGAL_T, LEGAL_P, LEGAL_E, LEGAL_B = (symbol_mask(c) for c in "TPEB")
+
+
+def embedded_reber(coin: Coins) -> tuple[str, list[int]]:
+    """One embedded Reber string (B, T or P, a Reber string, the same T or P, E), and after
+    each of its symbols the legal next symbols as a bit mask. Each branch has probability 1/2.
+    """
+    tp = "TP"[coin()]
+    symbols, legal = ["B", tp], [LEGAL_T | LEGAL_P, LEGAL_B]
+    state = 0
+    while state is not None:  # the inner Reber string
+        options = OPTIONS[state]
+        symbol, state = options[coin()] if len(options) == 2 else options[0]
+        symbols.append(symbol)
+        legal.append(LEGAL_AFTER[state] if state is not None else symbol_mask(tp))
+    symbols += [tp, "E"]
+    legal += [LEGAL_E, LEGAL_B]  # after E the next string starts
+    return "".join(symbols), legal
 
 
 @register
@@ -362,33 +371,26 @@ class Reber(Task):
 
     def _fill(self, rng, T, x, y, legal, string_id) -> None:
         """One stream of T + 1 symbols: x = stream[:T], y = stream[1:]."""
-        index = {c: i for i, c in enumerate(self.vocab)}
-        stream, sets, ids, n = "", [], [], 0
-        while len(stream) < T + 1:
-            s = embedded_reber_string(rng)
-            stream, sets, ids, n = (
-                stream + s,
-                sets + embedded_legal_next(s),
-                ids + [n] * len(s),
-                n + 1,
-            )
-        codes = np.array([index[c] for c in stream[: T + 1]])
+        coin, symbols, masks, ids, n = Coins(rng), [], [], [], 0
+        while len(symbols) < T + 1:
+            s, legal_next = embedded_reber(coin)
+            symbols.extend(s), masks.extend(legal_next), ids.extend([n] * len(s))
+            n += 1
+        codes = np.array([SYMBOL_ID[c] for c in symbols[: T + 1]])
         x[:], y[:] = codes[:T], codes[1:]
-        for t in range(T):
-            legal[t, [index[c] for c in sets[t]]] = True
-        last_complete = ids[T] - 1  # the string holding stream[T] is cut off
-        string_id[:] = np.where(np.array(ids[:T]) <= last_complete, ids[:T], -1)
+        legal[:] = (np.array(masks[:T])[:, None] >> np.arange(len(self.vocab))) & 1
+        ids = np.array(ids)
+        string_id[:] = np.where(ids[:T] < ids[T], ids[:T], -1)  # the string at stream[T] is cut
 
     def score(self, out: np.ndarray, batch: Batch) -> float:
         pred = np.argmax(out, axis=-1).T  # (B, T)
         ok = np.take_along_axis(batch.aux["legal"], pred[..., None], axis=-1)[..., 0]
-        good = total = 0
-        for b in range(batch.B):
-            sid = batch.aux["string_id"][b]
-            for s in np.unique(sid[sid >= 0]):
-                total += 1
-                good += bool(ok[b, sid == s].all())
-        return good / total if total else 0.0
+        sid = batch.aux["string_id"]
+        key = np.arange(batch.B)[:, None] * (sid.max() + 1) + sid  # one id per (sequence, string)
+        complete = sid >= 0
+        n_strings = len(np.unique(key[complete]))
+        n_failed = len(np.unique(key[complete & ~ok]))
+        return 1.0 - n_failed / n_strings if n_strings else 0.0
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)

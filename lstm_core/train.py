@@ -232,7 +232,8 @@ class NumpyEngine:
             self.opt.momentum = momentum
 
     def gradients(self, batch: Batch) -> tuple[float, float]:
-        loss, self.grads = self.model.loss_and_grads(batch)
+        with np.errstate(all="ignore"):  # non-finite values are caught by the trainer
+            loss, self.grads = self.model.loss_and_grads(batch)
         if not math.isfinite(loss):
             return float(loss), float("nan")
         norm = math.sqrt(
@@ -246,7 +247,8 @@ class NumpyEngine:
             grads = {k: g * g.dtype.type(clip_coef) for k, g in grads.items()}
         before = {k: v.copy() for k, v in self.model.params.items()}
         state = _copy_state(self.opt)
-        self.opt.step(grads)
+        with np.errstate(all="ignore"):
+            self.opt.step(grads)
         if all(np.isfinite(v).all() for v in self.model.params.values()):
             return True
         for k, v in before.items():

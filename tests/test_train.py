@@ -211,3 +211,42 @@ def test_a_saved_run_restores_every_view(tmp_path):
     bad["head.weight"] = np.zeros((3, 3))
     with pytest.raises(TrainError, match="head.weight"):
         Trainer.from_saved(run.config, bad, run.history)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_numpy_engine_trains_like_the_torch_engine(cell):
+    def cfg(engine):
+        m = ModelConfig(cell=cell, hidden_size=5, engine=engine)
+        return config(model=m, optim=OptimConfig(name="adam", lr=1e-2, batch_size=8, clip=0.1))
+
+    t, n = Trainer(cfg("torch")), Trainer(cfg("numpy"))
+    n.engine.load(t.state_dict())  # same starting weights, fresh optimizer state in both
+    n.engine.make_optimizer(n.config.optim)
+    t.step(8)
+    n.step(8)
+    np.testing.assert_allclose(n.history.loss, t.history.loss, rtol=1e-5)
+    np.testing.assert_allclose(n.history.grad_norm, t.history.grad_norm, rtol=1e-4)
+    for h in (n.history, t.history):  # clipped exactly when the norm exceeded the clip
+        assert h.clipped == [g > 0.1 for g in h.grad_norm]
+    assert any(t.history.clipped)
+    for k, v in t.state_dict().items():
+        np.testing.assert_allclose(n.state_dict()[k], v, atol=1e-6)
+    assert n.snapshots[-1].traces[0]["h"].shape == (12, 4, 5)
+
+
+def test_numpy_engine_divergence_restores_weights_and_optimizer_state():
+    m = ModelConfig(hidden_size=5, engine="numpy")
+    tr = Trainer(config(model=m, optim=OptimConfig(name="adam", lr=1e-2, batch_size=8)))
+    tr.step(3)
+    before, m1 = weights(tr), {k: v.copy() for k, v in tr.engine.opt.m.items()}
+    batch = next(tr._batches)
+    bad = Batch(batch.x.copy(), batch.y, batch.mask)
+    bad.x[0, 0, 0] = np.inf
+    assert tr.train_on(bad) is False and tr.status == "diverged"
+    assert tr.engine.opt.t == 3
+    for k, v in before.items():
+        np.testing.assert_array_equal(tr.state_dict()[k], v)
+        np.testing.assert_array_equal(tr.engine.opt.m[k], m1[k])
+    huge = Trainer(config(model=m, optim=OptimConfig(name="sgd", lr=1e3, momentum=0.0, clip=None)))
+    assert huge.step(60) < 60 and huge.status == "diverged"
+    assert all(np.isfinite(v).all() for v in huge.state_dict().values())

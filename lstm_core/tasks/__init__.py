@@ -6,8 +6,11 @@ set its ``menu_order``, and add one import line below. See docs/ARCHITECTURE.md 
 
 # One import line per module of tasks: importing a module registers its tasks.
 import lstm_core.tasks.classic  # noqa: F401  (adding, temporal-order, copy, reber, brackets)
+import lstm_core.tasks.csv_task  # noqa: F401  (csv)
 import lstm_core.tasks.language  # noqa: F401  (sentiment, next-action)
+import lstm_core.tasks.real_series  # noqa: F401  (series)
 import lstm_core.tasks.synthetic  # noqa: F401  (sine, seed-example, gesture)
+import lstm_core.tasks.text  # noqa: F401  (text)
 from lstm_core.tasks.base import Batch, Knob, Metric, Task, TaskError, register, registered
 
 TASKS: dict[str, type[Task]] = registered()

@@ -74,6 +74,12 @@ def _cast(dtype, *arrays):
     return [None if a is None else np.asarray(a, dtype=dtype) for a in arrays]
 
 
+def _own(dtype, *weights):
+    """Copies of the weights: the trace keeps the weights its forward pass used, even when the
+    caller's optimizer later updates its own arrays in place."""
+    return [np.array(w, dtype=dtype) for w in weights]
+
+
 def _sigmoid_scale(order: str, H: int, dtype):
     """Per-column scale s and offset s0 so that s * tanh(s * a) + s0 is sigmoid(a) on the
     sigmoid gates (s = 1/2, s0 = 1/2) and tanh(a) on the tanh gates (s = 1, s0 = 0); ``order``
@@ -153,9 +159,8 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     """One LSTM step: x_t (B, I), h_prev and c_prev (B, H). Returns (h_t, c_t, cache); the cache
     is an LSTMTrace with T = 1 (so ``cache.i[0]`` is i_t)."""
     dt = _float_dtype(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)
-    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = _cast(
-        dt, x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh
-    )
+    x_t, h_prev, c_prev = _cast(dt, x_t, h_prev, c_prev)
+    W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
     B, H = h_prev.shape
     s, s0 = _sigmoid_scale("ssts", H, dt)
     # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, scaled by s (B, 4H)
@@ -173,7 +178,8 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
 def lstm_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None, c0=None) -> LSTMTrace:
     """Run an LSTM layer over x (T, B, I) from h0, c0 (B, H) (zeros when None)."""
     dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0, c0)
-    x, W_ih, W_hh, b_ih, b_hh, h0, c0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0, c0)
+    x, h0, c0 = _cast(dt, x, h0, c0)
+    W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
     T, B, _ = x.shape
     H = W_hh.shape[1]
     s, s0 = _sigmoid_scale("ssts", H, dt)
@@ -303,7 +309,8 @@ def rnn_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One tanh-RNN step: x_t (B, I), h_prev (B, H). Returns (h_t, cache), cache an RNNTrace
     with T = 1."""
     dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
-    x_t, h_prev, W_ih, W_hh, b_ih, b_hh = _cast(dt, x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
+    x_t, h_prev = _cast(dt, x_t, h_prev)
+    W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
     B, H = h_prev.shape
     a = _input_projection(x_t, W_ih, b_ih + b_hh, 1) + h_prev @ W_hh.T  # (B, H)
     hs = _initial(h_prev, 1, B, H, dt)
@@ -314,7 +321,8 @@ def rnn_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
 def rnn_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> RNNTrace:
     """Run a tanh-RNN layer over x (T, B, I) from h0 (B, H) (zeros when None)."""
     dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0)
-    x, W_ih, W_hh, b_ih, b_hh, h0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0)
+    x, h0 = _cast(dt, x, h0)
+    W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
     T, B, _ = x.shape
     H = W_hh.shape[1]
     a = _input_projection(x, W_ih, b_ih + b_hh, 1)  # (T, B, H) input part, all steps
@@ -436,7 +444,8 @@ def _gru_cell(gx, rec, b_hn, h_prev, rz, hn, n, h_t):
 def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One GRU step: x_t (B, I), h_prev (B, H). Returns (h_t, cache), cache a GRUTrace, T = 1."""
     dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
-    x_t, h_prev, W_ih, W_hh, b_ih, b_hh = _cast(dt, x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
+    x_t, h_prev = _cast(dt, x_t, h_prev)
+    W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
     B, H = h_prev.shape
     s, _ = _sigmoid_scale("sst", H, dt)
     gx = _gru_input_part(x_t, W_ih, b_ih, b_hh, s)  # (B, 3H)
@@ -450,7 +459,8 @@ def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
 def gru_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> GRUTrace:
     """Run a GRU layer over x (T, B, I) from h0 (B, H) (zeros when None)."""
     dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0)
-    x, W_ih, W_hh, b_ih, b_hh, h0 = _cast(dt, x, W_ih, W_hh, b_ih, b_hh, h0)
+    x, h0 = _cast(dt, x, h0)
+    W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
     T, B, _ = x.shape
     H = W_hh.shape[1]
     s, _ = _sigmoid_scale("sst", H, dt)

@@ -305,3 +305,16 @@ def test_float32_in_float32_out(cell):
     assert all(v.dtype == np.float32 for v in grads.values())
     tr64 = _forward(cell, x.astype(np.float64), [w.astype(np.float64) for w in W])
     assert np.abs(tr.h - tr64.h).max() < 1e-5
+
+
+def test_trace_keeps_the_weights_its_forward_used():
+    """An optimizer updating the caller's arrays in place does not change a trace's backward."""
+    W, x, h0, c0, rng = _sample("lstm", (4, 2, 3, 5), seed=9)
+    dh = rng.normal(size=(4, 2, 5))
+    want = ref.lstm_backward(ref.lstm_forward(x, *W, h0=h0, c0=c0), dh)
+    tr = ref.lstm_forward(x, *W, h0=h0, c0=c0)
+    for w in W:
+        w += 1.0
+    got = ref.lstm_backward(tr, dh)
+    for k in want:
+        np.testing.assert_array_equal(got[k], want[k])

@@ -62,39 +62,58 @@ def lstm_sequence(xp, W_hh, h0, c0, variant="standard", peep=None) -> SequenceCa
     """
     T, B, H4 = xp.shape
     H = H4 // 4
-    G = torch.empty_like(xp)  # (T, B, 4H)
+    A = torch.empty_like(xp)  # (T, B, 4H) pre-activations a_i|a_f|a_g|a_o
+    G = torch.empty_like(xp)  # (T, B, 4H) gates i|f|g|o after their activations
     C, TC, Hs = (xp.new_empty(T, B, H) for _ in range(3))
+    if variant == "noaf":
+        TC = C  # h_t = o_t * c_t
+    # Every step's views, made once: indexing a tensor in the loop costs as much as an op.
+    x, a, gates = xp.unbind(0), A.unbind(0), G.unbind(0)
+    a_i, a_f, a_g, a_o = (part.unbind(0) for part in A.split(H, dim=2))
+    i, f, g, o = (part.unbind(0) for part in G.split(H, dim=2))
+    c_all, tc, h_all = C.unbind(0), TC.unbind(0), Hs.unbind(0)
     W_t = W_hh.t()
     h, c = h0, c0
     for t in range(T):
-        a = torch.addmm(xp[t], h, W_t)  # (B, 4H) pre-activations a_i|a_f|a_g|a_o
+        torch.addmm(x[t], h, W_t, out=a[t])  # a_t = xp_t + W_hh h_{t-1}
         if variant == "ph":  # peepholes: i and f look at c_{t-1}
-            a[:, :H].addcmul_(peep[0], c)
-            a[:, H : 2 * H].addcmul_(peep[1], c)
-        torch.sigmoid(a, out=G[t])  # i, f, o (the g block is overwritten next)
-        i, f, g, o = G[t].chunk(4, dim=1)
-        if variant == "niaf":
-            g.copy_(a[:, 2 * H : 3 * H])  # g_t = a_g
-        else:
-            torch.tanh(a[:, 2 * H : 3 * H], out=g)  # g_t = tanh(a_g)
-        if variant == "nig":
-            i.fill_(1.0)
-        elif variant == "nfg":
-            f.fill_(1.0)
+            a_i[t].addcmul_(peep[0], c)
+            a_f[t].addcmul_(peep[1], c)
+        torch.sigmoid(a[t], out=gates[t])  # i, f, o (g is replaced next)
+        g_t = a_g[t] if variant == "niaf" else torch.tanh(a_g[t], out=g[t])
+        # c_t = f_t * c_{t-1} + i_t * g_t, with the clamped gate left out
+        if variant == "nfg":
+            c = torch.addcmul(c, i[t], g_t, out=c_all[t])  # f_t = 1
+        elif variant == "nig":
+            c = torch.mul(f[t], c, out=c_all[t]).add_(g_t)  # i_t = 1
         elif variant == "cifg":
-            torch.neg(f, out=i).add_(1.0)  # i_t = 1 - f_t
-        c_t = torch.mul(f, c, out=C[t]).addcmul_(i, g)  # c_t = f_t * c_{t-1} + i_t * g_t
-        if variant == "ph":  # the output gate looks at c_t
-            torch.sigmoid(a[:, 3 * H :].addcmul_(peep[2], c_t), out=o)
-        elif variant == "nog":
-            o.fill_(1.0)
-        if variant == "noaf":
-            TC[t].copy_(c_t)
+            c = torch.addcmul(g_t, f[t], c - g_t, out=c_all[t])  # i_t = 1 - f_t
         else:
-            torch.tanh(c_t, out=TC[t])
-        h = torch.mul(o, TC[t], out=Hs[t])  # h_t = o_t * tanh(c_t)
-        c = c_t
+            c = torch.mul(f[t], c, out=c_all[t]).addcmul_(i[t], g_t)
+        if variant == "ph":  # the output gate looks at c_t
+            torch.sigmoid(a_o[t].addcmul_(peep[2], c), out=o[t])
+        if variant != "noaf":
+            torch.tanh(c, out=tc[t])
+        # h_t = o_t * tanh(c_t)
+        h = tc[t] if variant == "nog" else torch.mul(o[t], tc[t], out=h_all[t])
+    _store_clamped_gates(A, G, Hs, TC, variant)
     return SequenceCache(G, C, TC, Hs)
+
+
+def _store_clamped_gates(A, G, Hs, TC, variant) -> None:
+    """Write the exact values of the gates the loop left out (all steps at once)."""
+    i, f, g, o = G.chunk(4, dim=2)
+    if variant == "nfg":
+        f.fill_(1.0)
+    elif variant == "nig":
+        i.fill_(1.0)
+    elif variant == "cifg":
+        torch.neg(f, out=i).add_(1.0)  # i_t = 1 - f_t
+    elif variant == "niaf":
+        g.copy_(A.chunk(4, dim=2)[2])  # g_t = a_g
+    elif variant == "nog":
+        o.fill_(1.0)
+        Hs.copy_(TC)  # h_t = tanh(c_t)
 
 
 def _coefficients(cache: SequenceCache, c0, variant, peep):
@@ -128,37 +147,48 @@ def _coefficients(cache: SequenceCache, c0, variant, peep):
 
 @torch.no_grad()
 def lstm_sequence_backward(
-    cache, W_hh, h0, c0, dh_out, dc_out=None, variant="standard", peep=None, record=False
+    cache, W_hh, h0, c0, dh_out, dc_out=None, variant="standard", peep=None
 ) -> dict:
     """BPTT for one layer. ``dh_out (T, B, H)``: dL/dh_t from above (None: zero); ``dc_out``
-    likewise for c_t. Returns dict ``xp, W_hh, h0, c0, peep`` (and ``dh, dc`` per step if
-    ``record``: the total gradients with respect to every h_t and c_t)."""
+    likewise for c_t. Returns dict ``xp, W_hh, h0, c0, peep`` and ``dh, dc (T, B, H)``: the
+    total gradients with respect to every h_t and c_t."""
     T, B, H = cache.h.shape
     K, Kc, F, c_prev = _coefficients(cache, c0, variant, peep)
     dA = torch.empty_like(cache.G).view(T, B, 4, H)  # pre-activation gradients da_t
-    dh_rec = cache.h.new_zeros(B, H)  # W_hh^T da_{t+1}
+    DH = torch.empty_like(cache.h)  # (T, B, H) total dL/dh_t
+    DC = torch.empty_like(cache.h).unsqueeze(2)  # (T, B, 1, H) total dL/dc_t
+    # Every step's views, made once (see lstm_sequence).
+    K3, Ko, Kc, F = K[:, :, :3].unbind(0), K[:, :, 3].unbind(0), Kc.unbind(0), F.unbind(0)
+    dA3, dAo, da = dA[:, :, :3].unbind(0), dA[:, :, 3].unbind(0), dA.view(T, B, 4 * H).unbind(0)
+    dh_all, dc_all, dc_b = DH.unbind(0), DC[:, :, 0].unbind(0), DC.unbind(0)
+    if dh_out is None:
+        DH.zero_()
+    else:
+        DH.copy_(dh_out)  # dL/dh_t from above; the recurrent part is added in the loop
+    dc_above = None if dc_out is None else dc_out.unbind(0)
     dc_next = cache.h.new_zeros(B, H)  # dc_{t+1} * F_{t+1}
-    dhs = cache.h.new_empty(T, B, H) if record else None
-    dcs = cache.h.new_empty(T, B, H) if record else None
+    dh_prev = cache.h.new_zeros(B, H)  # dL/dh0
     for t in range(T - 1, -1, -1):
-        dh = dh_rec if dh_out is None else dh_out[t] + dh_rec  # total dL/dh_t
-        dc = torch.addcmul(dc_next, dh, Kc[t])  # total dL/dc_t
-        if dc_out is not None:
-            dc = dc + dc_out[t]
-        torch.mul(dc.unsqueeze(1), K[t, :, :3], out=dA[t, :, :3])  # da_i, da_f, da_g
-        torch.mul(dh, K[t, :, 3], out=dA[t, :, 3])  # da_o
-        dc_next = dc * F[t]
-        dh_rec = dA[t].view(B, 4 * H) @ W_hh
-        if record:
-            dhs[t], dcs[t] = dh, dc
+        dh = dh_all[t]  # total dL/dh_t: from the head and from step t+1
+        dc = torch.addcmul(dc_next, dh, Kc[t], out=dc_all[t])  # c_t feeds h_t and c_{t+1}
+        if dc_above is not None:
+            dc.add_(dc_above[t])
+        torch.mul(dc_b[t], K3[t], out=dA3[t])  # da_i, da_f, da_g
+        torch.mul(dh, Ko[t], out=dAo[t])  # da_o
+        dc_next = dc if variant == "nfg" else dc * F[t]  # f_t = 1: dc passes unchanged
+        # h_{t-1} feeds step t: dh_{t-1} += W_hh^T da_t
+        target = dh_all[t - 1] if t > 0 else dh_prev
+        target.addmm_(da[t], W_hh)
     dA = dA.view(T, B, 4 * H)
     h_prev = torch.cat([h0.unsqueeze(0), cache.h[:-1]])  # (T, B, H)
     grads = {
         "xp": dA,
-        "W_hh": dA.reshape(T * B, 4 * H).t() @ h_prev.reshape(T * B, H),
-        "h0": dh_rec,
+        "W_hh": dA.reshape(T * B, 4 * H).t() @ h_prev.reshape(T * B, H),  # sum over steps
+        "h0": dh_prev,
         "c0": dc_next,
         "peep": None,
+        "dh": DH,
+        "dc": DC.squeeze(2),
     }
     if variant == "ph":
         dA4 = dA.view(T, B, 4, H)
@@ -169,8 +199,6 @@ def lstm_sequence_backward(
                 (dA4[:, :, 3] * cache.c).sum((0, 1)),  # dw_co
             ]
         )
-    if record:
-        grads["dh"], grads["dc"] = dhs, dcs
     return grads
 
 

@@ -26,16 +26,19 @@ SHAPES = ((16, 50, 32), (64, 100, 64), (128, 200, 64))  # (H, T, B)
 ROWS = ("nn.LSTM", "standard", "fastest variant", "slowest variant", "numpy float32", "trace B=1")
 
 
-def timed(fn, repeats: int, warmup: int = 2) -> float:
-    """Median wall time of ``fn()`` in milliseconds."""
-    for _ in range(warmup):
-        fn()
-    times = []
+def median_ms(steps: dict, repeats: int, warmup: int = 2) -> dict[str, float]:
+    """Median wall time in ms of each ``steps[name]()``, timed in interleaved rounds so that a
+    change of load on the machine hits every row alike."""
+    for fn in steps.values():
+        for _ in range(warmup):
+            fn()
+    times = {name: [] for name in steps}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+        for name, fn in steps.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: 1e3 * statistics.median(t) for name, t in times.items()}
 
 
 def data(H: int, T: int, B: int, seed: int = 0):
@@ -101,31 +104,40 @@ def measure_shape(H: int, T: int, B: int, repeats: int, warmup: int = 2) -> dict
     x, y = data(H, T, B)
     spec = TaskSpec("next_step", 1, 1)
 
-    def median_ms(fn, repeats):
-        return timed(fn, repeats, warmup)
-
     def build(variant):
-        return build_model(spec, ModelConfig(hidden_size=H, variant=variant), torch.Generator())
+        cfg = ModelConfig(hidden_size=H, variant=variant)
+        return build_model(spec, cfg, torch.Generator().manual_seed(0))
 
-    base = median_ms(bare_lstm_step(H, x, y), repeats)
-    rows = {"nn.LSTM": (base, "torch.nn.LSTM + Linear + MSE + Adam")}
     standard = build("standard")
-    rows["standard"] = (median_ms(model_step(standard, x, y), repeats), "build_model + model_loss")
-    variants = {v: median_ms(model_step(build(v), x, y), repeats) for v in VARIANTS[1:]}
+    steps = {
+        "nn.LSTM": bare_lstm_step(H, x, y),
+        "standard": model_step(standard, x, y),
+        **{v: model_step(build(v), x, y) for v in VARIANTS[1:]},
+        "trace B=1": lambda: trace(standard, x[:, :1]),
+    }
+    numpy_model = numpy_step(H, x, y)
+    if numpy_model is not None:
+        steps["numpy float32"] = numpy_model
+    ms = median_ms(steps, repeats, warmup)
+    variants = {v: ms[v] for v in VARIANTS[1:]}
     fastest, slowest = min(variants, key=variants.get), max(variants, key=variants.get)
-    rows["fastest variant"] = (variants[fastest], fastest)
-    rows["slowest variant"] = (variants[slowest], slowest)
-    step = numpy_step(H, x, y)
-    rows["numpy float32"] = (
-        (median_ms(step, repeats), "NumpySequenceModel + Adam") if step else (None, "n/a")
-    )
-    one = x[:, :1]
-    rows["trace B=1"] = (median_ms(lambda: trace(standard, one), repeats), "models.trace")
-    out = {}
-    for name, (ms, what) in rows.items():
-        ratio = None if ms is None else ms / base
-        out[name] = {"ms": ms, "ratio": ratio, "what": what}
-    out["variants"] = {v: {"ms": ms, "ratio": ms / base} for v, ms in variants.items()}
+    rows = {
+        "nn.LSTM": (ms["nn.LSTM"], "torch.nn.LSTM + Linear + MSE + Adam"),
+        "standard": (ms["standard"], "build_model + model_loss + Adam"),
+        "fastest variant": (ms[fastest], fastest),
+        "slowest variant": (ms[slowest], slowest),
+        "numpy float32": (
+            ms.get("numpy float32"),
+            "NumpySequenceModel + Adam" if numpy_model else "n/a: lstm_core.numpy_model not found",
+        ),
+        "trace B=1": (ms["trace B=1"], "models.trace, one sequence"),
+    }
+    base = ms["nn.LSTM"]
+    out = {
+        name: {"ms": t, "ratio": None if t is None else t / base, "what": what}
+        for name, (t, what) in rows.items()
+    }
+    out["variants"] = {v: {"ms": t, "ratio": t / base} for v, t in variants.items()}
     return out
 
 

@@ -429,3 +429,41 @@ def test_resolve_device():
                 build_model(SPECS["next_step"], ModelConfig(device=name), gen())
     with pytest.raises(DeviceError, match="unknown device"):
         resolve_device("gpu")
+
+
+@pytest.mark.parametrize(
+    "cell,variant",
+    [
+        ("lstm", "standard"),
+        ("gru", "standard"),
+        ("rnn", "standard"),
+        ("lstm", "ph"),
+        ("lstm", "cifg"),
+    ],
+)
+def test_model_on_auto_device_matches_cpu(cell, variant):
+    """On a machine with an accelerator, "auto" puts the model there: outputs, gradients, trace
+    and gradient flow equal the CPU model's (on a CPU-only machine "auto" is the CPU)."""
+    device = resolve_device("auto")
+    cpu = make("classification", cell=cell, variant=variant, hidden_size=6, num_layers=2)
+    acc = make(
+        "classification", cell=cell, variant=variant, hidden_size=6, num_layers=2, device="auto"
+    )
+    assert acc.head.weight.device.type == device.type
+    x, y = inputs(cpu, 7, 3)
+    results = []
+    for model in (cpu, acc):
+        xd, yd = x.to(device if model is acc else "cpu"), y.to(device if model is acc else "cpu")
+        loss = model_loss("classification", model(xd), yd)
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        flow = gradient_flow(model, SimpleNamespace(x=xd, y=yd, mask=None))
+        results.append((loss.item(), [g.cpu() for g in grads], trace(model, xd), flow))
+    (l0, g0, t0, f0), (l1, g1, t1, f1) = results
+    assert l1 == pytest.approx(l0, abs=1e-5)
+    for a, b in zip(g0, g1, strict=True):
+        torch.testing.assert_close(b, a, atol=1e-5, rtol=1e-4)
+    for k in range(2):
+        for name in t0[k]:
+            np.testing.assert_allclose(t1[k][name], t0[k][name], atol=1e-5)
+    np.testing.assert_allclose(f1["dh"], f0["dh"], atol=1e-6, rtol=1e-4)
+    np.testing.assert_allclose(f1["saliency"], f0["saliency"], atol=1e-6, rtol=1e-4)

@@ -205,6 +205,12 @@ class Task:
         self._values.update(self._checked(values))
         self.validate()
 
+    @classmethod
+    def demo(cls) -> Task:
+        """An instance for previews and the contract tests: the defaults. A task that needs
+        user data (csv) overrides this with a small built-in example."""
+        return cls()
+
     # ----- knobs
     @property
     def values(self) -> dict:

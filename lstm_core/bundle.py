@@ -7,6 +7,8 @@ A bundle holds:
                          metric, solved (empty where a step had no training or no evaluation)
     weights.safetensors  the weights, named as in the PyTorch state dict
     traces.npz           the snapshots of the probe trace, plus probe_x / probe_y / probe_out
+    task_data.npz        only for tasks built from your data: the CSV file and its columns,
+                         or the custom text (bytes and strings as plain arrays)
     train.py             a standalone PyTorch script that rebuilds and trains the model
                          (lstm_core/standalone.py; it imports nothing from lstm_core)
 
@@ -35,13 +37,15 @@ from lstm_core.records import (
     from_npz,
     snapshots_from_arrays,
     snapshots_to_arrays,
+    task_data_from_arrays,
+    task_data_to_arrays,
     to_npz,
 )
 from lstm_core.store import RunStore, SavedRun, StoreError, clean_name, dumps
 
 FORMAT, VERSION = "lstm-playground-run", 1
 REQUIRED = ("config.json", "history.csv", "weights.safetensors")
-OPTIONAL = ("traces.npz", "train.py")
+OPTIONAL = ("traces.npz", "train.py", "task_data.npz")
 MAX_ZIP_BYTES = 64 << 20  # the .zip file itself
 MAX_UNPACKED_BYTES = 256 << 20  # everything inside, as declared (checked before reading)
 MAX_ENTRIES = 16
@@ -179,6 +183,8 @@ def export_bundle(trainer, path, name: str = "run", summary: dict | None = None)
         "traces.npz": to_npz(arrays),
         "train.py": (Path(__file__).parent / "standalone.py").read_text(),
     }
+    if trainer.task_data:
+        files["task_data.npz"] = to_npz(task_data_to_arrays(trainer.task_data))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".zip.part")
@@ -325,8 +331,16 @@ def load_bundle(source) -> SavedRun:
             raise BundleError(
                 f"traces.npz holds {len(snapshots)} snapshots; max_snapshots is {cfg.max_snapshots}"
             )
+    task_data = {}
+    if "task_data.npz" in files:
+        try:
+            task_data = task_data_from_arrays(from_npz(files["task_data.npz"], MAX_UNPACKED_BYTES))
+        except RecordError as e:
+            raise BundleError(f"task_data.npz: {e}") from None
+        if isinstance(task_data.get("data"), str):
+            raise BundleError("task_data.npz: the CSV data must be the file's bytes, not a path")
     try:
-        trainer = Trainer.from_saved(cfg, weights, history, snapshots)
+        trainer = Trainer.from_saved(cfg, weights, history, snapshots, task_data)
     except TrainError as e:
         raise BundleError(f"weights.safetensors: {e}") from None
     except (TaskError, ValueError) as e:
@@ -344,7 +358,15 @@ def load_bundle(source) -> SavedRun:
     except StoreError:
         name = "imported run"
     return SavedRun(
-        None, name, "", cfg, summary, trainer.history, trainer.snapshots, trainer.state_dict()
+        None,
+        name,
+        "",
+        cfg,
+        summary,
+        trainer.history,
+        trainer.snapshots,
+        trainer.state_dict(),
+        trainer.task_data,
     )
 
 
@@ -380,5 +402,11 @@ def import_bundle(source, store: RunStore, name: str | None = None) -> int:
     """Validate a bundle completely, then save it as one new run; return its id."""
     run = load_bundle(source)
     return store.save_parts(
-        name or run.name, run.config, run.summary, run.history, run.snapshots, run.weights
+        name or run.name,
+        run.config,
+        run.summary,
+        run.history,
+        run.snapshots,
+        run.weights,
+        run.task_data,
     )

@@ -197,3 +197,45 @@ def snapshots_from_arrays(arrays: dict[str, np.ndarray]) -> list[Snapshot]:
             )
         )
     return snaps
+
+
+# --------------------------------------------------------------------------- task data
+TASK_DATA_KEYS = ("data", "text", "target", "inputs", "missing")  # make_task's non-knob inputs
+
+
+def task_data_to_arrays(data: dict) -> dict[str, np.ndarray]:
+    """The inputs a task was built from (an uploaded file, a column) as plain arrays:
+    bytes -> uint8, text -> a unicode scalar, a list of names -> a unicode vector."""
+    arrays = {}
+    for k, v in data.items():
+        if k not in TASK_DATA_KEYS:
+            raise RecordError(f"unknown task input {k!r}")
+        if v is None:
+            continue
+        if isinstance(v, bytes | bytearray):
+            arrays[f"bytes__{k}"] = np.frombuffer(bytes(v), dtype=np.uint8)
+        elif isinstance(v, str):
+            arrays[f"str__{k}"] = np.array(v)
+        elif isinstance(v, list | tuple) and all(isinstance(s, str) for s in v):
+            arrays[f"list__{k}"] = np.array(list(v), dtype=str)
+        else:
+            raise RecordError(f"task input {k!r} must be bytes, text or a list of names")
+    return arrays
+
+
+def task_data_from_arrays(arrays: dict) -> dict:
+    """Inverse of ``task_data_to_arrays``; unknown names are refused."""
+    data = {}
+    for key, a in arrays.items():
+        kind, _, k = key.partition("__")
+        if k not in TASK_DATA_KEYS or kind not in ("bytes", "str", "list"):
+            raise RecordError(f"unknown task input {key!r}")
+        if kind == "bytes" and a.dtype == np.uint8 and a.ndim == 1:
+            data[k] = a.tobytes()
+        elif kind == "str" and a.dtype.kind == "U" and a.ndim == 0:
+            data[k] = str(a)
+        elif kind == "list" and a.dtype.kind == "U" and a.ndim == 1:
+            data[k] = [str(s) for s in a]
+        else:
+            raise RecordError(f"task input {key!r} has the wrong type")
+    return data

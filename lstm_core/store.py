@@ -8,6 +8,8 @@ Tables (one row per run in each, deleted together):
     histories  run_id, data: the History columns as .npz bytes
     snapshots  run_id, data: the probe traces as .npz bytes (loaded with allow_pickle=False)
     weights    run_id, data: safetensors bytes, names as in the PyTorch state dict
+    task_data  run_id, data: what the task was built from besides its knobs (an uploaded CSV
+               file and its column, a custom text) as .npz bytes; empty for built-in tasks
 
 Every write is one transaction (BEGIN IMMEDIATE), each call opens its own connection, and
 readers never block writers (WAL), so many sessions may save, rename and delete at once.
@@ -21,7 +23,7 @@ import math
 import os
 import sqlite3
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,12 +37,15 @@ from lstm_core.records import (
     from_npz,
     snapshots_from_arrays,
     snapshots_to_arrays,
+    task_data_from_arrays,
+    task_data_to_arrays,
     to_npz,
 )
 
 SCHEMA_VERSION = 1
 MAX_NAME = 120
 BUSY_TIMEOUT_MS = 30_000
+TABLES = ("histories", "snapshots", "weights", "task_data")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -55,6 +60,8 @@ CREATE TABLE IF NOT EXISTS histories (
 CREATE TABLE IF NOT EXISTS snapshots (
     run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS weights (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS task_data (
     run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
 """
 
@@ -86,12 +93,15 @@ class SavedRun:
     history: History
     snapshots: list[Snapshot]
     weights: dict[str, np.ndarray]
+    task_data: dict = field(default_factory=dict)  # make_task inputs besides knobs
 
     def trainer(self):
         """A Trainer with these weights, history and snapshots (see Trainer.from_saved)."""
         from lstm_core.train import Trainer
 
-        return Trainer.from_saved(self.config, self.weights, self.history, self.snapshots)
+        return Trainer.from_saved(
+            self.config, self.weights, self.history, self.snapshots, self.task_data
+        )
 
 
 def default_home() -> Path:
@@ -204,9 +214,10 @@ class RunStore:
             trainer.history,
             trainer.snapshots,
             trainer.state_dict(),
+            trainer.task_data,
         )
 
-    def save_parts(self, name, config, summary, history, snapshots, weights) -> int:
+    def save_parts(self, name, config, summary, history, snapshots, weights, task_data=None):
         """Store a run from its parts (used by ``save`` and by bundle import)."""
         name = clean_name(name)
         row = (
@@ -219,13 +230,14 @@ class RunStore:
             to_npz(history.arrays()),
             to_npz(snapshots_to_arrays(snapshots)),
             weights_to_bytes(weights),
+            to_npz(task_data_to_arrays(task_data or {})),
         )
         with self._write() as db:
             cur = db.execute(
                 "INSERT INTO runs (name, created, config, summary) VALUES (?, ?, ?, ?)", row
             )
             run_id = cur.lastrowid
-            for table, blob in zip(("histories", "snapshots", "weights"), blobs, strict=True):
+            for table, blob in zip(TABLES, blobs, strict=True):
                 db.execute(f"INSERT INTO {table} (run_id, data) VALUES (?, ?)", (run_id, blob))
         return int(run_id)
 
@@ -269,7 +281,7 @@ class RunStore:
                 raise StoreError(f"there is no saved run with id {run_id}")
             blobs = [
                 db.execute(f"SELECT data FROM {t} WHERE run_id = ?", (int(run_id),)).fetchone()
-                for t in ("histories", "snapshots", "weights")
+                for t in TABLES
             ]
         if any(b is None for b in blobs):
             raise StoreError(f"saved run {run_id} is incomplete")
@@ -277,11 +289,20 @@ class RunStore:
         try:
             history = History.from_arrays(from_npz(blobs[0][0]))
             snapshots = snapshots_from_arrays(from_npz(blobs[1][0]))
+            task_data = task_data_from_arrays(from_npz(blobs[3][0]))
         except RecordError as e:
             raise StoreError(f"saved run {run_id} is damaged: {e}") from None
         weights = weights_from_bytes(blobs[2][0])
         return SavedRun(
-            info.id, info.name, info.created, info.config, info.summary, history, snapshots, weights
+            info.id,
+            info.name,
+            info.created,
+            info.config,
+            info.summary,
+            history,
+            snapshots,
+            weights,
+            task_data,
         )
 
     def history(self, run_id: int) -> History:

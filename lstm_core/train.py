@@ -300,7 +300,9 @@ def _restore_state(opt, state: dict):
 class Trainer:
     """One run: model, optimizer, batch stream, history and snapshots."""
 
-    def __init__(self, config: TrainConfig):
+    def __init__(self, config: TrainConfig, data: dict | None = None):
+        """``data``: what the task is built from besides its knobs, e.g. {"data": csv_bytes,
+        "target": "temp"} for the csv task or {"text": "..."} for the text task."""
         check_config(config)
         self.config = replace(
             config,
@@ -308,7 +310,8 @@ class Trainer:
             model=replace(config.model),
             optim=replace(config.optim),
         )
-        self.task = make_task(config.task, **config.task_knobs)
+        self.task_data = dict(data or {})
+        self.task = make_task(config.task, **self.task_data, **config.task_knobs)
         self.spec = self.task.spec
         engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
         self.engine = engine(self.spec, self.config)
@@ -535,13 +538,14 @@ class Trainer:
         weights: dict,
         history: History,
         snapshots: list[Snapshot] | None = None,
+        data: dict | None = None,
     ) -> Trainer:
         """Rebuild a saved run: its weights, history and snapshots.
 
         The optimizer's state is not saved: training on from here restarts its moments, and
         the batch stream starts again from its first batch.
         """
-        tr = cls(config)
+        tr = cls(config, data)
         expected = tr.state_dict()
         bad = sorted(set(expected) ^ set(weights))
         if bad:

@@ -155,7 +155,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             continue
     else:
         raise CsvError(f"the file starts with a {candidates[0]} byte-order mark but is not valid")
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r")
+    bad = sum(text.count(chr(c)) for c in range(32) if chr(c) not in "\t\n\r")
     if "\x00" in text or bad > 0.01 * len(text):
         raise CsvError("the file looks binary (it holds control bytes), not a text file")
     return text, encoding
@@ -171,7 +171,7 @@ def _records(text: str, delimiter: str, limit: int | None) -> list[tuple[int, li
     line = 1
     try:
         for fields in reader:
-            if any(cell.strip() for cell in fields):
+            if "".join(fields).strip():  # skip blank lines
                 out.append((line, fields))
                 if limit is not None and len(out) > limit:
                     break
@@ -221,7 +221,9 @@ def _parse_numbers(cells: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarr
 def _parse_times(cells: pd.Series) -> np.ndarray:
     """datetime64 values (NaT where a cell is not a date), month-first or day-first."""
     best = None
-    for dayfirst in (False, True):
+    for dayfirst in (False, True):  # day-first only when month-first leaves gaps
+        if best is not None and not np.isnat(best).any():
+            break
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -325,9 +327,11 @@ def _common_width(body: list[tuple[int, list[str]]]) -> int:
 
 def _check_widths(body, width: int, has_header: bool, delimiter: str):
     """Every row must have ``width`` fields (empty trailing fields beyond it are dropped)."""
+    if all(len(fields) == width for _, fields in body):
+        return body
     out = []
     for line, fields in body:
-        if len(fields) > width and not any(c.strip() for c in fields[width:]):
+        if len(fields) > width and not "".join(fields[width:]).strip():
             fields = fields[:width]
         if len(fields) != width:
             what = "the header has" if has_header else "the first rows have"

@@ -69,7 +69,9 @@ def lstm_sequence(xp, W_hh, h0, c0, variant="standard", peep=None) -> SequenceCa
         TC = C  # h_t = o_t * c_t
     # Every step's views, made once: indexing a tensor in the loop costs as much as an op.
     x, a, gates = xp.unbind(0), A.unbind(0), G.unbind(0)
-    a_i, a_f, a_g, a_o = (part.unbind(0) for part in A.split(H, dim=2))
+    a_g = A[:, :, 2 * H : 3 * H].unbind(0)
+    if variant == "ph":
+        a_i, a_f, _, a_o = (part.unbind(0) for part in A.split(H, dim=2))
     i, f, g, o = (part.unbind(0) for part in G.split(H, dim=2))
     c_all, tc, h_all = C.unbind(0), TC.unbind(0), Hs.unbind(0)
     W_t = W_hh.t()

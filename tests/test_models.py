@@ -459,11 +459,13 @@ def test_model_on_auto_device_matches_cpu(cell, variant):
         flow = gradient_flow(model, SimpleNamespace(x=xd, y=yd, mask=None))
         results.append((loss.item(), [g.cpu() for g in grads], trace(model, xd), flow))
     (l0, g0, t0, f0), (l1, g1, t1, f1) = results
-    assert l1 == pytest.approx(l0, abs=1e-5)
+    # cuDNN's fused RNNs use TF32 matmuls by default (about 3 decimal digits)
+    tol = 0.0 if device.type == "cpu" else 2e-3
+    assert l1 == pytest.approx(l0, abs=tol + 1e-7)
     for a, b in zip(g0, g1, strict=True):
-        torch.testing.assert_close(b, a, atol=1e-5, rtol=1e-4)
+        torch.testing.assert_close(b, a, atol=tol + 1e-6, rtol=tol + 1e-5)
     for k in range(2):
         for name in t0[k]:
-            np.testing.assert_allclose(t1[k][name], t0[k][name], atol=1e-5)
-    np.testing.assert_allclose(f1["dh"], f0["dh"], atol=1e-6, rtol=1e-4)
-    np.testing.assert_allclose(f1["saliency"], f0["saliency"], atol=1e-6, rtol=1e-4)
+            np.testing.assert_allclose(t1[k][name], t0[k][name], atol=tol + 1e-6)
+    np.testing.assert_allclose(f1["dh"], f0["dh"], atol=tol + 1e-7, rtol=tol + 1e-5)
+    np.testing.assert_allclose(f1["saliency"], f0["saliency"], atol=tol + 1e-7, rtol=tol + 1e-5)

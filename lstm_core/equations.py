@@ -1,0 +1,146 @@
+"""The LSTM equations with the numbers of one unit at one step: what the Equations page shows.
+
+Forward (PyTorch's gate order i, f, g, o; row r = k H + u of the stacked weights is unit u of
+gate k)::
+
+    a_q = W_iq x_t + b_iq + W_hq h_{t-1} + b_hq        q in i, f, g, o
+    i_t = sigmoid(a_i)   f_t = sigmoid(a_f)   g_t = tanh(a_g)   o_t = sigmoid(a_o)
+    c_t = f_t c_{t-1} + i_t g_t
+    h_t = o_t tanh(c_t)
+
+Backward (BPTT, the gradient of the loss L on each quantity is written d.)::
+
+    dh_t = dh_t(from above) + W_hh^T da_{t+1}            (the head or the layer above; step t+1)
+    dc_t = dh_t o_t (1 - tanh^2 c_t) + f_{t+1} dc_{t+1}
+    da_i = dc_t g_t i_t (1 - i_t)        da_f = dc_t c_{t-1} f_t (1 - f_t)
+    da_g = dc_t i_t (1 - g_t^2)          da_o = dh_t tanh(c_t) o_t (1 - o_t)
+    dW_iq += da_q x_t^T    dW_hq += da_q h_{t-1}^T    db_q += da_q     (summed over t and batch)
+
+The tutorial's simplified rules (a plain RNN h_t = f(W x_t + U h_{t-1} + b)) are
+dW = Dh_t x_t^T, dU = Dh_t h_{t-1}^T, db = Dh_t. ``simplified_gap`` applies them to every gate
+of the LSTM, with Dh_t the true dL/dh_t, and measures how far that lands from the true gradient.
+
+Every number comes from the NumPy reference's trace and BPTT (``lstm_core.gradients.numpy_bptt``);
+the functions here only pick them out and recombine them, and the tests check that each
+recombination equals the reference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lstm_core.reference import LSTMTrace
+
+GATES = ("i", "f", "g", "o")
+
+
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+ACTIVATION = {"i": sigmoid, "f": sigmoid, "g": np.tanh, "o": sigmoid}
+
+
+def _gate(a: np.ndarray, k: int, H: int) -> np.ndarray:
+    return a[..., k * H : (k + 1) * H]
+
+
+def pre_activation_grads(tr: LSTMTrace, back: dict) -> np.ndarray:
+    """dL/da_t (T, B, 4H), gates i|f|g|o, from the BPTT's total dh and dc."""
+    dh, dc = back["dh"], back["dc"]
+    i, f, g, o = tr.i, tr.f, tr.g, tr.o
+    return np.concatenate(
+        [
+            dc * g * i * (1 - i),  # through c_t = ... + i_t g_t, i = sigmoid(a_i)
+            dc * tr.cs[:-1] * f * (1 - f),  # through c_t = f_t c_{t-1} + ...
+            dc * i * (1 - g**2),  # through i_t g_t, g = tanh(a_g)
+            dh * tr.tanh_c * o * (1 - o),  # through h_t = o_t tanh(c_t)
+        ],
+        axis=-1,
+    )
+
+
+def weight_grads(tr: LSTMTrace, da: np.ndarray) -> dict[str, np.ndarray]:
+    """Every step's contribution summed over steps and sequences: dW_ih, dW_hh, db."""
+    return {
+        "W_ih": np.einsum("tbr,tbi->ri", da, tr.x),
+        "W_hh": np.einsum("tbr,tbh->rh", da, tr.hs[:-1]),
+        "b": da.sum(axis=(0, 1)),
+    }
+
+
+def forward_numbers(tr: LSTMTrace, b: int, t: int, u: int) -> dict:
+    """Unit u of sequence b at step t. Per gate q: ``terms`` (W_iq x_t, b_iq, W_hq h_{t-1},
+    b_hq), ``a`` (their sum) and ``value`` (the gate as the trace holds it); plus c_prev, c,
+    tanh_c, h_prev, h."""
+    H = tr.hs.shape[-1]
+    x_t, h_prev = tr.x[t, b], tr.hs[t, b]
+    gates = {}
+    for k, q in enumerate(GATES):
+        r = k * H + u
+        terms = (
+            float(tr.W_ih[r] @ x_t),
+            float(tr.b_ih[r]),
+            float(tr.W_hh[r] @ h_prev),
+            float(tr.b_hh[r]),
+        )
+        gates[q] = {"terms": terms, "a": sum(terms), "value": float(_gate(tr.gates, k, H)[t, b, u])}
+    return {
+        "gates": gates,
+        "c_prev": float(tr.cs[t, b, u]),
+        "c": float(tr.cs[t + 1, b, u]),
+        "tanh_c": float(tr.tanh_c[t, b, u]),
+        "h_prev": float(tr.hs[t, b, u]),
+        "h": float(tr.hs[t + 1, b, u]),
+    }
+
+
+def backward_numbers(tr: LSTMTrace, back: dict, dh_above: np.ndarray, b: int, t: int, u: int):
+    """Unit u of sequence b at step t in the backward pass: dh (from above, from step t+1,
+    total), dc (through h_t, from step t+1, total), da per gate, and this step's contribution
+    (sequence b) to row u of each gate's dW_ih, dW_hh and db."""
+    H = tr.hs.shape[-1]
+    T = tr.x.shape[0]
+    da = pre_activation_grads(tr, back)  # (T, B, 4H)
+    last = t == T - 1
+    dh_next = 0.0 if last else float((da[t + 1, b] @ tr.W_hh)[u])  # W_hh^T da_{t+1}
+    dc_next = 0.0 if last else float(tr.f[t + 1, b, u] * back["dc"][t + 1, b, u])
+    dh, dc = float(back["dh"][t, b, u]), float(back["dc"][t, b, u])
+    gates = {}
+    for k, q in enumerate(GATES):
+        d = float(da[t, b, k * H + u])
+        gates[q] = {"da": d, "dW_ih": d * tr.x[t, b], "dW_hh": d * tr.hs[t, b], "db": d}
+    return {
+        "dh_above": float(dh_above[t, b, u]),
+        "dh_next": dh_next,
+        "dh": dh,
+        "dc_from_h": dh * float(tr.o[t, b, u]) * (1 - float(tr.tanh_c[t, b, u]) ** 2),
+        "dc_next": dc_next,
+        "dc": dc,
+        "gates": gates,
+    }
+
+
+def _gap(simplified: np.ndarray, true: np.ndarray) -> dict:
+    """Relative error ||S - G|| / ||G|| and cosine similarity <S, G> / (||S|| ||G||)."""
+    s, g = simplified.ravel(), true.ravel()
+    ns, ng = np.linalg.norm(s), np.linalg.norm(g)
+    return {
+        "rel_err": float(np.linalg.norm(s - g) / ng) if ng > 0 else float("nan"),
+        "cosine": float(s @ g / (ns * ng)) if ns > 0 and ng > 0 else float("nan"),
+    }
+
+
+def simplified_grads(tr: LSTMTrace, back: dict) -> dict[str, np.ndarray]:
+    """The tutorial's rules for every gate: dW_q = sum_t Dh_t x_t^T, dU_q = sum_t Dh_t h_{t-1}^T,
+    db_q = sum_t Dh_t, with Dh_t the true dL/dh_t; stacked i|f|g|o like the true gradient."""
+    dh = back["dh"]  # (T, B, H)
+    da = np.concatenate([dh] * 4, axis=-1)  # the same Dh_t for every gate
+    return weight_grads(tr, da)
+
+
+def simplified_gap(tr: LSTMTrace, back: dict) -> dict[str, dict]:
+    """For W_ih, W_hh, b: how far the simplified gradient is from the true one (the BPTT's)."""
+    simple = simplified_grads(tr, back)
+    true = {"W_ih": back["W_ih"], "W_hh": back["W_hh"], "b": back["b_ih"]}
+    return {name: _gap(simple[name], true[name]) for name in true}

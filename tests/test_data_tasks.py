@@ -323,3 +323,10 @@ def test_registry_names_and_kinds():
     for name in ("series", "text", "csv"):
         assert TASKS[name].title["en"] and TASKS[name].title["zh"]
         assert TASKS[name].description["zh"] and TASKS[name].teaches["zh"]
+
+
+def test_csv_demo_reads_the_shipped_file_like_an_upload():
+    demo = TASKS["csv"].demo()
+    series = make_task("series", dataset="elnino")
+    np.testing.assert_array_equal(demo.table.values, series.table.values)
+    assert demo.table.target == "temperature" and demo.split == series.split

@@ -8,6 +8,7 @@ the scaling on the training part and the persistence baseline are those of the r
 from __future__ import annotations
 
 import os
+from importlib import resources
 
 from lstm_core.tasks.base import TaskError, register
 from lstm_core.tasks.csv_loader import SeriesTable, load_csv
@@ -59,3 +60,9 @@ class CsvTask(SeriesTask):
 
     def current_table(self) -> SeriesTable:
         return self._table
+
+    @classmethod
+    def demo(cls) -> CsvTask:
+        """A built-in example: the shipped El Nino file, read as if the user had uploaded it."""
+        raw = resources.files("lstm_core").joinpath("data", "elnino.csv").read_bytes()
+        return cls(raw)

@@ -10,6 +10,8 @@ does not apply and titles and colour bars land in the wrong place (see ../shared
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -61,11 +63,26 @@ _component = st.components.v2.component("lstm_live_chart", js=_JS, isolate_style
 def figure_payload(fig: go.Figure, key: str, height: int) -> dict:
     """The JSON the component receives: the figure (zoom kept across updates) and its height."""
     if fig.layout.uirevision is None:
-        fig.update_layout(uirevision=key)  # Plotly keeps the user's zoom while this is unchanged
-    fig.update_layout(height=height)
+        fig.layout.uirevision = key  # Plotly keeps the user's zoom while this is unchanged
+    fig.layout.height = height
     return {"figure": fig.to_json(), "height": int(height)}
 
 
 def live_chart(fig: go.Figure, key: str, height: int = 320) -> None:
     """Draw ``fig`` under ``key``; later calls with the same key update the same plot."""
     _component(key=key, data=figure_payload(fig, key, height), height=height)
+
+
+_CACHE = "live_chart_payloads"  # session key: chart key -> (version, payload)
+
+
+def live_chart_versioned(
+    build: Callable[[], go.Figure], key: str, version: Hashable, height: int = 320
+) -> None:
+    """Like ``live_chart``, but calls ``build()`` only when ``version`` changes (e.g. the step
+    of the last evaluation): charts whose data did not change cost nothing to redraw."""
+    cache = st.session_state.setdefault(_CACHE, {})
+    hit = cache.get(key)
+    if hit is None or hit[0] != version:
+        hit = cache[key] = (version, figure_payload(build(), key, height))
+    _component(key=key, data=hit[1], height=height)

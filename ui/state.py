@@ -53,11 +53,18 @@ def get_trainer():
 
 
 def reset_trainer(cfg: TrainConfig | None = None) -> None:
-    """Stop training and drop the trainer; the next ``get_trainer`` starts from step 0."""
-    if cfg is not None:
-        set_config(cfg)
+    """Stop, and start a fresh run (step 0) from ``cfg`` (default: the current configuration).
+
+    The new Trainer is built before anything changes: a configuration the engine rejects
+    raises (``TaskError``, ``TrainError``) and leaves the old run in place.
+    """
+    from lstm_core.train import Trainer
+
+    cfg = copy.deepcopy(cfg if cfg is not None else get_config())
+    trainer = Trainer(copy.deepcopy(cfg))
+    st.session_state[CONFIG] = cfg
+    st.session_state[TRAINER] = trainer
     st.session_state[RUNNING] = False
-    st.session_state[TRAINER] = None
 
 
 def is_running() -> bool:
@@ -86,3 +93,23 @@ def trainer_turn():
     finally:
         if mine:
             lock.release()
+
+
+# ----- Play / Pause / Step / Reset (on_click callbacks: they run before the script)
+def play() -> None:
+    trainer = get_trainer()
+    if trainer.status == "diverged":
+        trainer.resume()
+    set_running(True)
+
+
+def pause() -> None:
+    set_running(False)
+
+
+def step_once() -> None:
+    """Pause, then train exactly one step."""
+    set_running(False)
+    with trainer_turn() as mine:
+        if mine:
+            get_trainer().step(1)

@@ -3,4 +3,4 @@
 Keys are dotted by area (``train.play``). ``ui.i18n`` merges every module listed in AREAS.
 """
 
-AREAS = ("common", "nav", "home", "cell", "sandbox")
+AREAS = ("common", "nav", "home", "train", "cell", "sandbox")

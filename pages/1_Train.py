@@ -1,0 +1,151 @@
+"""Train: pick a task and a model, press Play, and watch the loss fall."""
+
+import streamlit as st
+
+from lstm_core.tasks import TaskError
+from lstm_core.train import TrainError
+from ui import state
+from ui.controls import apply_setup, setup_controls
+from ui.figures import train as figs
+from ui.figures.common import figure_table
+from ui.i18n import current_language, t
+from ui.live_chart import live_chart, live_chart_versioned
+from ui.page import setup
+from ui.train_view import (
+    SPEEDS,
+    TEXT_KINDS,
+    TICK_S,
+    FreeRun,
+    LiveMeter,
+    prediction_figure,
+    prediction_text,
+    short,
+    solved_step,
+    tick,
+)
+
+setup("train")
+st.title(t("train.title"))
+st.write(t("train.intro"))
+try:
+    state.get_trainer()
+except (TaskError, TrainError) as e:
+    st.error(t("train.bad_config", message=str(e)))
+    st.stop()
+
+b = st.columns([1, 1, 1, 1, 2.6, 1.6], vertical_alignment="bottom")
+running = state.is_running()
+b[0].button(
+    t("train.play"),
+    on_click=state.play,
+    type="primary",
+    disabled=running,
+    key="train_play",
+    width="stretch",
+)
+b[1].button(
+    t("train.pause"), on_click=state.pause, disabled=not running, key="train_pause", width="stretch"
+)
+b[2].button(t("train.step"), on_click=state.step_once, key="train_step", width="stretch")
+b[3].button(t("train.reset"), on_click=state.reset_trainer, key="train_reset", width="stretch")
+speed = b[4].select_slider(
+    t("train.speed"),
+    SPEEDS,
+    value="auto",
+    key="train_speed",
+    format_func=lambda v: t("train.speed.auto") if v == "auto" else str(v),
+)
+show_tables = b[5].toggle(t("train.tables"), key="train_tables")
+
+setup_col, live_col = st.columns([1, 2.8], gap="medium")
+with setup_col:
+    new_config = setup_controls(state.get_config())
+    if new_config != state.get_config():
+        apply_setup(new_config)
+
+
+def chart(build, key: str, version, height: int = 330) -> None:
+    """A live chart, rebuilt only when ``version`` changes; its data table when asked for."""
+    if show_tables:
+        fig = build()
+        live_chart(fig, key, height)
+        st.dataframe(figure_table(fig), height=200, hide_index=True, key=f"{key}_table")
+    else:
+        live_chart_versioned(build, key, version, height)
+
+
+@st.fragment(run_every=TICK_S if running else None)
+def live() -> None:
+    """One tick: train a chunk (when playing), then draw counters and charts."""
+    trainer, lang = state.get_trainer(), current_language()
+    with state.trainer_turn() as mine:
+        if mine and state.is_running():
+            tick(trainer, speed)
+    meter = st.session_state.setdefault("train_meter", LiveMeter())
+    meter.add(trainer.steps)
+    if trainer.status == "diverged":
+        if state.is_running():
+            state.pause()
+            st.rerun()  # a full run stops the timer and shows Resume
+        st.error(f"**{t('train.diverged')}** {trainer.message}")
+        st.button(t("train.resume"), on_click=state.play, key="train_resume")
+    h, metric = trainer.history, trainer.task.metric
+    label, solved = metric.label.get(lang, metric.name), solved_step(h)
+    c = st.columns(5)
+    c[0].metric(t("train.steps"), f"{trainer.steps:,}")
+    c[1].metric(t("train.sequences"), f"{trainer.sequences_seen:,}")
+    c[2].metric(t("train.steps_per_s"), f"{meter.rate():.0f}" if state.is_running() else "–")
+    c[3].metric(t("train.loss_now"), short(h.loss[-1]) if h.loss else "–")
+    c[4].metric(
+        t("train.metric"),
+        f"{h.metric[-1]:.3f}",
+        help=label
+        + ". "
+        + (
+            t("train.solved", step=solved)
+            if solved
+            else t("train.not_solved", threshold=f"{metric.threshold:g}")
+        ),
+    )
+    now = (trainer, trainer.steps, lang)  # versions: redraw when these change
+    evaluated = (trainer, h.val_step[-1], lang) if state.is_running() else now
+    left, right = st.columns(2)
+    with left:
+        chart(
+            lambda: figs.loss_figure(
+                h.step, h.loss, h.val_step, h.val_loss, trainer.baseline["loss"], solved, lang
+            ),
+            "train_loss_chart",
+            now,
+        )
+        if trainer.task.kind in TEXT_KINDS:
+            st.markdown(f"**{t('train.text.title')}**")
+            labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
+            st.code(prediction_text(trainer, labels), language=None)
+        else:
+            free_run = st.session_state.setdefault("train_free_run", FreeRun())
+            chart(
+                lambda: prediction_figure(trainer, lang, free_run),
+                "train_pred_chart",
+                evaluated,
+                400,
+            )
+    with right:
+        chart(
+            lambda: figs.metric_figure(
+                h.val_step, h.metric, metric.threshold, trainer.baseline["metric"], label, lang
+            ),
+            "train_metric_chart",
+            evaluated,
+        )
+        chart(
+            lambda: figs.grad_norm_figure(
+                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
+            ),
+            "train_grad_chart",
+            (now, trainer.config.optim.clip),
+        )
+
+
+with live_col:
+    live()

@@ -1,0 +1,282 @@
+"""Setup widgets of the Train page: each group returns a config dataclass.
+
+Widgets are seeded from the session's TrainConfig (``seed_widgets``) rather than from their
+own state, so the configuration survives page switches and Cancel can put them back.
+Keys are prefixed ``train_``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from lstm_core.config import OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
+from lstm_core.tasks import TASKS, Task, TaskError, make_task
+from lstm_core.train import NeedsReset, TrainError
+from ui import state
+from ui.figures.train import preview_figure
+from ui.i18n import current_language, t
+
+LR_GRID = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
+CLIP_GRID = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+HIDDEN_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+BATCH_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+SCALE_GRID = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN (tanh)"}
+
+
+def _with(grid: tuple, value) -> list:
+    """The grid plus ``value`` (a configured value is never silently rounded away)."""
+    return sorted(set(grid) | {value})
+
+
+def knob_key(task: str, name: str) -> str:
+    return f"train_knob_{task}_{name}"
+
+
+def widget_values(cfg: TrainConfig) -> dict:
+    """Widget key -> value that shows ``cfg``."""
+    m, o = cfg.model, cfg.optim
+    values = {
+        "train_task": cfg.task,
+        "train_cell": m.cell,
+        "train_variant": m.variant,
+        "train_hidden": m.hidden_size,
+        "train_layers": m.num_layers,
+        "train_forget_bias": float(m.forget_bias),
+        "train_init": m.recurrent_init,
+        "train_scale": float(m.recurrent_scale),
+        "train_engine": m.engine,
+        "train_opt": o.name,
+        "train_lr": o.lr,
+        "train_batch": o.batch_size,
+        "train_clip_on": o.clip is not None,
+        "train_clip": o.clip if o.clip is not None else 1.0,
+        "train_seed": int(cfg.seed),
+    }
+    task = make_task(cfg.task, **cfg.task_knobs)
+    for name, value in task.values.items():
+        values[knob_key(cfg.task, name)] = value
+    return values
+
+
+def seed_widgets(cfg: TrainConfig, force: bool = False) -> None:
+    """Put ``cfg`` into the widgets (only missing keys unless ``force``)."""
+    for key, value in widget_values(cfg).items():
+        if force or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _knob_widget(task: Task, knob) -> object:
+    """One widget for one task knob, labelled with its help line in the user's language."""
+    lang = current_language()
+    key = knob_key(task.name, knob.name)
+    if key not in st.session_state:
+        st.session_state[key] = task.values[knob.name]
+    label = f"`{knob.name}` · {knob.help.get(lang) or knob.help_en}".rstrip("。.")
+    if knob.kind == "choice":
+        return st.selectbox(label, knob.choices, key=key)
+    if knob.kind == "bool":
+        return st.checkbox(label, key=key)
+    if knob.kind == "int":
+        return st.slider(label, int(knob.low), int(knob.high), key=key)
+    step = round((knob.high - knob.low) / 100, 6)
+    return st.slider(label, float(knob.low), float(knob.high), step=step, key=key)
+
+
+def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
+    """Task selector and its knobs; returns (task name, knob values)."""
+    lang = current_language()
+    name = st.selectbox(
+        t("train.task"),
+        list(TASKS),
+        key="train_task",
+        format_func=lambda n: TASKS[n].title.get(lang, n),
+    )
+    knobs = cfg.task_knobs if name == cfg.task else {}
+    task = make_task(name, **knobs)
+    with st.expander(t("train.about_task")):
+        st.write(task.description.get(lang, ""))
+        st.caption(task.teaches.get(lang, ""))
+    values = {k.name: _knob_widget(task, k) for k in task.knobs}
+    task_preview(name, values, int(st.session_state["train_seed"]))
+    return name, values
+
+
+def task_preview(name: str, values: dict, seed: int) -> None:
+    """A few example sequences of the task as it is set now (text, or a plot of numbers)."""
+    try:
+        examples = make_task(name, **values).preview(seed, n=3)
+    except TaskError as e:
+        st.warning(t("train.bad_config", message=str(e)))
+        return
+    st.markdown(f"**{t('train.preview')}**")
+    if "text" in examples[0]:
+        lines = [f"{e['text'][:70]}  → {e.get('label', '')}" for e in examples]
+        st.code("\n".join(lines), language=None)
+    else:
+        st.plotly_chart(
+            preview_figure(examples, current_language()),
+            width="stretch",
+            key="train_preview_chart",
+            config={"displayModeBar": False},
+        )
+
+
+def model_controls(cfg: TrainConfig):
+    """Cell, variant, size, layers, initialization and engine -> ModelConfig."""
+    c1, c2 = st.columns(2)
+    cell = c1.selectbox(
+        t("train.cell"), list(CELL_NAMES), key="train_cell", format_func=CELL_NAMES.get
+    )
+    if cell != "lstm":
+        st.session_state["train_variant"] = "standard"
+    variant = c2.selectbox(
+        t("train.variant"),
+        VARIANTS,
+        key="train_variant",
+        format_func=lambda v: t(f"train.variant.{v}"),
+        disabled=cell != "lstm",
+    )
+    hidden = c1.select_slider(
+        t("train.hidden"), _with(HIDDEN_GRID, cfg.model.hidden_size), key="train_hidden"
+    )
+    layers = c2.radio(t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True)
+    forget_bias = c1.slider(
+        t("train.forget_bias"),
+        -3.0,
+        5.0,
+        step=0.5,
+        key="train_forget_bias",
+        disabled=cell != "lstm",
+        help=t("train.forget_bias.help"),
+    )
+    init = c2.selectbox(
+        t("train.init"),
+        RECURRENT_INITS,
+        key="train_init",
+        format_func=lambda v: t(f"train.init.{v}"),
+    )
+    scale = c1.select_slider(
+        t("train.scale"),
+        _with(SCALE_GRID, cfg.model.recurrent_scale),
+        key="train_scale",
+        help=t("train.scale.help"),
+    )
+    engine = c2.radio(
+        t("train.engine"),
+        ["torch", "numpy"],
+        key="train_engine",
+        format_func=lambda v: t(f"train.engine.{v}"),
+    )
+    return replace(
+        cfg.model,
+        cell=cell,
+        variant=variant if cell == "lstm" else "standard",
+        hidden_size=int(hidden),
+        num_layers=int(layers),
+        forget_bias=float(forget_bias),
+        recurrent_init=init,
+        recurrent_scale=float(scale),
+        engine=engine,
+    )
+
+
+def optim_controls(cfg: TrainConfig):
+    """Optimizer, learning rate (log scale), batch size and clipping -> OptimConfig."""
+    c1, c2 = st.columns(2)
+    name = c1.selectbox(
+        t("train.optimizer"),
+        OPTIMIZERS,
+        key="train_opt",
+        format_func=lambda v: t(f"train.optimizer.{v}"),
+    )
+    batch = c2.select_slider(
+        t("train.batch"), _with(BATCH_GRID, cfg.optim.batch_size), key="train_batch"
+    )
+    lr = st.select_slider(
+        t("train.lr"),
+        _with(LR_GRID, cfg.optim.lr),
+        key="train_lr",
+        format_func=lambda v: f"{v:g}",
+        help=t("train.lr.help"),
+    )
+    clip_on = c1.toggle(t("train.clip_on"), key="train_clip_on", help=t("train.clip.help"))
+    clip = c2.select_slider(
+        t("train.clip"),
+        _with(CLIP_GRID, st.session_state["train_clip"]),
+        key="train_clip",
+        disabled=not clip_on,
+    )
+    return replace(
+        cfg.optim,
+        name=name,
+        lr=float(lr),
+        batch_size=int(batch),
+        clip=float(clip) if clip_on else None,
+    )
+
+
+def setup_controls(cfg: TrainConfig) -> TrainConfig:
+    """All setup widgets in three tabs; returns the configuration they show."""
+    seed_widgets(cfg)
+    tab_task, tab_model, tab_optim = st.tabs(
+        [t("train.tab.task"), t("train.tab.model"), t("train.tab.optim")]
+    )
+    with tab_task:
+        task, knobs = task_controls(cfg)
+        seed = st.number_input(
+            t("train.seed"), 0, 2**31 - 1, step=1, key="train_seed", help=t("train.seed.help")
+        )
+    with tab_model:
+        model = model_controls(cfg)
+    with tab_optim:
+        optim = optim_controls(cfg)
+    return replace(cfg, task=task, task_knobs=knobs, model=model, optim=optim, seed=int(seed))
+
+
+# ----- applying a changed setup
+PENDING = "train_pending"  # a configuration that needs a reset, waiting for Confirm / Cancel
+
+
+def _confirm_reset() -> None:
+    state.reset_trainer(st.session_state.pop(PENDING))
+
+
+def _cancel_reset() -> None:
+    st.session_state.pop(PENDING, None)
+    seed_widgets(state.get_config(), force=True)
+
+
+def apply_setup(new: TrainConfig) -> None:
+    """Live changes (learning rate, clipping, live knobs) go straight to the trainer; a
+    structural change asks first, then starts a new run. Bad values: a plain message."""
+    trainer = state.get_trainer()
+    with state.trainer_turn() as mine:
+        if not mine:
+            return  # a tick holds the trainer; the next run applies the change
+        try:
+            if trainer.steps == 0:  # nothing to lose: rebuild without asking
+                state.reset_trainer(new)
+                return
+            changes = trainer.apply(new)
+        except NeedsReset as e:
+            st.session_state[PENDING] = new
+            st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in e.reasons))
+            c1, c2 = st.columns(2)
+            c1.button(
+                t("train.confirm_reset"),
+                on_click=_confirm_reset,
+                type="primary",
+                key="train_confirm",
+            )
+            c2.button(t("train.cancel_reset"), on_click=_cancel_reset, key="train_cancel")
+            return
+        except (TaskError, TrainError) as e:
+            st.error(t("train.bad_config", message=str(e)))
+            return
+    state.set_config(new)
+    st.session_state.pop(PENDING, None)
+    if changes:
+        st.toast(t("train.changed", changes="; ".join(changes)))

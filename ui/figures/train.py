@@ -1,0 +1,352 @@
+"""Figures of the Train page: pure functions, arrays in, ``go.Figure`` out.
+
+Every curve is exactly the data passed in (after ``downsample`` for long histories).
+Reference values (baseline, solved threshold, clipping threshold) are drawn as two-point
+line traces named after them, so they appear in the legend and in the data tables.
+These figures are redrawn several times a second, so they are assembled from plain dicts
+(``make_figure``) rather than through Plotly's slower helpers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.figures.common import (
+    FONT_SIZE,
+    GREY,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    SERIES,
+    base_layout,
+    downsample,
+    make_figure,
+)
+from ui.i18n import translate
+
+TRAIN, VAL, TARGET, PRED, CLIP, FREE, SOLVED = (
+    SERIES[0],
+    SERIES[1],
+    SERIES[6],
+    SERIES[0],
+    SERIES[4],
+    SERIES[3],
+    SERIES[2],
+)
+
+
+def _line(x, y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", **kw) -> dict:
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "name": name,
+        "mode": mode,
+        "line": {"color": colour, "width": width, "dash": dash},
+        **kw,
+    }
+
+
+def _ref_line(x0, x1, y, name, colour=GREY, dash="dash", **kw) -> dict:
+    """A horizontal reference line at ``y`` from x0 to x1, as a named trace."""
+    return _line([x0, x1], [y, y], name, colour, 2, dash, hoverinfo="name+y", **kw)
+
+
+def _x_span(steps) -> tuple[float, float]:
+    return (0.0, float(max(steps[-1], 1))) if len(steps) else (0.0, 1.0)
+
+
+def _title(text: str, top: float) -> dict:
+    """A panel title as a paper-positioned annotation."""
+    return {
+        "text": f"<b>{text}</b>",
+        "x": 0,
+        "y": top,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": FONT_SIZE},
+    }
+
+
+def loss_figure(
+    steps,
+    loss,
+    val_steps,
+    val_loss,
+    baseline_loss: float,
+    solved_step: int | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """Training loss per step and validation loss per evaluation, log y; the baseline's loss
+    as a dashed line; a dotted vertical line where the task was first solved."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    x, y = downsample(np.asarray(steps), np.asarray(loss, dtype=float))
+    traces = [
+        _line(x, y, tr("train.chart.train_loss"), TRAIN),
+        _line(
+            list(val_steps),
+            list(val_loss),
+            tr("train.chart.val_loss"),
+            VAL,
+            mode="lines+markers",
+            marker={"size": MARKER_SIZE},
+        ),
+    ]
+    if np.isfinite(baseline_loss) and baseline_loss > 0:
+        x0, x1 = _x_span(list(steps) or list(val_steps))
+        traces.append(
+            _ref_line(
+                x0, x1, baseline_loss, tr("train.chart.baseline", value=f"{baseline_loss:.3g}")
+            )
+        )
+    extra = {"yaxis": {"type": "log"}}
+    if solved_step is not None:
+        extra["shapes"] = [
+            {
+                "type": "line",
+                "x0": solved_step,
+                "x1": solved_step,
+                "y0": 0,
+                "y1": 1,
+                "xref": "x",
+                "yref": "paper",
+                "line": {"color": SOLVED, "width": 2, "dash": "dot"},
+            }
+        ]
+        extra["annotations"] = [
+            {
+                "x": solved_step,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": tr("train.chart.solved_at", step=solved_step),
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"color": SOLVED},
+            }
+        ]
+    layout = base_layout(
+        tr("train.chart.loss_title"), tr("train.chart.step"), tr("train.chart.loss"), **extra
+    )
+    return make_figure(traces, layout)
+
+
+def metric_figure(
+    val_steps, metric, threshold: float, baseline_metric: float, label: str, lang: str = "en"
+) -> go.Figure:
+    """The task's metric per evaluation, with the solved threshold and the baseline's value."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    x0, x1 = _x_span(list(val_steps))
+    traces = [
+        _line(
+            list(val_steps),
+            list(metric),
+            label,
+            VAL,
+            mode="lines+markers",
+            marker={"size": MARKER_SIZE},
+        ),
+        _ref_line(
+            x0, x1, threshold, tr("train.chart.threshold", value=f"{threshold:g}"), SOLVED, "dot"
+        ),
+    ]
+    if np.isfinite(baseline_metric):
+        traces.append(
+            _ref_line(
+                x0, x1, baseline_metric, tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
+            )
+        )
+    return make_figure(traces, base_layout(label, tr("train.chart.step"), ""))
+
+
+def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = "en") -> go.Figure:
+    """Global gradient norm (before clipping) per step, log y; crosses where clipping acted and
+    the clipping threshold as a line."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    steps, norm = np.asarray(steps), np.asarray(grad_norm, dtype=float)
+    cl = np.asarray(clipped, dtype=bool)
+    x, y = downsample(steps, norm)
+    cx, cy = downsample(steps[cl], norm[cl], max_points=300)
+    traces = [
+        _line(x, y, tr("train.chart.grad_norm"), TRAIN),
+        {
+            "type": "scatter",
+            "x": cx,
+            "y": cy,
+            "name": tr("train.chart.clipped"),
+            "mode": "markers",
+            "marker": {"color": CLIP, "symbol": "x", "size": MARKER_SIZE + 2},
+        },
+    ]
+    if clip is not None:
+        x0, x1 = _x_span(steps)
+        traces.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
+    layout = base_layout(
+        tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", yaxis={"type": "log"}
+    )
+    return make_figure(traces, layout)
+
+
+def forecast_figure(
+    x, y, pred, mask=None, warmup_x=None, future=None, free=None, lang: str = "en"
+) -> go.Figure:
+    """One validation sequence of a next-step task (first channel): the noisy input, the
+    target and the model's prediction; unscored steps shaded. With ``free`` (a free-running
+    forecast after ``warmup_x``), a lower panel compares it with the true ``future``."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    two = free is not None
+    t = np.arange(len(y))
+    traces = [
+        _line(t, x, tr("train.chart.input"), GREY, 1.5),
+        _line(t, y, tr("train.chart.target"), TARGET),
+        _line(t, pred, tr("train.chart.prediction"), PRED, dash="dash"),
+    ]
+    shapes, notes = [], [_title(tr("train.chart.one_step"), 1.0)]
+    if mask is not None and not np.all(mask):
+        last = int(np.flatnonzero(~np.asarray(mask, dtype=bool)).max())
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": -0.5,
+                "x1": last + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "xref": "x",
+                "yref": "y domain",
+                "fillcolor": GREY,
+                "opacity": 0.15,
+                "line": {"width": 0},
+            }
+        )
+    extra = {
+        "hovermode": "x",
+        "margin": {"t": 40, "b": 40},
+        "shapes": shapes,
+        "legend": {"yanchor": "top", "y": -0.12},
+    }
+    if two:
+        w = np.arange(len(warmup_x))
+        f = len(warmup_x) + np.arange(len(future))
+        lower = {"xaxis": "x2", "yaxis": "y2"}
+        traces += [
+            _line(w, warmup_x, tr("train.chart.warmup"), GREY, 1.5, **lower),
+            _line(f, future, tr("train.chart.future"), TARGET, **lower),
+            _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
+        ]
+        notes.append(_title(tr("train.chart.free_run"), 0.42))
+        extra["yaxis"] = {"domain": [0.58, 1.0]}
+        extra["xaxis2"] = {
+            "anchor": "y2",
+            "showgrid": True,
+            "title": {"text": tr("train.chart.time")},
+        }
+        extra["yaxis2"] = {"anchor": "x2", "domain": [0.0, 0.42], "showgrid": True}
+    extra["annotations"] = notes
+    layout = base_layout("", "" if two else tr("train.chart.time"), "", **extra)
+    return make_figure(traces, layout)
+
+
+def regression_figure(target, pred, lang: str = "en") -> go.Figure:
+    """Predicted against true value for validation sequences, with the line y = x."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    target, pred = np.ravel(target), np.ravel(pred)
+    lo = float(min(target.min(), pred.min()))
+    hi = float(max(target.max(), pred.max()))
+    traces = [
+        _line([lo, hi], [lo, hi], tr("train.chart.perfect"), GREY, 2, "dash"),
+        {
+            "type": "scatter",
+            "x": target,
+            "y": pred,
+            "mode": "markers",
+            "name": tr("train.chart.sequences"),
+            "marker": {"color": PRED, "size": MARKER_SIZE, "opacity": 0.7},
+        },
+    ]
+    layout = base_layout(
+        tr("train.chart.pred_vs_true"),
+        tr("train.chart.target"),
+        tr("train.chart.prediction"),
+        hovermode="closest",
+    )
+    return make_figure(traces, layout)
+
+
+def class_prob_figure(probs, true_class: int, class_names, lang: str = "en") -> go.Figure:
+    """The model's class probabilities for one validation sequence; the true class marked."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    probs = np.asarray(probs, dtype=float)
+    names = [str(n) for n in class_names]
+    colours = [SOLVED if k == true_class else TRAIN for k in range(len(probs))]
+    bar = {
+        "type": "bar",
+        "x": names,
+        "y": probs,
+        "marker": {"color": colours},
+        "name": tr("train.chart.probability"),
+        "text": [f"{p:.2f}" for p in probs],
+        "textposition": "outside",
+    }
+    layout = base_layout(
+        tr("train.chart.class_probs", true=names[true_class]),
+        "",
+        tr("train.chart.probability"),
+        hovermode="closest",
+        showlegend=False,
+        yaxis={"range": [0, 1.15]},
+    )
+    return make_figure([bar], layout)
+
+
+def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
+    """Example input sequences of a numeric task: one panel per example (stacked, shared
+    time axis), one line per input channel (at most 4), titled with the example's label."""
+    tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
+    n, gap = len(examples), 0.1
+    height = (1.0 - gap * (n - 1)) / n
+    traces, notes = [], []
+    extra = {"height": 100 + 110 * n, "margin": {"t": 30, "b": 30, "l": 50}, "hovermode": "x"}
+    for row, ex in enumerate(examples):
+        x = np.asarray(ex["x"], dtype=float)
+        x = x[:, None] if x.ndim == 1 else x
+        top = 1.0 - row * (height + gap)
+        ax = "" if row == 0 else str(row + 1)
+        extra[f"yaxis{ax}"] = {
+            "domain": [max(0.0, round(top - height, 6)), round(top, 6)],
+            "anchor": f"x{ax}",
+        }
+        extra[f"xaxis{ax}"] = {"anchor": f"y{ax}", "showticklabels": row == n - 1}
+        if row:
+            extra[f"xaxis{ax}"]["matches"] = "x"
+        for ch in range(min(x.shape[1], 4)):
+            traces.append(
+                _line(
+                    np.arange(len(x)),
+                    x[:, ch],
+                    tr("train.chart.channel", k=ch),
+                    SERIES[ch],
+                    2,
+                    xaxis=f"x{ax}",
+                    yaxis=f"y{ax}",
+                    showlegend=row == 0 and x.shape[1] > 1,
+                    legendgroup=str(ch),
+                )
+            )
+        notes.append(
+            {
+                "text": str(ex.get("label", "")),
+                "x": 0,
+                "y": top,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        )
+    extra["annotations"] = notes
+    return make_figure(traces, base_layout("", "", "", **extra))

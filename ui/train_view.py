@@ -1,0 +1,156 @@
+"""What the Train page does each tick, kept out of the page: train one time-boxed chunk,
+measure the live speed, and pick the prediction view for the task's kind."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import numpy as np
+
+from ui.figures import train as figs
+
+# The fragment's timer fires every TICK_S; a tick that runs longer (train CHUNK_S + redraw)
+# is followed at once by the next, so training fills most of the time while the charts
+# still update several times a second. (With a 0.5 s timer and 0.12 s chunks, training got
+# only ~25% of the time.) Chunks stay <= 150 ms so a button press waits at most that long.
+TICK_S = 0.1
+CHUNK_S = 0.14
+MAX_CHUNK_S = 0.15
+SPEEDS = ("auto", 1, 5, 20, 100)  # steps per tick; "auto": as many as fit in CHUNK_S
+FREE_RUN_SHARE = 0.05  # the free-running forecast may cost at most this share of the time
+TEXT_STEPS = 80  # characters of a sequence shown in the text view
+
+
+def tick(trainer, speed) -> int:
+    """Train one chunk: ``speed`` steps (stopping early at MAX_CHUNK_S) or, for "auto", as
+    many as fit in CHUNK_S. Returns the steps applied."""
+    if speed == "auto":
+        return trainer.advance(CHUNK_S)
+    start, done = time.perf_counter(), 0
+    while done < int(speed) and time.perf_counter() - start < MAX_CHUNK_S:
+        applied = trainer.step(1)
+        if not applied:
+            break
+        done += applied
+    return done
+
+
+class LiveMeter:
+    """Steps per second of wall-clock time while the user watches (ticks included)."""
+
+    def __init__(self, window_s: float = 5.0):
+        self.window_s = window_s
+        self.points: deque = deque()  # (time, steps)
+
+    def add(self, steps: int, now: float | None = None) -> None:
+        now = time.perf_counter() if now is None else now
+        self.points.append((now, steps))
+        while len(self.points) > 2 and now - self.points[0][0] > self.window_s:
+            self.points.popleft()
+
+    def rate(self) -> float:
+        if len(self.points) < 2:
+            return 0.0
+        (t0, s0), (t1, s1) = self.points[0], self.points[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def solved_step(history) -> int | None:
+    """The first evaluation step at which the metric passed the task's threshold."""
+    for step, solved in zip(history.val_step, history.solved, strict=True):
+        if solved:
+            return int(step)
+    return None
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def output_symbols(task) -> list[str]:
+    """A symbol per output class: the vocabulary for next-token tasks and for labelling tasks
+    whose classes index the vocabulary; otherwise the class number (e.g. a bracket depth)."""
+    n = task.spec.output_size
+    if task.vocab is not None and (task.kind == "next_token" or n <= len(task.vocab)):
+        return list(task.vocab[:n])
+    return [str(k) if k < 10 else chr(ord("a") + k - 10) for k in range(n)]
+
+
+def text_rows(task, x_ids, y_ids, pred_ids, labels: dict) -> str:
+    """Aligned monospace rows: input, target, prediction, and ^ under every wrong prediction."""
+    sym = output_symbols(task)
+    n = min(len(y_ids), TEXT_STEPS)
+    wrong = np.asarray(y_ids[:n]) != np.asarray(pred_ids[:n])
+    rows = {
+        labels["input"]: task.decode(x_ids[:n]) if task.vocab else "",
+        labels["target"]: "".join(sym[int(k)] for k in y_ids[:n]),
+        labels["prediction"]: "".join(sym[int(k)] for k in pred_ids[:n]),
+        labels["errors"]: "".join("^" if w else " " for w in wrong),
+    }
+    width = max(len(k) for k in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows.items())
+
+
+class FreeRun:
+    """The free-running forecast of a next-step task that offers ``forecast_inputs``,
+    recomputed only as often as keeps its cost under FREE_RUN_SHARE of the time."""
+
+    def __init__(self):
+        self.step, self.result, self.cost, self.at, self.run = None, None, 0.0, 0.0, None
+
+    def get(self, trainer):
+        from lstm_core.tasks.synthetic import free_run
+
+        task = trainer.task
+        if not hasattr(task, "forecast_inputs") or task.spec.input_size != task.spec.output_size:
+            return None
+        now = time.perf_counter()
+        stale = self.step != trainer.steps and now - self.at > self.cost / FREE_RUN_SHARE
+        if self.result is None or self.run is not trainer or stale:
+            seq_len = int(task.values.get("seq_len", 100))
+            inputs = task.forecast_inputs(trainer.config.seed, warmup=seq_len, steps=seq_len // 2)
+            free = free_run(trainer.predict, inputs["warmup_x"], seq_len // 2)
+            self.result = (inputs["warmup_x"][:, 0, 0], inputs["future"][:, 0, 0], free[:, 0, 0])
+            self.step, self.at, self.run = trainer.steps, time.perf_counter(), trainer
+            self.cost = self.at - now
+        return self.result
+
+
+TEXT_KINDS = ("labelling", "next_token")  # shown as aligned text rather than a chart
+
+
+def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
+    """Predictions against targets on validation data, for the task's kind: a scatter
+    (regression), class probabilities (classification), or a forecast (next step)."""
+    task, val = trainer.task, trainer.val_batch
+    if task.kind == "regression":
+        val = val.subset(slice(0, 64))
+        return figs.regression_figure(val.y[:, 0], trainer.predict(val.x)[:, 0], lang)
+    one = val.subset([0])
+    out = trainer.predict(one.x)
+    if task.kind == "classification":
+        names = getattr(task, "classes", None) or [str(k) for k in range(task.spec.output_size)]
+        return figs.class_prob_figure(softmax(out[0]), int(one.y[0]), names, lang)
+    mask = None if one.mask is None else one.mask[:, 0]
+    free = free_run.get(trainer) if free_run is not None else None
+    warm, future, forecast = free if free is not None else (None, None, None)
+    return figs.forecast_figure(
+        one.x[:, 0, 0], one.y[:, 0, 0], out[:, 0, 0], mask, warm, future, forecast, lang
+    )
+
+
+def prediction_text(trainer, labels: dict) -> str:
+    """Input, target and predicted symbols of one validation sequence (TEXT_KINDS)."""
+    one = trainer.val_batch.subset([0])
+    pred = np.argmax(trainer.predict(one.x)[:, 0], axis=-1)  # (T,)
+    return text_rows(trainer.task, one.x[:, 0], one.y[:, 0], pred, labels)
+
+
+def short(value: float) -> str:
+    """A loss in at most 6 characters: 0.0312, 2.4e-4."""
+    if value != 0 and abs(value) < 0.01:
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.3g}"

@@ -48,10 +48,10 @@ if st.session_state.get("cell_step") in (None, st.session_state.get("cell_latest
 clamp("cell_step", times, times[-1])
 st.session_state["cell_latest"] = times[-1]
 
-c_layer, c_seq, c_time = st.columns([1, 1, 4])
+*c_layer, c_seq, c_time = st.columns([1, 1, 4] if n_layers > 1 else [1, 5])
 layer = 0
-if n_layers > 1:
-    layer = c_layer.selectbox(
+if c_layer:
+    layer = c_layer[0].selectbox(
         t("cell.layer"),
         range(n_layers),
         key="cell_layer",
@@ -79,13 +79,12 @@ ranges = {
     q: ins.value_range(q, *(s.traces[layer][q] for s in tr.snapshots), traces[layer][q])
     for q in seq
 }
-clamp("cell_t", list(range(T)), 0)
-t_cur = st.slider(t("cell.cursor"), 0, T - 1, key="cell_t")
-
 x_seq = tr.probe.x[:, b]  # (T,) token ids or (T, I) values
 vocab = tr.task.vocab if tr.spec.vocab_size > 0 else None
 tokens = [vocab[int(k)] for k in x_seq] if vocab else None
 left, right = st.columns([3, 2])
+clamp("cell_t", list(range(T)), 0)
+t_cur = left.slider(t("cell.cursor"), 0, T - 1, key="cell_t")
 left.plotly_chart(fc.trace_heatmaps(seq, x_seq, t_cur, lang, tokens, ranges), key="cell_heatmaps")
 right.plotly_chart(fc.step_bars(seq, t_cur, lang, ranges, cols=2), key="cell_bars")
 with right.expander(t("cell.table")):

@@ -55,7 +55,7 @@ H, I = len(p["h_prev"]), len(p["x"])
 
 st.title(t("nav.sandbox"))
 st.markdown(t("sandbox.intro"))
-c_units, c_inputs, c_presets = st.columns([1, 1, 3])
+c_units, c_inputs, c_presets = st.columns([1.3, 0.8, 3])
 c_units.radio(
     t("sandbox.units"),
     [1, 2, 3, 4],
@@ -129,8 +129,9 @@ with top:
     )
     right.markdown(f"**{t('sandbox.table')}**")
     right.dataframe(table.style.format("{:+.4f}"), key="sandbox_table")
-    right.markdown(f"**{t('sandbox.equations', u=u)}**")
-    right.markdown(equations_markdown(ins.gate_terms(p, u), unit_values))
+    left.markdown(f"**{t('sandbox.equations', u=u)}**")
+    left.caption(t("sandbox.equations_hint"))
+    left.markdown(equations_markdown(ins.gate_terms(p, u), unit_values))
 
 st.divider()
 if st.toggle(t("sandbox.seq.mode"), key="sandbox_seq_on"):

@@ -44,6 +44,7 @@ def ranges_for(seq: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
 def _look(fig: go.Figure, **layout) -> go.Figure:
     """White background and classroom-sized text, plus the figure's own layout."""
     fig.update_layout(template="plotly_white", font=dict(size=13), **layout)
+    fig.update_annotations(font_size=14, selector=dict(xref="paper"))  # subplot titles
     return fig
 
 
@@ -256,8 +257,8 @@ def step_bars(
     _unit_ticks(fig, max(np.shape(v)[1] for v in seq.values()), axis="x")
     return _look(
         fig,
-        height=230 * nrows + 40,
-        margin=dict(l=40, r=20, t=50, b=40),
+        height=230 * nrows + 60,
+        margin=dict(l=40, r=20, t=80, b=40),
         bargap=0.15,
         title=dict(text=translate("cell.bars.title", lang, t=t), x=0, font=dict(size=15)),
     )
@@ -585,15 +586,15 @@ _ACT = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}
 
 
 def equations_markdown(terms: dict[str, tuple[float, float, float]], v: dict) -> str:
-    """The step's equations (PyTorch's notation) with one unit's numbers substituted, as
-    Markdown with LaTeX. ``terms``: gate -> (W_i x, W_h h, b) (``inspect.gate_terms``);
-    ``v``: that unit's scalars as for ``cell_diagram``."""
+    """The step's equations with one unit's numbers substituted, as Markdown with LaTeX, one
+    short line each. ``terms``: gate -> (W_i·x, W_h·h, b) (``inspect.gate_terms``); ``v``:
+    that unit's scalars as for ``cell_diagram``."""
     lines = []
     for q in ("i", "f", "g", "o"):
         wx, wh, b = terms[q]
         lines.append(
-            rf"$a_{q} = W_{{i{q}}} x_t + W_{{h{q}}} h_{{t-1}} + b_{q} = ({wx:+.2f}) + ({wh:+.2f})"
-            rf" + ({b:+.2f}) = {v['a_' + q]:+.3f}, \quad {q}_t = {_ACT[q]}(a_{q}) = {v[q]:+.3f}$"
+            rf"${q}_t = {_ACT[q]}\big(({wx:+.2f}) + ({wh:+.2f}) + ({b:+.2f})\big)"
+            rf" = {_ACT[q]}({v['a_' + q]:+.3f}) = {v[q]:+.3f}$"
         )
     lines.append(
         rf"$c_t = f_t\,c_{{t-1}} + i_t\,g_t = {v['f']:.3f} \cdot ({v['c_prev']:+.3f}) + "

@@ -44,6 +44,10 @@ EN = {
     "sandbox.row.c": "c_t cell state",
     "sandbox.row.h": "h_t hidden state",
     "sandbox.equations": "The equations with unit {u}'s numbers",
+    "sandbox.equations_hint": (
+        "Each gate applies σ (tanh for g) to the sum of three terms: "
+        "W·x_t (from the input), W·h_(t-1) (from the previous hidden state) and the bias b."
+    ),
     "sandbox.state": "Input and previous state",
     "sandbox.x": "$x_t$[{j}]",
     "sandbox.h_prev": "$h_{{t-1}}$[{k}]",
@@ -114,6 +118,10 @@ ZH = {
     "sandbox.row.c": "c_t 细胞状态",
     "sandbox.row.h": "h_t 隐藏状态",
     "sandbox.equations": "代入单元 {u} 数值的公式",
+    "sandbox.equations_hint": (
+        "每个门对三项之和施加 σ（g 用 tanh）：W·x_t（来自输入）、W·h_(t-1)（来自上一步的隐藏状态）"
+        "和偏置 b。"
+    ),
     "sandbox.state": "输入与上一步状态",
     "sandbox.x": "$x_t$[{j}]",
     "sandbox.h_prev": "$h_{{t-1}}$[{k}]",

@@ -234,6 +234,11 @@ class SeedExample(Task):
         y = rng.standard_normal((T, size, F)).astype(np.float32)  # independent of x
         return Batch(x, y, per_step=True)
 
+    def example(self, batch: Batch, i: int) -> dict:
+        d = super().example(batch, i)
+        d["label"] = "random input, random target"
+        return d
+
     def training_set(self, seed: int) -> Batch:
         """The fixed training set of this seed."""
         return self.sample(derived_rng(seed, TRAIN_STREAM), self.values["train_size"])

@@ -382,9 +382,10 @@ COMMANDS = {
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        import torch
+        if args.command != "tasks":
+            import torch
 
-        torch.set_num_threads(1)
+            torch.set_num_threads(1)  # one thread: fastest for these small models (NOTES.md)
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -214,3 +214,25 @@ def _parts_from(data):
 
     run = load_bundle(data)
     return run.config, run.summary, run.history, run.snapshots, run.weights
+
+
+def test_a_run_on_your_own_text_keeps_its_text(tmp_path):
+    cfg = TrainConfig(
+        task="text", model=ModelConfig(hidden_size=4), optim=OptimConfig(batch_size=4)
+    )
+    text = "to be or not to be, that is the question. " * 20
+    tr = Trainer(cfg, {"text": text})
+    tr.step(2)
+    path = export_bundle(tr, tmp_path / "text.zip", "mine")
+    assert "task_data.npz" in files_of(path.read_bytes())
+    store = RunStore(tmp_path / "home")
+    run = store.load(import_bundle(path, store))
+    assert run.task_data == {"text": text}
+    back = run.trainer()
+    assert back.task.corpus() == tr.task.corpus()
+    np.testing.assert_array_equal(back.predict(tr.probe.x), tr.predict(tr.probe.x))
+    bad = files_of(path.read_bytes())
+    arrays = {"str__password": np.array("x")}
+    from lstm_core.records import to_npz
+
+    rejected(store, zip_of({**bad, "task_data.npz": to_npz(arrays)}), "unknown task input")

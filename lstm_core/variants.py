@@ -71,7 +71,9 @@ def lstm_sequence(xp, W_hh, h0, c0, variant="standard", peep=None) -> SequenceCa
     x, a, gates = xp.unbind(0), A.unbind(0), G.unbind(0)
     a_g = A[:, :, 2 * H : 3 * H].unbind(0)
     if variant == "ph":
-        a_i, a_f, _, a_o = (part.unbind(0) for part in A.split(H, dim=2))
+        a_if = A[:, :, : 2 * H].unflatten(2, (2, H)).unbind(0)  # (B, 2, H): a_i and a_f
+        a_o = A[:, :, 3 * H :].unbind(0)
+        w_if = peep[:2]  # (2, H): w_ci, w_cf
     i, f, g, o = (part.unbind(0) for part in G.split(H, dim=2))
     c_all, tc, h_all = C.unbind(0), TC.unbind(0), Hs.unbind(0)
     W_t = W_hh.t()
@@ -79,8 +81,7 @@ def lstm_sequence(xp, W_hh, h0, c0, variant="standard", peep=None) -> SequenceCa
     for t in range(T):
         torch.addmm(x[t], h, W_t, out=a[t])  # a_t = xp_t + W_hh h_{t-1}
         if variant == "ph":  # peepholes: i and f look at c_{t-1}
-            a_i[t].addcmul_(peep[0], c)
-            a_f[t].addcmul_(peep[1], c)
+            a_if[t].addcmul_(w_if, c.unsqueeze(1))
         torch.sigmoid(a[t], out=gates[t])  # i, f, o (g is replaced next)
         g_t = a_g[t] if variant == "niaf" else torch.tanh(a_g[t], out=g[t])
         # c_t = f_t * c_{t-1} + i_t * g_t, with the clamped gate left out

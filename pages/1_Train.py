@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_core.config import TrainConfig
 from lstm_core.tasks import TaskError
 from lstm_core.train import TrainError
 from ui import state
@@ -31,6 +32,12 @@ try:
     state.get_trainer()
 except (TaskError, TrainError) as e:
     st.error(t("train.bad_config", message=str(e)))
+    st.button(
+        t("train.use_defaults"),
+        on_click=state.reset_trainer,
+        args=(TrainConfig(),),
+        key="train_defaults",
+    )
     st.stop()
 
 b = st.columns([1, 1, 1, 1, 2.6, 1.6], vertical_alignment="bottom")

@@ -1,0 +1,175 @@
+"""AppTest of the home and Train pages: under AppTest one ``run()`` is one training tick."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+from lstm_core.tasks import Batch, make_task
+from lstm_core.train import Trainer
+from ui import state
+from ui.controls import PENDING
+from ui.train_view import short
+
+APP = "../app.py"  # relative to this file
+TRAIN = "pages/1_Train.py"
+SMALL = TrainConfig(
+    task="sine",
+    task_knobs={"seq_len": 30},
+    model=ModelConfig(hidden_size=8),
+    optim=OptimConfig(batch_size=8),
+    eval_every=5,
+    snapshot_every=10,
+)
+
+
+def open_train(cfg: TrainConfig = SMALL) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[state.CONFIG] = cfg
+    at.run()
+    at.switch_page(TRAIN).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def trainer(at) -> Trainer:
+    return at.session_state[state.TRAINER]
+
+
+def metric(at, label: str) -> str:
+    (m,) = [m for m in at.metric if m.label == label]
+    return m.value
+
+
+def chart_data(at, key: str) -> list[dict]:
+    """The traces a live chart received, with Plotly's base64 arrays decoded."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
+    fig = json.loads(json.loads(el.proto.json)["figure"])
+
+    def decode(v):
+        if isinstance(v, dict) and "bdata" in v:
+            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return np.asarray(v)
+
+    return [{k: decode(v) if k in ("x", "y") else v for k, v in t.items()} for t in fig["data"]]
+
+
+def test_home_renders_with_links_and_an_empty_lesson_list():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "LSTM Playground"
+    assert "No lessons are installed" in " ".join(c.value for c in at.caption)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.title[0].value == "LSTM 游乐场" and not at.exception
+
+
+def test_train_page_shows_the_trainers_numbers_before_training():
+    at = open_train()
+    tr = trainer(at)
+    assert tr.steps == 0 and metric(at, "Steps") == "0"
+    assert metric(at, "Metric") == f"{tr.history.metric[-1]:.3f}"
+    val = [
+        t for t in chart_data(at, "train_metric_chart") if t["name"] == tr.task.metric.label["en"]
+    ]
+    np.testing.assert_allclose(val[0]["y"], tr.history.metric)
+
+
+def test_play_trains_pause_stops_step_advances_by_one_reset_returns_to_zero():
+    at = open_train()
+    at.button(key="train_play").click().run()
+    at.run()
+    tr = trainer(at)
+    assert tr.steps > 0 and state.RUNNING in at.session_state and at.session_state[state.RUNNING]
+    # The numbers on the page are the trainer's.
+    assert metric(at, "Steps") == f"{tr.steps:,}"
+    assert metric(at, "Sequences seen") == f"{tr.sequences_seen:,}"
+    assert metric(at, "Training loss") == short(tr.history.loss[-1])
+    loss = [t for t in chart_data(at, "train_loss_chart") if t["name"] == "training"][0]
+    np.testing.assert_allclose(loss["y"], tr.history.loss)
+
+    at.button(key="train_pause").click().run()
+    paused = tr.steps
+    at.run().run()
+    assert tr.steps == paused
+
+    at.button(key="train_step").click().run()
+    assert tr.steps == paused + 1 and metric(at, "Steps") == f"{paused + 1:,}"
+
+    at.button(key="train_reset").click().run()
+    assert trainer(at) is not tr and trainer(at).steps == 0 and metric(at, "Steps") == "0"
+
+
+def test_learning_rate_and_clipping_change_live_without_losing_steps():
+    at = open_train()
+    at.button(key="train_play").click().run()
+    tr = trainer(at)
+    before = tr.steps
+    at.select_slider(key="train_lr").set_value(0.001).run()
+    assert trainer(at) is tr and tr.steps >= before > 0
+    assert tr.config.optim.lr == 0.001  # applied to the running trainer
+    assert at.session_state[state.CONFIG].optim.lr == 0.001
+    at.toggle(key="train_clip_on").set_value(False).run()
+    assert trainer(at) is tr and tr.config.optim.clip is None
+
+
+def test_structural_change_asks_then_resets_or_cancels():
+    at = open_train()
+    at.button(key="train_step").click().run()
+    tr = trainer(at)
+    at.select_slider(key="train_hidden").set_value(16).run()
+    assert trainer(at) is tr and tr.steps == 1  # nothing reset yet: the page asks
+    assert "new run" in at.warning[0].value and "hidden size" in at.warning[0].value
+    at.button(key="train_cancel").click().run()
+    assert at.select_slider(key="train_hidden").value == 8 and PENDING not in at.session_state
+    assert trainer(at) is tr and not at.warning
+
+    at.select_slider(key="train_hidden").set_value(16).run()
+    at.button(key="train_confirm").click().run()
+    new = trainer(at)
+    assert new is not tr and new.steps == 0 and new.config.model.hidden_size == 16
+    assert metric(at, "Steps") == "0"
+
+
+def test_a_diverged_run_shows_the_trainers_message_and_no_traceback():
+    tr = Trainer(SMALL)
+    val = tr.val_batch
+    bad = Batch(np.full_like(val.x[:, :4], np.nan), val.y[:, :4], val.mask[:, :4], True)
+    assert not tr.train_on(bad) and tr.status == "diverged"
+    at = open_train()
+    at.session_state[state.TRAINER] = tr
+    at.run()
+    assert not at.exception
+    assert tr.message in at.error[0].value
+    at.button(key="train_resume").click().run()
+    assert tr.status == "ready" and tr.steps > 0
+
+
+@pytest.mark.parametrize("task", ["reber", "gesture", "adding"])
+def test_prediction_view_follows_the_task_kind(task):
+    cfg = TrainConfig(task=task, model=ModelConfig(hidden_size=8), optim=OptimConfig(batch_size=8))
+    at = open_train(cfg)
+    tr = trainer(at)
+    if task == "reber":
+        one = tr.val_batch.subset([0])
+        target = "".join(tr.task.vocab[int(k)] for k in one.y[:80, 0])
+        assert target in at.code[-1].value
+    else:
+        assert any(e.proto.id.endswith("train_pred_chart") for e in at.get("bidi_component"))
+
+
+def test_a_bad_configuration_shows_a_plain_message():
+    bad = TrainConfig(task="sine", task_knobs={"seq_len": 5})  # below the knob's range
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[state.CONFIG] = bad
+    at.run()
+    at.switch_page(TRAIN).run()
+    assert not at.exception
+    assert "seq_len" in at.error[0].value
+    at.button(key="train_defaults").click().run()
+    tr = trainer(at)
+    assert tr.task.values == make_task("sine").values and not at.error
+    assert tr.config.model == ModelConfig() and tr.config.optim == OptimConfig()

@@ -1,0 +1,165 @@
+"""Pure figure builders of the Train and Home pages: the traces hold exactly the data given."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lstm_core.tasks import make_task
+from ui.figures import train as figs
+from ui.figures.common import downsample, figure_table
+from ui.figures.home import EQUATIONS, cell_diagram
+from ui.live_chart import figure_payload
+from ui.train_view import LiveMeter, output_symbols, short, softmax, solved_step, text_rows
+
+
+def trace(fig, name):
+    (match,) = [t for t in fig.data if t.name == name]
+    return match
+
+
+def test_loss_figure_holds_the_history_the_baseline_and_a_log_axis():
+    task = make_task("adding", seq_len=20)
+    val = task.validation(seed=3, size=64)
+    baseline = task.baseline(val)["loss"]
+    steps, loss = [1, 2, 3, 4], [0.9, 0.5, 0.3, 0.2]
+    fig = figs.loss_figure(steps, loss, [0, 4], [1.0, 0.25], baseline, solved_step=4)
+    train, val_tr = trace(fig, "training"), trace(fig, "validation")
+    assert list(train.x) == steps and list(train.y) == loss
+    assert list(val_tr.x) == [0, 4] and list(val_tr.y) == [1.0, 0.25]
+    base = trace(fig, f"baseline {baseline:.3g}")
+    assert list(base.y) == [baseline, baseline] and list(base.x) == [0.0, 4.0]
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.shapes[0].x0 == 4  # the "solved" marker
+
+
+def test_loss_figure_downsamples_long_histories_to_real_points():
+    steps = np.arange(1, 5001)
+    loss = 1.0 / steps
+    fig = figs.loss_figure(steps, loss, [], [], float("nan"))
+    train = trace(fig, "training")
+    x, y = np.asarray(train.x), np.asarray(train.y)
+    assert len(x) <= 600 and x[0] == 1 and x[-1] == 5000
+    np.testing.assert_array_equal(y, 1.0 / x)  # every point shown is a real (step, loss)
+    assert len(fig.data) == 2  # no baseline line for a NaN baseline
+
+
+def test_downsample_keeps_short_series_whole():
+    x, y = downsample(np.arange(10), np.arange(10) * 2.0)
+    np.testing.assert_array_equal(y, np.arange(10) * 2.0)
+
+
+def test_metric_figure_threshold_and_baseline_lines_come_from_the_task():
+    task = make_task("temporal-order", seq_len=20)
+    val = task.validation(seed=0, size=64)
+    base = task.baseline(val)["metric"]
+    m = task.metric
+    fig = figs.metric_figure([0, 25, 50], [0.2, 0.6, 0.97], m.threshold, base, "accuracy")
+    assert list(trace(fig, "accuracy").y) == [0.2, 0.6, 0.97]
+    assert list(trace(fig, f"solved at {m.threshold:g}").y) == [m.threshold] * 2
+    assert list(trace(fig, f"baseline {base:.2f}").y) == [base] * 2
+
+
+def test_grad_norm_figure_marks_exactly_the_clipped_steps():
+    steps, norms = [1, 2, 3, 4, 5], [0.5, 3.0, 0.7, 2.5, 0.1]
+    clipped = [n > 1.0 for n in norms]
+    fig = figs.grad_norm_figure(steps, norms, clipped, 1.0)
+    assert list(trace(fig, "gradient norm").y) == norms
+    marks = trace(fig, "clipped")
+    assert list(marks.x) == [2, 4] and list(marks.y) == [3.0, 2.5]
+    assert list(trace(fig, "clip at 1").y) == [1.0, 1.0]
+    assert fig.layout.yaxis.type == "log"
+    no_clip = figs.grad_norm_figure(steps, norms, [False] * 5, None)
+    assert [t.name for t in no_clip.data] == ["gradient norm", "clipped"]
+
+
+def test_forecast_figure_one_step_and_free_running_panels():
+    t = np.linspace(0, 6, 30)
+    x, y, pred = np.sin(t), np.sin(t + 0.2), np.sin(t + 0.25)
+    mask = np.arange(30) >= 3
+    warm, future, free = np.sin(t[:20]), np.sin(t[20:]), np.sin(t[20:]) * 0.9
+    fig = figs.forecast_figure(x, y, pred, mask, warm, future, free)
+    np.testing.assert_array_equal(trace(fig, "target").y, y)
+    np.testing.assert_array_equal(trace(fig, "prediction").y, pred)
+    fc = trace(fig, "forecast")
+    np.testing.assert_array_equal(fc.y, free)
+    assert fc.xaxis == "x2" and list(fc.x) == list(range(20, 30))  # continues after warm-up
+    assert fig.layout.shapes[0].x1 == 2.5  # steps 0..2 are not scored
+    single = figs.forecast_figure(x, y, pred)
+    assert {tr.name for tr in single.data} == {"input", "target", "prediction"}
+
+
+def test_regression_and_class_probability_figures():
+    target, pred = np.array([0.1, 0.5, 0.9]), np.array([0.2, 0.4, 1.0])
+    fig = figs.regression_figure(target, pred)
+    pts = trace(fig, "validation sequences")
+    assert list(pts.x) == list(target) and list(pts.y) == list(pred)
+    assert list(trace(fig, "perfect").x) == [0.1, 1.0]
+    probs = softmax(np.array([1.0, 2.0, 0.5]))
+    bars = figs.class_prob_figure(probs, 1, ["a", "b", "c"])
+    np.testing.assert_allclose(bars.data[0].y, probs)
+    assert abs(sum(bars.data[0].y) - 1) < 1e-12
+    colours = bars.data[0].marker.color
+    assert colours[1] != colours[0] == colours[2]  # the true class stands out
+
+
+def test_preview_figure_draws_each_example_in_its_own_panel():
+    examples = make_task("gesture").preview(seed=0, n=3)
+    fig = figs.preview_figure(examples)
+    assert len(fig.data) == 3 * 2  # 3 examples x 2 input channels
+    np.testing.assert_allclose(fig.data[2].y, examples[1]["x"][:, 0])
+    assert [a.text for a in fig.layout.annotations] == [e["label"] for e in examples]
+
+
+def test_figure_table_lists_every_point():
+    fig = figs.grad_norm_figure([1, 2], [0.5, 2.0], [False, True], 1.0)
+    table = figure_table(fig)
+    assert len(table) == 2 + 1 + 2  # norm, clipped mark, clip line
+    assert table[table.series == "clipped"].y.tolist() == [2.0]
+
+
+def test_live_chart_payload_keeps_zoom_and_data():
+    fig = figs.loss_figure([1, 2], [0.5, 0.25], [], [], 1.0)
+    payload = figure_payload(fig, "k", 300)
+    spec = json.loads(payload["figure"])
+    assert payload["height"] == 300 and spec["layout"]["uirevision"] == "k"
+    assert spec["layout"]["height"] == 300
+
+
+def test_cell_diagram_labels_each_gate_with_its_equation():
+    fig = cell_diagram("en")
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    for name in "ifgoch":
+        assert EQUATIONS[name] in texts
+    assert "forget gate" in texts and "遗忘门" in " ".join(
+        a.text for a in cell_diagram("zh").layout.annotations
+    )
+
+
+def test_text_rows_align_target_and_prediction():
+    task = make_task("brackets", seq_len=12)
+    y = np.array([1, 2, 1, 0])
+    pred = np.array([1, 2, 2, 0])
+    rows = text_rows(
+        task,
+        np.array([0, 0, 1, 1]),
+        y,
+        pred,
+        {"input": "in", "target": "tgt", "prediction": "pred", "errors": "err"},
+    )
+    lines = {line[:4].strip(): line[6:] for line in rows.splitlines()}  # label column is 4 wide
+    assert lines == {"in": "(())", "tgt": "1210", "pred": "1220", "err": "  ^ "}
+    assert output_symbols(make_task("reber")) == make_task("reber").vocab
+
+
+def test_small_helpers():
+    assert short(0.0312) == "0.0312" and short(0.00024) == "2.4e-4" and short(2.5) == "2.5"
+    meter = LiveMeter(window_s=5)
+    for k in range(11):
+        meter.add(steps=20 * k, now=0.5 * k)
+    assert meter.rate() == pytest.approx(40.0)
+
+    class H:
+        val_step, solved = [0, 25, 50], [False, True, True]
+
+    assert solved_step(H) == 25

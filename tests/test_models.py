@@ -469,3 +469,29 @@ def test_model_on_auto_device_matches_cpu(cell, variant):
             np.testing.assert_allclose(t1[k][name], t0[k][name], atol=tol + 1e-6)
     np.testing.assert_allclose(f1["dh"], f0["dh"], atol=tol + 1e-7, rtol=tol + 1e-5)
     np.testing.assert_allclose(f1["saliency"], f0["saliency"], atol=tol + 1e-7, rtol=tol + 1e-5)
+
+
+@pytest.mark.parametrize(
+    "kind,cell", [("next_token", "lstm"), ("regression", "gru"), ("labelling", "rnn")]
+)
+def test_weights_move_between_torch_and_the_numpy_model(kind, cell):
+    """The NumPy engine with to_numpy's weights predicts what the torch model predicts, and
+    the NumPy engine's own weights, loaded into torch, do the same."""
+    from lstm_core.numpy_model import NumpySequenceModel
+
+    torch_model = make(kind, cell=cell, hidden_size=5, num_layers=2, double=True)
+    np_model = NumpySequenceModel(
+        torch_model.spec, torch_model.cfg, np.random.default_rng(3), dtype=np.float64
+    )
+    x, _ = inputs(torch_model, 6, 3)
+    np_model.params = to_numpy(torch_model)
+    np.testing.assert_allclose(
+        np_model.predict(x.numpy()), torch_model(x).detach().numpy(), atol=1e-10, rtol=0
+    )
+    fresh = NumpySequenceModel(
+        torch_model.spec, torch_model.cfg, np.random.default_rng(4), dtype=np.float64
+    )
+    load_numpy(torch_model, fresh.params)
+    np.testing.assert_allclose(
+        torch_model(x).detach().numpy(), fresh.predict(x.numpy()), atol=1e-10, rtol=0
+    )

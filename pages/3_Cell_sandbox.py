@@ -128,7 +128,8 @@ with top:
         index=[t(f"sandbox.row.{r}") for r in ROWS],
     )
     right.markdown(f"**{t('sandbox.table')}**")
-    right.dataframe(table.style.format("{:+.4f}"), key="sandbox_table")
+    number = st.column_config.NumberColumn(format="%+.4f")
+    right.dataframe(table, key="sandbox_table", column_config=dict.fromkeys(table.columns, number))
     left.markdown(f"**{t('sandbox.equations', u=u)}**")
     left.caption(t("sandbox.equations_hint"))
     left.markdown(equations_markdown(ins.gate_terms(p, u), unit_values))

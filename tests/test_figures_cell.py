@@ -130,9 +130,19 @@ def test_activation_html_colours_each_token_on_the_scale():
     html = fc.activation_html(list("a<b "), values, -1.0, 1.0, DIVERGING, "h, unit 0")
     assert html.count("<span title=") == 4
     assert "&lt;" in html and "<b" not in html.replace("<br", "")  # escaped
-    lo, hi = sample_colorscale(DIVERGING, [0.0, 1.0], colortype="rgb")
+    lo, hi = fc.colours_on(DIVERGING, [0.0, 1.0])
     assert f"background:{lo}" in html and f"background:{hi}" in html
     assert 'title="0.500"' in html and "h, unit 0" in html
+
+
+@pytest.mark.parametrize("scale", [SEQUENTIAL, DIVERGING])
+def test_colours_on_match_plotlys_own_sampling(scale):
+    at = np.linspace(0, 1, 23)
+    ours = fc.colours_on(scale, at)
+    theirs = sample_colorscale(scale, list(at), colortype="rgb")
+    for a, b in zip(ours, theirs, strict=True):
+        rgb = lambda c: np.array([float(v) for v in c[4:-1].split(",")])  # noqa: E731
+        np.testing.assert_allclose(rgb(a), rgb(b), atol=0.51)
 
 
 def diagram_values(H=1):
@@ -152,7 +162,7 @@ def test_cell_diagram_writes_every_value_in():
     assert f"c<sub>t</sub> = {v['c']:+.3f}" in text and f"h<sub>t</sub> = {v['h']:+.3f}" in text
     assert "forget gate" in text
     boxes = [s for s in fig.layout.shapes if s.type == "rect"]
-    f_fill = sample_colorscale(SEQUENTIAL, [v["f"]], colortype="rgb")[0]
+    f_fill = fc.colours_on(SEQUENTIAL, [v["f"]])[0]
     assert any(b.fillcolor == f_fill for b in boxes)
     assert "遗忘门" in " ".join(a.text for a in fc.cell_diagram(v, "zh").layout.annotations)
 

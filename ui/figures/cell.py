@@ -9,14 +9,22 @@ No streamlit here; text comes from ``ui.i18n.translate`` in the language passed 
 from __future__ import annotations
 
 import html
+from functools import cache
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, hex_to_rgb, unlabel_rgb
 from plotly.subplots import make_subplots
 
 from lstm_core.inspect import GATES, value_range
-from ui.figures.common import DIVERGING, GATE_COLOURS, SEQUENTIAL, SERIES
+from ui.figures.common import (
+    DIVERGING,
+    GATE_COLOURS,
+    SEQUENTIAL,
+    SERIES,
+    TEMPLATE,
+    make_figure,
+)
 from ui.i18n import translate
 
 # The house colour-blind-safe scales: sequential for gates (0..1), diverging for signed values.
@@ -25,6 +33,26 @@ SIGNED_SCALE = DIVERGING
 UNIT_COLOURS = SERIES  # Okabe-Ito, one colour per chosen unit
 CURSOR = "#222222"
 SAT_KEYS = ("cell.sat.low", "cell.sat.high")  # rows 0 and 1 of a (2, H) saturation array
+
+
+@cache
+def _stops(scale: str) -> tuple[np.ndarray, np.ndarray]:
+    """A named colour scale as stop positions ``(n,)`` and RGB values ``(n, 3)``, looked up
+    once: Plotly's own sampling costs about a millisecond per call, and the sandbox colours a
+    dozen boxes on every slider move."""
+    stops = get_colorscale(scale)
+    pos = np.array([float(p) for p, _ in stops])
+    rgb = np.array([hex_to_rgb(c) if c.startswith("#") else unlabel_rgb(c) for _, c in stops])
+    return pos, rgb.astype(float)
+
+
+def colours_on(scale: str, positions) -> list[str]:
+    """``rgb(r, g, b)`` colours at ``positions`` in [0, 1] of the named scale (linear between
+    stops, as Plotly draws it)."""
+    pos, rgb = _stops(scale)
+    x = np.clip(np.asarray(positions, dtype=np.float64), 0.0, 1.0)
+    cols = np.stack([np.interp(x, pos, rgb[:, k]) for k in range(3)], axis=-1)
+    return [f"rgb({r:.0f}, {g:.0f}, {b:.0f})" for r, g, b in cols]
 
 
 def scale_of(name: str) -> str:
@@ -43,7 +71,7 @@ def ranges_for(seq: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
 
 def _look(fig: go.Figure, **layout) -> go.Figure:
     """White background and classroom-sized text, plus the figure's own layout."""
-    fig.update_layout(template="plotly_white", font=dict(size=13), **layout)
+    fig.update_layout(template=TEMPLATE, font=dict(size=13), **layout)
     fig.update_annotations(font_size=14, selector=dict(xref="paper"))  # subplot titles
     return fig
 
@@ -366,7 +394,7 @@ def activation_html(
     ``values`` is ``(T,)``; colours come from ``scale`` over ``[lo, hi]``.
     """
     v = np.clip((np.asarray(values, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)
-    colours = sample_colorscale(scale, list(v), colortype="rgb")
+    colours = colours_on(scale, list(v))
     spans = []
     gap = "0 4px" if max(map(len, chars), default=0) > 1 else "0 1px"  # words or characters
     for ch, val, col in zip(chars, values, colours, strict=True):
@@ -375,7 +403,7 @@ def activation_html(
             f'<span title="{float(val):.3f}" style="background:{col};color:{_text_colour(col)};'
             f'padding:2px 2px;margin:{gap};border-radius:3px">{html.escape(shown)}</span>'
         )
-    stops = sample_colorscale(scale, [k / 10 for k in range(11)], colortype="rgb")
+    stops = colours_on(scale, [k / 10 for k in range(11)])
     legend = (
         f'<div style="display:flex;align-items:center;gap:8px;margin-top:10px;font-size:0.85em">'
         f"<span>{lo:.2f}</span>"
@@ -403,7 +431,7 @@ _FUNC = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
 def _fill(name: str, value: float) -> str:
     lo, hi = (0.0, 1.0) if name in GATES else (-1.0, 1.0)
     x = min(max((value - lo) / (hi - lo), 0.0), 1.0)
-    return sample_colorscale(scale_of(name), [x], colortype="rgb")[0]
+    return colours_on(scale_of(name), [x])[0]
 
 
 def _ink(fill: str) -> str:
@@ -544,42 +572,75 @@ def cell_diagram(v: dict, lang: str = "en", title: str = ""):
         paper_bgcolor="white",
         showlegend=False,
         title=dict(text=title, x=0, font=dict(size=15)),
+        template=TEMPLATE,
     )
-    return go.Figure(layout=layout)
+    return make_figure([], layout)
+
+
+# Rows of the sequence figure: (bottom, top) of each y domain, top row first.
+_SEQ_ROWS = ((0.76, 1.0), (0.39, 0.67), (0.0, 0.30))
 
 
 def sequence_lines(out: dict[str, np.ndarray], xs: np.ndarray, unit: int, lang: str = "en"):
     """A typed sequence stepped through the sandbox cell, for one unit: the input, the four
-    gates, then c and h, one row each on a shared step axis. ``out``: name -> (T, H)."""
+    gates, then c and h, one row each on a shared step axis. ``out``: name -> (T, H).
+
+    Built from plain dicts (``make_figure``): the sandbox redraws it on every slider move."""
     T = len(xs)
-    steps = np.arange(T)
-    titles = [translate(k, lang) for k in ("cell.input", "cell.seq.gates", "cell.seq.state")]
-    fig = make_subplots(
-        rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.08, subplot_titles=titles
-    )
+    steps = list(range(T))
     rows = [(1, f"x[{k}]", xs[:, k], SERIES[6 - k]) for k in range(xs.shape[1])]
     rows += [(2, q, out[q][:, unit], GATE_COLOURS[q]) for q in ("i", "f", "g", "o")]
     rows += [(3, q, out[q][:, unit], GATE_COLOURS[q]) for q in ("c", "h")]
-    for r, name, y, colour in rows:
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=y,
-                name=name,
-                mode="lines+markers",
-                legendgroup=str(r),
-                line=dict(color=colour, width=3),
-                marker=dict(size=8),
-                hovertemplate=f"{name}  t=%{{x}}: %{{y:.3f}}<extra></extra>",
-            ),
-            row=r,
-            col=1,
+    traces = [
+        dict(
+            type="scatter",
+            x=steps,
+            y=np.asarray(y).tolist(),
+            name=name,
+            xaxis=f"x{r}",
+            yaxis=f"y{r}",
+            mode="lines+markers",
+            legendgroup=str(r),
+            line=dict(color=colour, width=3),
+            marker=dict(size=8),
+            hovertemplate=f"{name}  t=%{{x}}: %{{y:.3f}}<extra></extra>",
         )
-    fig.update_yaxes(range=[-1.08, 1.08], row=2, col=1)
-    fig.update_xaxes(
-        title_text=translate("cell.axis.time", lang), dtick=1 if T <= 30 else None, row=3, col=1
+        for r, name, y, colour in rows
+    ]
+    titles = [translate(k, lang) for k in ("cell.input", "cell.seq.gates", "cell.seq.state")]
+    layout = dict(
+        template=TEMPLATE,
+        height=560,
+        margin=dict(l=50, r=20, t=40, b=50),
+        font=dict(size=13),
+        legend=dict(tracegroupgap=120),
+        showlegend=True,
+        annotations=[
+            dict(
+                text=title,
+                x=0.5,
+                y=top,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=14),
+            )
+            for title, (_, top) in zip(titles, _SEQ_ROWS, strict=True)
+        ],
     )
-    return _look(fig, height=560, margin=dict(l=50, r=20, t=40, b=50), legend_tracegroupgap=120)
+    for r, (bottom, top) in enumerate(_SEQ_ROWS, start=1):
+        layout[f"yaxis{r}"] = dict(domain=[bottom, top], anchor=f"x{r}")
+        layout[f"xaxis{r}"] = dict(
+            anchor=f"y{r}",
+            matches=None if r == 3 else "x3",
+            showticklabels=r == 3,
+            dtick=1 if T <= 30 else None,
+        )
+    layout["yaxis2"]["range"] = [-1.08, 1.08]
+    layout["xaxis3"]["title"] = dict(text=translate("cell.axis.time", lang))
+    return make_figure(traces, layout)
 
 
 _ACT = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}

@@ -15,3 +15,15 @@ def test_lstm_core_imports_no_ui_stack():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"lstm_core imported: {out.stdout.strip()}"
+
+
+def test_single_thread_limits_torch_and_blas():
+    from threadpoolctl import threadpool_info
+
+    from lstm_core.runtime import single_thread
+
+    single_thread()
+    import torch
+
+    assert torch.get_num_threads() == 1
+    assert all(p["num_threads"] == 1 for p in threadpool_info() if p["user_api"] == "blas")

@@ -3,4 +3,15 @@
 Keys are dotted by area (``train.play``). ``ui.i18n`` merges every module listed in AREAS.
 """
 
-AREAS = ("common", "nav", "home", "train", "cell", "sandbox")
+AREAS = (
+    "common",
+    "nav",
+    "home",
+    "train",
+    "cell",
+    "sandbox",
+    "gradients",
+    "equations",
+    "arena",
+    "runs",
+)

@@ -1,0 +1,250 @@
+"""The arena: 2-4 models trained side by side on the identical batch stream.
+
+    arena = Arena(base_config, [("lstm", "standard"), ("rnn", "standard")])
+    arena.step(10)          # ten rounds: each round draws ONE batch and trains every model on it
+    arena.advance(0.14)     # as many rounds as fit in 0.14 s (at least one): a live UI's tick
+    arena.solved_at()       # per model: the first evaluation step whose metric passed, or None
+    arena.results()         # per model: final loss, metric, solved step, steps/s, status
+
+Every model is an ordinary ``Trainer`` built from ``base_config`` with only the cell and the
+variant changed: the same task and knobs, seed, batch size, optimizer, clipping and schedule.
+The arena draws the batches once from its own copy of the task's stream
+(``task.train_batches(seed, batch_size)``, the stream a lone Trainer would draw) and hands the
+same ``Batch`` object to every model (``Trainer.train_on``), so each model's history is
+bit-identical to a lone Trainer's with its config, and the comparison is fair by construction:
+equal steps, equal data. Time is shared in rounds, so a slow model (a variant's Python loop)
+slows the round rather than getting fewer steps.
+
+A model that diverges stops (its trainer says why); the others train on. Reset builds a new
+arena. The presets reproduce three classic comparisons (see ``PRESETS``).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field, replace
+
+from lstm_core.config import CELLS, VARIANTS, ModelConfig, OptimConfig, TrainConfig
+from lstm_core.tasks import TaskError, make_task
+from lstm_core.train import Trainer, TrainError
+
+MIN_MODELS, MAX_MODELS = 2, 4
+LAG_KNOBS = ("seq_len", "lag", "window")  # the knob that sets how far back a task must look
+RECENT = 20  # training steps averaged for the "final loss" (as Trainer.summary does)
+
+
+class ArenaError(ValueError):
+    """The arena cannot be built as asked; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Contestant:
+    """One slot of the arena: a cell and, for an LSTM, a Greff et al. variant."""
+
+    cell: str = "lstm"  # one of CELLS
+    variant: str = "standard"  # one of VARIANTS (LSTM only)
+
+    @property
+    def label(self) -> str:
+        """LSTM, LSTM-NFG, GRU, RNN: short enough for a legend."""
+        name = self.cell.upper()
+        return name if self.variant == "standard" else f"{name}-{self.variant.upper()}"
+
+
+def contestants(models) -> list[Contestant]:
+    """Check 2-4 distinct (cell, variant) pairs; return them as Contestants."""
+    out = [m if isinstance(m, Contestant) else Contestant(*m) for m in models]
+    if not MIN_MODELS <= len(out) <= MAX_MODELS:
+        raise ArenaError(f"the arena trains {MIN_MODELS} to {MAX_MODELS} models, got {len(out)}")
+    for c in out:
+        if c.cell not in CELLS:
+            raise ArenaError(f"unknown cell {c.cell!r}; choose one of: {', '.join(CELLS)}")
+        if c.variant not in VARIANTS:
+            raise ArenaError(f"unknown variant {c.variant!r}; choose one of: {', '.join(VARIANTS)}")
+        if c.cell != "lstm" and c.variant != "standard":
+            raise ArenaError(f"variant {c.variant!r} is an LSTM variant; a {c.cell} has none")
+    labels = [c.label for c in out]
+    twice = sorted({x for x in labels if labels.count(x) > 1})
+    if twice:
+        raise ArenaError(f"each model may appear once; {', '.join(twice)} appears twice")
+    return out
+
+
+def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
+    """``base`` with the cell and variant of ``c``; everything else identical."""
+    cfg = copy.deepcopy(base)
+    return replace(cfg, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+
+
+def lag_knob(task) -> str | None:
+    """The task's sequence-length (lag) knob: seq_len, lag (copy) or window (series)."""
+    names = {k.name for k in task.knobs}
+    return next((n for n in LAG_KNOBS if n in names), None)
+
+
+def solved_at(history) -> int | None:
+    """The first evaluation step at which the task's metric passed its threshold."""
+    return next(
+        (int(s) for s, ok in zip(history.val_step, history.solved, strict=True) if ok), None
+    )
+
+
+class Arena:
+    """2-4 Trainers stepped together on one stream of batches."""
+
+    def __init__(self, base: TrainConfig, models, data: dict | None = None):
+        """``base``: the shared configuration (its model's cell/variant are overridden per
+        slot); ``models``: 2-4 (cell, variant) pairs; ``data``: as for ``Trainer``."""
+        self.contestants = contestants(models)
+        self.base = copy.deepcopy(base)
+        self.data = dict(data or {})
+        try:
+            self.trainers = [Trainer(model_config(base, c), data) for c in self.contestants]
+        except (TrainError, TaskError) as e:
+            raise ArenaError(str(e)) from None
+        # The shared stream: the very batches each trainer's own stream would yield.
+        self.task = make_task(base.task, **self.data, **base.task_knobs)
+        self._batches = self.task.train_batches(base.seed, base.optim.batch_size)
+        self.rounds = 0  # batches drawn so far
+        self.seconds = 0.0  # time spent training (all models)
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.contestants]
+
+    @property
+    def active(self) -> list[Trainer]:
+        """The trainers still training (a diverged one sits out)."""
+        return [tr for tr in self.trainers if tr.status != "diverged"]
+
+    def step(self, n: int = 1) -> int:
+        """Train ``n`` rounds (fewer if every model has diverged); return the rounds done."""
+        done = 0
+        start = time.perf_counter()
+        for _ in range(int(n)):
+            active = self.active
+            if not active:
+                break
+            batch = next(self._batches)  # one batch, every model
+            for tr in active:
+                tr.train_on(batch)
+            self.rounds += 1
+            done += 1
+        self.seconds += time.perf_counter() - start
+        return done
+
+    def advance(self, seconds: float = 0.14) -> int:
+        """Train whole rounds until ``seconds`` have passed (at least one); return rounds."""
+        start = time.perf_counter()
+        done = 0
+        while self.active:
+            done += self.step(1)
+            if time.perf_counter() - start >= seconds:
+                break
+        return done
+
+    def solved_at(self) -> list[int | None]:
+        """Per model: the step of its solved badge, or None."""
+        return [solved_at(tr.history) for tr in self.trainers]
+
+    def results(self) -> list[dict]:
+        """Per model: label, steps, final loss (mean of the last 20 steps), last validation
+        loss and metric, the step it was solved at, steps/s, status."""
+        rows = []
+        for c, tr, solved in zip(self.contestants, self.trainers, self.solved_at(), strict=True):
+            s = tr.summary()
+            rows.append(
+                {
+                    "model": c.label,
+                    "steps": tr.steps,
+                    "train_loss": s["train_loss"],
+                    "val_loss": s["val_loss"],
+                    "metric": s["metric_value"],
+                    "solved_at": solved,
+                    "steps_per_s": tr.steps_per_s,
+                    "status": tr.status,
+                }
+            )
+        return rows
+
+
+# --------------------------------------------------------------------------- presets
+@dataclass(frozen=True)
+class Preset:
+    """A classic comparison: the shared configuration, the models and a step budget."""
+
+    key: str  # "greff" | "reber_nfg" | "long_lags"
+    config: TrainConfig
+    models: tuple[Contestant, ...]
+    steps: int  # steps after which the finding shows (seed 0, measured; see docs)
+    cite: str = ""  # the paper
+    extra: dict = field(default_factory=dict)
+
+    def build(self, seed: int | None = None, lag: int | None = None) -> Arena:
+        """A fresh Arena for this preset (optionally another seed or lag)."""
+        cfg = copy.deepcopy(self.config)
+        if seed is not None:
+            cfg = replace(cfg, seed=int(seed))
+        if lag is not None:
+            knob = lag_knob(make_task(cfg.task))
+            cfg = replace(cfg, task_knobs={**cfg.task_knobs, knob: int(lag)})
+        return Arena(cfg, self.models)
+
+
+def _cfg(task, knobs, hidden, lr, batch, eval_every=25) -> TrainConfig:
+    return TrainConfig(
+        task=task,
+        task_knobs=dict(knobs),
+        model=ModelConfig(hidden_size=hidden),
+        optim=OptimConfig(name="adam", lr=lr, clip=1.0, batch_size=batch),
+        seed=0,
+        eval_every=eval_every,
+    )
+
+
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "greff",
+            _cfg("reber", {"seq_len": 120}, hidden=16, lr=1e-2, batch=16),
+            (
+                Contestant("lstm", "standard"),
+                Contestant("lstm", "nfg"),
+                Contestant("lstm", "noaf"),
+                Contestant("lstm", "cifg"),
+            ),
+            steps=600,
+            cite="Greff et al. 2017, LSTM: A Search Space Odyssey",
+        ),
+        Preset(
+            "reber_nfg",
+            _cfg("reber", {"seq_len": 120}, hidden=16, lr=1e-2, batch=16),
+            (Contestant("lstm", "standard"), Contestant("lstm", "nfg")),
+            steps=600,
+            cite="Gers, Schmidhuber & Cummins 2000, Learning to Forget",
+        ),
+        Preset(
+            "long_lags",
+            _cfg("adding", {"seq_len": 50}, hidden=16, lr=1e-2, batch=32),
+            (Contestant("rnn"), Contestant("gru"), Contestant("lstm")),
+            steps=1500,
+            cite="Hochreiter & Schmidhuber 1997, Long Short-Term Memory",
+        ),
+    )
+}
+
+
+__all__ = [
+    "Arena",
+    "ArenaError",
+    "Contestant",
+    "LAG_KNOBS",
+    "PRESETS",
+    "Preset",
+    "contestants",
+    "lag_knob",
+    "model_config",
+    "solved_at",
+]

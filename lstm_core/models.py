@@ -351,10 +351,10 @@ def _saliency_score(kind: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tens
 
 
 def _norms(grads, like) -> np.ndarray:
-    """Mean over the batch of the L2 norm over units, for each gradient (unused -> 0)."""
-    return np.array(
-        [0.0 if g is None else g.norm(dim=-1).mean().item() for g in grads], dtype=np.float64
-    )
+    """Mean over the batch of the L2 norm over units, for each gradient (None -> zeros)."""
+    pairs = zip(grads, like, strict=True)
+    g = torch.stack([torch.zeros_like(t) if d is None else d for d, t in pairs])
+    return g.norm(dim=-1).mean(dim=1).detach().cpu().double().numpy()  # (N, B, H) -> (N,)
 
 
 def gradient_flow(model: SequenceModel, batch, kind: str | None = None) -> dict:

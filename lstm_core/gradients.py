@@ -180,6 +180,17 @@ def max_grad_diff(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> float:
     return max(float(np.max(np.abs(a[k] - b[k]))) for k in b)
 
 
+def grads_check(model: models.SequenceModel, batch) -> dict:
+    """NumPy BPTT against autograd for every parameter gradient (both float64): the BPTT,
+    ``max_diff`` (largest absolute difference) and ``agree`` (within AGREE_RTOL of the largest
+    gradient entry)."""
+    bptt = numpy_bptt(float64_copy(model), batch)
+    _, true = autograd_grads(model, batch)
+    diff = max_grad_diff(bptt.grads, true)
+    scale = max(float(np.max(np.abs(g))) for g in true.values())
+    return {"bptt": bptt, "max_diff": diff, "agree": diff <= AGREE_RTOL * max(scale, 1e-30)}
+
+
 # ------------------------------------------------------------------ per-step factors
 
 
@@ -212,16 +223,17 @@ def forget_path(f: np.ndarray) -> dict:
     return {"mean_f": f.mean(axis=(1, 2)), "product": prod.mean(axis=(1, 2))}
 
 
-def layer_factors(bptt: BPTT, cell: str) -> list[dict]:
-    """Per layer: RNN ``step_norm`` (T,) and ``sigma_max``; LSTM ``mean_f`` and ``product``;
-    GRU: nothing (an empty dict)."""
+def model_factors(model: models.SequenceModel, x) -> list[dict]:
+    """Per layer, from the model's trace on x (T, B, ...): RNN ``step_norm`` (T,) and
+    ``sigma_max``; LSTM (any variant) ``mean_f`` and ``product``; GRU: an empty dict."""
     out = []
-    for tr in bptt.layers:
-        if cell == "rnn":
-            norms = rnn_step_factors(tr.W_hh, tr.h)
-            out.append({"step_norm": norms, "sigma_max": sigma_max(tr.W_hh)})
-        elif cell == "lstm":
-            out.append(forget_path(tr.f))
+    for k, layer in enumerate(models.trace(model, x)):
+        if model.cell == "rnn":
+            W_hh = model.layer_weights(k)[1].detach().cpu().double().numpy()
+            h = layer["h"].astype(np.float64)
+            out.append({"step_norm": rnn_step_factors(W_hh, h), "sigma_max": sigma_max(W_hh)})
+        elif model.cell == "lstm":
+            out.append(forget_path(layer["f"].astype(np.float64)))
         else:
             out.append({})
     return out

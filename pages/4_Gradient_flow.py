@@ -1,0 +1,155 @@
+"""Gradient flow: ||dL/dh_t|| and ||dL/dc_t|| of the session's model over time, next to a GRU
+and a plain RNN trained on the same batches; the per-step factors behind the curves; input
+saliency; and where gradient clipping acted."""
+
+import streamlit as st
+
+from lstm_core import gradients as gr
+from ui import gradient_view as view
+from ui import state
+from ui.figures import gradients as fg
+from ui.figures.common import figure_table
+from ui.figures.train import grad_norm_figure
+from ui.i18n import current_language, t
+from ui.page import setup
+
+setup("gradients")
+lang = current_language()
+st.title(t("nav.gradients"))
+st.markdown(t("grad.intro"))
+
+c_van, c_exp = st.columns(2)
+for col, name in ((c_van, "vanishing"), (c_exp, "exploding")):
+    cfg, steps = gr.preset(name, seed=state.get_config().seed)
+    if col.button(
+        t(f"grad.preset.{name}"),
+        key=f"grad_preset_{name}",
+        help=t(f"grad.preset.{name}.help", n=steps),
+        width="stretch",
+    ):
+        with st.spinner(t("grad.preset.training")), state.trainer_turn() as mine:
+            if mine:
+                state.reset_trainer(cfg)
+                state.get_trainer().step(steps)
+        st.rerun()
+
+try:
+    tr = state.get_trainer()
+except ValueError as err:  # a configuration the engine cannot build
+    st.error(t("grad.build_failed", why=str(err)))
+    st.stop()
+
+batch = view.flow_batch(tr)
+me = view.label(tr)
+st.markdown(
+    t(
+        "grad.model_line",
+        cell=me,
+        task=tr.task.title.get(lang, tr.task.name),
+        steps=tr.steps,
+        B=batch.B,
+        T=batch.T,
+    )
+)
+flow = view.flow(tr)
+if flow["numpy"] is None:
+    st.info(t("grad.check.variant"))
+elif flow["agree"]:
+    st.success(t("grad.check.ok", diff=f"{flow['max_rel_diff']:.1e}"))
+else:
+    st.error(t("grad.check.bad", diff=f"{flow['max_rel_diff']:.1e}"))
+
+# ------------------------------------------------------------ comparison models
+st.subheader(t("grad.compare.title"))
+st.caption(t("grad.compare.explain", s=view.COMPARE_SECONDS))
+comps = view.comparisons(tr)
+names = " + ".join(view.CELL_NAMES[c] for c in view.others(tr.config.model.cell))
+behind = any(c.steps < tr.steps for c in comps.values())
+if st.button(
+    t("grad.compare.button", models=names, n=tr.steps),
+    key="grad_compare",
+    type="primary" if not comps or behind else "secondary",
+    disabled=tr.steps == 0,
+):
+    view.train_comparisons(tr, st.progress(0.0))
+    st.rerun()
+if not comps:
+    st.caption(t("grad.compare.none"))
+for cell, comp in comps.items():
+    done = "grad.compare.timeout" if view.hit_limit(cell) else "grad.compare.done"
+    st.caption(
+        t(done, model=view.CELL_NAMES[cell], steps=comp.steps, n=tr.steps, s=view.COMPARE_SECONDS)
+    )
+
+models = [(me, tr)] + [(view.CELL_NAMES[c], comp) for c, comp in comps.items()]
+flows = [(name, m.config.model.cell, view.flow(m)) for name, m in models]
+left, right = st.columns([3, 2])
+fig = fg.flow_figure(flows, lang)
+left.plotly_chart(fig, key="grad_flow_chart")
+right.markdown(f"**{t('grad.table.title')}**")
+table = view.first_last_table(
+    [(n, m.steps, f) for (n, m), (_, _, f) in zip(models, flows, strict=True)]
+)
+right.dataframe(
+    table,
+    hide_index=True,
+    key="grad_table",
+    column_config={c: st.column_config.NumberColumn(format="%.2e") for c in table.columns[2:]},
+)
+with right.expander(t("grad.table.data")):
+    st.dataframe(figure_table(fig), hide_index=True, key="grad_flow_data")
+
+# ------------------------------------------------------------ per-step factors
+st.subheader(t("grad.factors.title"))
+st.markdown(t("grad.pascanu"))
+by_cell = {m.config.model.cell: m for _, m in reversed(models)}  # your model wins a tie
+c_rnn, c_lstm = st.columns(2)
+for col, cell, figure, missing in (
+    (c_rnn, "rnn", fg.rnn_factor_figure, "grad.factor.need_rnn"),
+    (c_lstm, "lstm", fg.forget_figure, "grad.factor.need_lstm"),
+):
+    m = by_cell.get(cell)
+    if m is None:
+        col.info(t(missing))
+        continue
+    factors = view.memo(m, "factors", lambda m=m: gr.model_factors(m.engine.torch_model(), batch.x))
+    col.plotly_chart(figure(factors, lang), key=f"grad_factors_{cell}")
+if "gru" in by_cell:
+    st.caption(t("grad.factor.gru"))
+
+# ------------------------------------------------------------ saliency
+st.subheader(t("grad.sal.section"))
+st.caption(t("grad.sal.explain"))
+b = st.selectbox(
+    t("grad.sal.sequence"),
+    range(min(8, batch.B)),
+    key="grad_seq",
+    format_func=lambda k: t("grad.sal.sequence_n", n=k),
+)
+sal = [
+    (
+        name,
+        m.config.model.cell,
+        view.memo(m, f"saliency{b}", lambda m=m: gr.saliency(m.engine.torch_model(), batch, b)),
+    )
+    for name, m in models
+]
+vocab = tr.task.vocab if tr.spec.vocab_size > 0 else None
+x_seq = batch.x[:, b]
+tokens = [vocab[int(k)] for k in x_seq] if vocab else None
+st.plotly_chart(fg.saliency_figure(x_seq, sal, lang, tokens), key="grad_sal_chart")
+
+# ------------------------------------------------------------ exploding gradients, clipping
+st.subheader(t("grad.clip.section"))
+st.caption(t("grad.clip.explain"))
+h, clip = tr.history, tr.config.optim.clip
+if not h.step:
+    st.info(t("grad.clip.none_yet"))
+else:
+    if clip is None:
+        st.markdown(t("grad.clip.off"))
+    else:
+        st.markdown(t("grad.clip.count", k=sum(h.clipped), n=len(h.step), clip=f"{clip:g}"))
+    st.plotly_chart(
+        grad_norm_figure(h.step, h.grad_norm, h.clipped, clip, lang), key="grad_clip_chart"
+    )

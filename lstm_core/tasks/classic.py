@@ -31,7 +31,11 @@ class Adding(Task):
 
     name, kind, menu_order = "adding", "regression", 2
     tolerance = 0.04  # |error| below this counts as correct (H&S 1997)
-    knobs = (_len_knob(50, 10, 200, "Sequence length T.", "序列长度 T。"),)
+    knobs = (
+        _len_knob(
+            20, 10, 200, "Sequence length T (H&S used 100+).", "序列长度 T（原文用 100 以上）。"
+        ),
+    )
     metric = Metric(
         "within_0.04",
         True,
@@ -95,7 +99,11 @@ class TemporalOrder(Task):
     name, kind, menu_order = "temporal-order", "classification", 3
     vocab = ["B", "E", "a", "b", "c", "d", "X", "Y"]
     classes = ("XX", "XY", "YX", "YY")
-    knobs = (_len_knob(100, 20, 200, "Sequence length T.", "序列长度 T。"),)
+    knobs = (
+        _len_knob(
+            50, 20, 200, "Sequence length T (H&S used 100-110).", "序列长度 T（原文为 100-110）。"
+        ),
+    )
     metric = Metric("accuracy", True, 0.95, {"en": "accuracy", "zh": "准确率"})
     title = {"en": "Temporal order", "zh": "时间顺序"}
     description = {

@@ -194,14 +194,33 @@ def grads_check(model: models.SequenceModel, batch) -> dict:
 # ------------------------------------------------------------------ per-step factors
 
 
+def _rnn_jacobians(W_hh: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """W_hh^T diag(1 - h_t^2) for every step and sequence: (T, B, H, H)."""
+    return W_hh.T[None, None] * (1.0 - h**2)[:, :, None, :]
+
+
 def rnn_step_factors(W_hh: np.ndarray, h: np.ndarray) -> np.ndarray:
     """||W_hh^T diag(1 - h_t^2)||_2 for every step and sequence, averaged over the batch.
 
     W_hh (H, H), h (T, B, H): the factor that multiplies dL/dh_t to give dL/dh_{t-1}. Returns
     (T,); entry t is the factor applied when the gradient leaves step t for step t - 1.
     """
-    J = W_hh.T[None, None] * (1.0 - h**2)[:, :, None, :]  # (T, B, H, H): W_hh^T diag(1 - h_t^2)
-    return np.linalg.svd(J, compute_uv=False)[..., 0].mean(axis=1)
+    return np.linalg.svd(_rnn_jacobians(W_hh, h), compute_uv=False)[..., 0].mean(axis=1)
+
+
+def rnn_path_norms(W_hh: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """||dh_{T-1} / dh_t||_2 = ||J_{t+1} J_{t+2} ... J_{T-1}||_2 with J_s = W_hh^T diag(1 - h_s^2),
+    averaged over the batch (T,): what the whole way back from the last step does to a
+    gradient. It can vanish while every single factor is above one: the norm of a product is
+    at most, and often far below, the product of the norms."""
+    J = _rnn_jacobians(W_hh, h)  # (T, B, H, H)
+    T, B, H = h.shape
+    M = np.broadcast_to(np.eye(H), (B, H, H)).copy()  # M_{T-1} = I
+    out = np.empty(T)
+    for t in reversed(range(T)):
+        out[t] = np.linalg.svd(M, compute_uv=False)[:, 0].mean()
+        M = J[t] @ M  # M_{t-1} = J_t M_t
+    return out
 
 
 def sigma_max(W_hh: np.ndarray) -> float:
@@ -224,14 +243,20 @@ def forget_path(f: np.ndarray) -> dict:
 
 
 def model_factors(model: models.SequenceModel, x) -> list[dict]:
-    """Per layer, from the model's trace on x (T, B, ...): RNN ``step_norm`` (T,) and
-    ``sigma_max``; LSTM (any variant) ``mean_f`` and ``product``; GRU: an empty dict."""
+    """Per layer, from the model's trace on x (T, B, ...): RNN ``step_norm``, ``path_norm`` (T,)
+    and ``sigma_max``; LSTM (any variant) ``mean_f`` and ``product``; GRU: an empty dict."""
     out = []
     for k, layer in enumerate(models.trace(model, x)):
         if model.cell == "rnn":
             W_hh = model.layer_weights(k)[1].detach().cpu().double().numpy()
             h = layer["h"].astype(np.float64)
-            out.append({"step_norm": rnn_step_factors(W_hh, h), "sigma_max": sigma_max(W_hh)})
+            out.append(
+                {
+                    "step_norm": rnn_step_factors(W_hh, h),
+                    "path_norm": rnn_path_norms(W_hh, h),
+                    "sigma_max": sigma_max(W_hh),
+                }
+            )
         elif model.cell == "lstm":
             out.append(forget_path(layer["f"].astype(np.float64)))
         else:

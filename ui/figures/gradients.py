@@ -100,8 +100,9 @@ def flow_figure(curves: list[tuple[str, str, dict]], lang: str = "en") -> go.Fig
 
 
 def rnn_factor_figure(factors: list[dict], lang: str = "en") -> go.Figure:
-    """Per layer: ||W_hh^T diag(1 - h_t^2)|| per step, sigma_max(W_hh) and the bound 1/gamma = 1.
-    ``factors``: per layer {"step_norm": (T,), "sigma_max": float}."""
+    """Per layer: ||W_hh^T diag(1 - h_t^2)|| per step, the norm of their product from the last
+    step back to t, sigma_max(W_hh) and the bound 1/gamma = 1.
+    ``factors``: per layer {"step_norm": (T,), "path_norm": (T,), "sigma_max": float}."""
     traces = []
     T = len(factors[0]["step_norm"])
     for k, f in enumerate(factors):
@@ -118,6 +119,8 @@ def rnn_factor_figure(factors: list[dict], lang: str = "en") -> go.Figure:
                 marker={"size": 5},
             )
         )
+        name = translate("grad.factor.path_norm", lang) + sfx
+        traces.append(_line(f["path_norm"], name, colour, dash="dash" if k == 0 else LAYER_DASH[k]))
         sigma = translate("grad.factor.sigma", lang, value=f"{f['sigma_max']:.3f}") + sfx
         traces.append(_hline(T - 1, f["sigma_max"], sigma, colour, "dash"))
     traces.append(_hline(T - 1, 1.0, translate("grad.factor.bound", lang), "#000000", "dot"))

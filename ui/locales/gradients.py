@@ -65,7 +65,9 @@ EN = {
         "norm is at most σ_max(W_hh) · γ, with γ = 1 the largest slope of tanh. Pascanu, "
         "Mikolov & Bengio (2013): if σ_max(W_hh) < 1/γ every factor is below one, so the "
         "gradient vanishes exponentially with the distance (a sufficient condition); it can "
-        "only explode when σ_max(W_hh) > 1/γ. An LSTM's cell state is updated additively, "
+        "only explode when σ_max(W_hh) > 1/γ. Above that bound it can still vanish: a product of "
+        "matrices can be far smaller than the product of their norms (dashed line). "
+        "An LSTM's cell state is updated additively, "
         "c_t = f_t c_{t−1} + i_t g_t: along that path each step multiplies by f_t alone, so "
         "while f_t stays near 1 the gradient survives."
     ),
@@ -73,6 +75,7 @@ EN = {
     "grad.factor.lstm_title": "LSTM: the forget gate along the cell path",
     "grad.factor.step_norm": "‖W_hhᵀ diag(1 − h_t²)‖",
     "grad.factor.sigma": "σ_max(W_hh) = {value}",
+    "grad.factor.path_norm": "‖∂h_T/∂h_t‖: all the steps from the end back to t",
     "grad.factor.bound": "1/γ = 1 (tanh)",
     "grad.factor.mean_f": "mean forget gate f_t",
     "grad.factor.product": "∏ f_s from t+1 to the end (the cell path's factor)",
@@ -159,7 +162,8 @@ ZH = {
         "在普通 RNN 中，每往回传一步，梯度都要乘以 W_hhᵀ diag(1 − h_t²)，它的范数不超过 "
         "σ_max(W_hh) · γ，其中 γ = 1 是 tanh 的最大斜率。Pascanu、Mikolov 和 Bengio（2013）指出："
         "若 σ_max(W_hh) < 1/γ，每个乘数都小于 1，梯度随距离指数级消失（充分条件）；只有当 "
-        "σ_max(W_hh) > 1/γ 时梯度才可能爆炸。LSTM 的细胞状态是加法更新的，"
+        "σ_max(W_hh) > 1/γ 时梯度才可能爆炸。超过这个界时梯度仍可能消失：一串矩阵乘积的范数可以"
+        "远小于各自范数的乘积（虚线）。LSTM 的细胞状态是加法更新的，"
         "c_t = f_t c_{t−1} + i_t g_t：沿这条路径每一步只乘以 f_t，"
         "所以只要 f_t 接近 1，梯度就能保留下来。"
     ),
@@ -167,6 +171,7 @@ ZH = {
     "grad.factor.lstm_title": "LSTM：细胞状态路径上的遗忘门",
     "grad.factor.step_norm": "‖W_hhᵀ diag(1 − h_t²)‖",
     "grad.factor.sigma": "σ_max(W_hh) = {value}",
+    "grad.factor.path_norm": "‖∂h_T/∂h_t‖：从结尾回到 t 的所有步合在一起",
     "grad.factor.bound": "界 1/γ = 1（tanh）",
     "grad.factor.mean_f": "遗忘门 f_t 的平均值",
     "grad.factor.product": "从 t+1 到结尾的 ∏ f_s（细胞路径的乘数）",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.figures.home import cell_diagram
 from ui.i18n import current_language, t
-from ui.lessons import LESSONS
+from ui.lesson_state import LESSONS, lesson_card
 from ui.page import available_pages, setup
 
 setup("home")
@@ -30,6 +30,7 @@ for n, page in enumerate(p for p in available_pages() if p.key != "home"):
 st.subheader(t("home.lessons.title"))
 if not LESSONS:
     st.caption(t("home.lessons.none"))
-for lesson in LESSONS:
-    st.page_link(lesson.page, label=t(f"lessons.{lesson.key}.title"))
-    st.caption(t(f"lessons.{lesson.key}.summary"))
+cols = st.columns(2)
+for n, lesson in enumerate(LESSONS):
+    with cols[n % 2]:
+        lesson_card(lesson, prefix="home", details=False)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from ui import classroom
 from ui.i18n import LANGUAGES, current_language, t
 
 ROOT = Path(__file__).resolve().parent.parent  # the folder holding app.py and pages/
@@ -38,6 +39,7 @@ PAGES = (
 LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
 _LANG_WIDGET = "nav_lang"
 _threads_set = False
+classroom.install_figure_style()
 
 
 def available_pages() -> list[Page]:
@@ -72,6 +74,7 @@ def setup(page_key: str) -> None:
     """Call first on every page: config, language, sidebar navigation."""
     if LANG not in st.session_state:
         st.session_state[LANG] = browser_language()
+    classroom.open_link(page_key)  # a shared link: configuration, language, teacher's flags
     st.set_page_config(page_title=f"{t('nav.' + page_key)} · {t('app.title')}", layout="wide")
     _one_torch_thread()
     with st.sidebar:
@@ -87,3 +90,4 @@ def setup(page_key: str) -> None:
             key=_LANG_WIDGET,
             on_change=_on_language_change,
         )
+    classroom.after_setup(page_key)  # projector style, link notices, URL in step with the run

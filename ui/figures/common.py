@@ -29,6 +29,22 @@ DIVERGING = "RdBu_r"  # c and h: blue negative, white zero, red positive
 LINE_WIDTH = 3  # readable from the back of a classroom
 MARKER_SIZE = 7
 FONT_SIZE = 15
+PROJECTOR_FONT = 1.45  # projector mode: font sizes times this
+PROJECTOR_LINE = 1.8  # projector mode: line widths times this
+
+# Projector mode is a per-session choice; the builders stay free of streamlit by asking a
+# function that the app installs once (``ui.classroom.install_figure_style``).
+_projector_source = None
+
+
+def set_projector_source(fn) -> None:
+    """Install ``fn() -> bool``: is the current session in projector mode?"""
+    global _projector_source
+    _projector_source = fn
+
+
+def projector() -> bool:
+    return bool(_projector_source and _projector_source())
 
 
 # A small explicit template: Plotly's named templates cost ~25 ms per figure to copy, too
@@ -73,12 +89,35 @@ def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) 
         "xaxis": {"title": {"text": x_title}, "showgrid": True},
         "yaxis": {"title": {"text": y_title}, "showgrid": True},
     }
-    return merge(layout, extra)
+    layout = merge(layout, extra)
+    return _projected(layout) if projector() else layout
+
+
+def _projected(layout: dict) -> dict:
+    """Every font size in ``layout`` scaled up for the back of a classroom."""
+    out = {}
+    for k, v in layout.items():
+        if k == "size" and isinstance(v, int | float) and not isinstance(v, bool):
+            out[k] = round(v * PROJECTOR_FONT)
+        elif isinstance(v, dict):
+            out[k] = _projected(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _thick(trace: dict) -> dict:
+    line = trace.get("line")
+    if isinstance(line, dict) and isinstance(line.get("width"), int | float):
+        return {**trace, "line": {**line, "width": line["width"] * PROJECTOR_LINE}}
+    return trace
 
 
 def make_figure(traces: list[dict], layout: dict) -> go.Figure:
     """A figure from plain trace and layout dicts. Validation is skipped: it (and Plotly's
     named templates) dominated the redraw time of charts drawn twice a second."""
+    if projector():
+        traces = [_thick(tr) if isinstance(tr, dict) else tr for tr in traces]
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 

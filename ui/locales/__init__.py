@@ -5,6 +5,7 @@ Keys are dotted by area (``train.play``). ``ui.i18n`` merges every module listed
 
 AREAS = (
     "common",
+    "hardening",
     "nav",
     "home",
     "train",
@@ -14,4 +15,6 @@ AREAS = (
     "equations",
     "arena",
     "runs",
+    "lessons",
+    "classroom",
 )

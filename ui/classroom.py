@@ -1,0 +1,192 @@
+"""Classroom links in the app: open a shared link, keep the URL in step with the run, and the
+teacher's flags (locked / hidden controls, projector mode).
+
+``ui.page.setup`` calls ``open_link`` (first run of a session: the URL's configuration,
+language and flags) and ``after_setup`` (projector style, notices about clamped values, URL
+sync). The Train page's controls ask ``is_hidden(name)`` / ``is_locked(name)`` through
+``widget``. Encoding and clamping are pure functions in ``ui.links``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core.config import TrainConfig
+from ui import lesson_state, links, state
+from ui.figures import common
+from ui.i18n import current_language, t
+
+OPENED = "link_opened"  # set once the session has read its URL
+FLAGS = "classroom_flags"  # {"lock": tuple, "hide": tuple, "projector": bool}
+NOTICES = "link_notices"  # list[links.Change] to show until dismissed
+LANG = "lang"  # ui.page.LANG
+
+# Larger type everywhere (Streamlit sizes in rem), thicker chart lines (an author !important
+# rule beats Plotly's inline stroke-width), black text and strong borders.
+PROJECTOR_CSS = """
+<style>
+html { font-size: 22px; }
+.stApp, .stApp p, .stApp li, .stApp label, .stMarkdown { color: #000000 !important; }
+.js-plotly-plot .scatterlayer .js-line {
+    stroke-width: 6px !important;
+}
+[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+[data-testid="stWidgetLabel"] p { font-weight: 600; }
+button, [data-baseweb="select"] > div, input {
+    border-width: 2px !important; border-color: #000 !important;
+}
+[data-testid="stSidebar"] { background: #ffffff; border-right: 2px solid #000; }
+</style>
+"""
+
+
+def flags() -> dict:
+    return st.session_state.get(FLAGS, {"lock": (), "hide": (), "projector": False})
+
+
+def is_hidden(name: str) -> bool:
+    return name in flags()["hide"]
+
+
+def is_locked(name: str) -> bool:
+    return name in flags()["lock"]
+
+
+def projector_on() -> bool:
+    try:
+        return bool(flags()["projector"])
+    except Exception:  # outside a script run (a figure built by a test or the CLI)
+        return False
+
+
+def widget(name: str, draw, *args, key: str, **kwargs):
+    """Draw a control unless the teacher's link hides it (then its stored value stands);
+    a locked control is drawn disabled. ``draw`` is e.g. ``st.selectbox`` or ``col.slider``."""
+    if is_hidden(name):
+        return st.session_state.get(key)
+    kwargs["disabled"] = bool(kwargs.get("disabled")) or is_locked(name)
+    return draw(*args, key=key, **kwargs)
+
+
+def _page_path(page_key: str) -> str | None:
+    from ui.page import available_pages
+
+    return next((p.path for p in available_pages() if p.key == page_key), None)
+
+
+def open_link(page_key: str) -> None:
+    """On a session's first run: take configuration, language and flags from the URL; open
+    the link's page. Values that were changed on the way are kept for ``after_setup``."""
+    if st.session_state.get(OPENED):
+        return
+    st.session_state[OPENED] = True
+    params = st.query_params.to_dict()
+    if not params:
+        return
+    link = links.decode(params)
+    changes = list(link.changes)
+    st.session_state[FLAGS] = {"lock": link.lock, "hide": link.hide, "projector": link.projector}
+    if link.lang and "lang" in params:
+        st.session_state[LANG] = link.lang
+    if links.has_config(params):
+        try:
+            state.reset_trainer(link.config)
+        except Exception as e:  # noqa: BLE001 -- a link never crashes the app
+            changes.append(links.Change("task", str(e)[:120], "defaults", "build"))
+            state.reset_trainer(TrainConfig())
+    st.session_state[NOTICES] = changes
+    target = link.page or page_key
+    path = _page_path(target)
+    if path is None:
+        st.session_state[NOTICES].append(links.Change("page", target, page_key, "choice"))
+    elif target != page_key:
+        st.switch_page(path)
+
+
+def _dismiss() -> None:
+    st.session_state[NOTICES] = []
+
+
+def notice_lines(changes: list) -> list[str]:
+    """One translated line per changed value."""
+
+    def used(c) -> str:
+        return t("links.defaults") if c.used == "defaults" else (c.used or "–")
+
+    return [t(f"links.why.{c.why}", name=c.key, given=c.given, used=used(c)) for c in changes]
+
+
+def after_setup(page_key: str) -> None:
+    """Projector style, the notice about a shared link's changed values, and the URL sync."""
+    if projector_on():
+        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    changes = st.session_state.get(NOTICES)
+    if changes:
+        lines = "\n".join(f"- {line}" for line in notice_lines(changes))
+        st.warning(f"**{t('links.changed')}**\n\n{lines}", icon=":material/link:")
+        st.button(t("links.dismiss"), key="link_dismiss", on_click=_dismiss)
+    path = _page_path(page_key)
+    if path:
+        lesson_state.banner(path)
+    sync_url(page_key)
+
+
+def current_params(page_key: str) -> dict[str, str]:
+    f = flags()
+    return links.encode(
+        state.get_config(),
+        page=page_key,
+        lang=current_language(),
+        lock=f["lock"],
+        hide=f["hide"],
+        projector=f["projector"],
+    )
+
+
+def sync_url(page_key: str) -> None:
+    """Write the session's configuration into the address bar (replaces, never reruns)."""
+    params = current_params(page_key)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def base_url() -> str:
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 -- no browser (AppTest)
+        url = ""
+    return url.split("?")[0] or "http://localhost:8501/"
+
+
+def share_link(page_key: str = "train") -> str:
+    """The "Share" affordance: a copyable link to this configuration, with the teacher's
+    options (projector, locked and hidden controls). Returns the link."""
+    with st.popover(t("links.share"), icon=":material/link:"):
+        st.caption(t("links.share.help"))
+        projector = st.toggle(
+            t("links.projector"), key="link_projector", value=flags()["projector"]
+        )
+        names = list(links.CONTROLS)
+        lock = st.multiselect(
+            t("links.lock"), names, key="link_lock", format_func=lambda n: t(f"links.control.{n}")
+        )
+        hide = st.multiselect(
+            t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
+        )
+        params = links.encode(
+            state.get_config(),
+            page_key,
+            current_language(),
+            lock=lock,
+            hide=hide,
+            projector=projector,
+        )
+        url = f"{base_url()}?{links.query_string(params)}"
+        st.code(url, language=None, wrap_lines=True)
+    sync_url(page_key)
+    return url
+
+
+def install_figure_style() -> None:
+    """Let the pure figure builders ask whether this session is in projector mode."""
+    common.set_projector_source(projector_on)

@@ -1,0 +1,332 @@
+"""Shareable links: a TrainConfig (plus page, language and classroom flags) <-> flat query
+parameters. Pure functions, no streamlit: ``ui.classroom`` reads and writes ``st.query_params``.
+
+``encode(cfg, page, lang)`` gives ``{"task": "adding", "k.seq_len": "50", "cell": "lstm", ...}``;
+``decode(params)`` gives a ``Link`` whose configuration always builds: every value that is
+unknown, malformed or out of range is replaced (clamped to the nearest bound, or the default)
+and reported in ``Link.changes``. A link never raises.
+
+Ranges are the classroom's: the Train page's widget ranges (a shared server must not be asked
+for a 1024-unit model by a tampered link), inside the engine's own limits (``train.check_config``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+from lstm_core.config import (
+    CELLS,
+    ENGINES,
+    OPTIMIZERS,
+    RECURRENT_INITS,
+    SCHEDULES,
+    VARIANTS,
+    ModelConfig,
+    OptimConfig,
+    TrainConfig,
+)
+from lstm_core.tasks import TASKS, TaskError, make_task
+
+LANGS = ("en", "zh")
+DEVICES = ("cpu", "auto")  # "cuda"/"mps" would fail on a server without one: "auto" is portable
+KNOB_PREFIX = "k."
+
+# Controls a teacher's link can lock or hide (names the Train page's widgets answer to), and
+# groups that stand for several at once.
+CONTROLS = (
+    "task", "knobs", "seed",
+    "cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine",
+    "optimizer", "lr", "batch", "clip",
+)  # fmt: skip
+GROUPS = {
+    "model": ("cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine"),
+    "optim": ("optimizer", "lr", "batch", "clip"),
+    "all": CONTROLS,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One flat parameter: where it lives in TrainConfig and what it may hold."""
+
+    key: str  # the query-parameter name
+    path: tuple[str, str | None]  # ("model", "hidden_size") or ("seed", None)
+    kind: str  # "int" | "float" | "choice" | "clip"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+
+
+FIELDS = (
+    Field("cell", ("model", "cell"), "choice", choices=CELLS),
+    Field("variant", ("model", "variant"), "choice", choices=VARIANTS),
+    Field("hidden", ("model", "hidden_size"), "int", 1, 256),
+    Field("layers", ("model", "num_layers"), "int", 1, 3),
+    Field("emb", ("model", "embed_size"), "int", 1, 256),
+    Field("fbias", ("model", "forget_bias"), "float", -3.0, 5.0),
+    Field("init", ("model", "recurrent_init"), "choice", choices=RECURRENT_INITS),
+    Field("rscale", ("model", "recurrent_scale"), "float", 0.25, 4.0),
+    Field("engine", ("model", "engine"), "choice", choices=ENGINES),
+    Field("device", ("model", "device"), "choice", choices=DEVICES),
+    Field("opt", ("optim", "name"), "choice", choices=OPTIMIZERS),
+    Field("lr", ("optim", "lr"), "float", 1e-5, 10.0),
+    Field("mom", ("optim", "momentum"), "float", 0.0, 0.99),
+    Field("clip", ("optim", "clip"), "clip", 0.01, 100.0),
+    Field("batch", ("optim", "batch_size"), "int", 1, 256),
+    Field("sched", ("optim", "schedule"), "choice", choices=SCHEDULES),
+    Field("ssteps", ("optim", "schedule_steps"), "int", 1, 1_000_000),
+    Field("seed", ("seed", None), "int", 0, 2**31 - 1),
+    Field("eval", ("eval_every", None), "int", 1, 10_000),
+    Field("snap", ("snapshot_every", None), "int", 1, 10_000),
+    Field("nsnap", ("max_snapshots", None), "int", 2, 200),
+)
+FLAGS = ("page", "lang", "lock", "hide", "projector")  # not part of the TrainConfig
+CONFIG_KEYS = ("task", *(f.key for f in FIELDS))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A link value that was not used as given: ``why`` is "unknown" (no such parameter),
+    "range" (clamped), "choice" (not an allowed name), "number" (not a number) or "task"
+    (the task refused the values: its defaults were used)."""
+
+    key: str
+    given: str
+    used: str
+    why: str
+
+
+@dataclass
+class Link:
+    config: TrainConfig
+    page: str | None = None
+    lang: str | None = None
+    lock: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    projector: bool = False
+    changes: list[Change] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------ encode
+def _text(value) -> str:
+    """Exact text of a value: repr() of a float reads back bit for bit."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _get(cfg: TrainConfig, path: tuple[str, str | None]):
+    top, name = path
+    value = getattr(cfg, top)
+    return value if name is None else getattr(value, name)
+
+
+def encode(
+    cfg: TrainConfig,
+    page: str | None = None,
+    lang: str | None = None,
+    lock=(),
+    hide=(),
+    projector: bool = False,
+) -> dict[str, str]:
+    """Flat query parameters of a configuration (every field, so a link keeps its meaning
+    when defaults change) and of the optional page, language and classroom flags."""
+    out: dict[str, str] = {}
+    if page:
+        out["page"] = page
+    if lang:
+        out["lang"] = lang
+    out["task"] = cfg.task
+    for name, value in resolved_knobs(cfg).items():
+        out[KNOB_PREFIX + name] = _text(value)
+    for f in FIELDS:
+        value = _get(cfg, f.path)
+        out[f.key] = "off" if f.kind == "clip" and value is None else _text(value)
+    if lock:
+        out["lock"] = ",".join(lock)
+    if hide:
+        out["hide"] = ",".join(hide)
+    if projector:
+        out["projector"] = "1"
+    return out
+
+
+def resolved_knobs(cfg: TrainConfig) -> dict:
+    """Every knob of the task with the value in force (defaults filled in)."""
+    try:
+        return dict(make_task(cfg.task, **cfg.task_knobs).values)
+    except TaskError:  # a task that needs user data: its knobs as given
+        return dict(cfg.task_knobs)
+
+
+def normalized(cfg: TrainConfig) -> TrainConfig:
+    """``cfg`` with every task knob spelled out: what ``decode(encode(cfg))`` gives back."""
+    from dataclasses import replace
+
+    return replace(cfg, task_knobs=resolved_knobs(cfg))
+
+
+# ------------------------------------------------------------------------------ decode
+def _number(text: str, kind: str) -> float | int | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value):
+        return None
+    if kind == "int":
+        return int(round(value))
+    return value
+
+
+def _clamp(value, low, high):
+    if low is not None and value < low:
+        return type(value)(low)
+    if high is not None and value > high:
+        return type(value)(high)
+    return value
+
+
+def _read(text: str, kind: str, low, high, choices, default, key: str, changes: list):
+    """A value of ``kind`` read from ``text``; a bad one is replaced and noted in ``changes``."""
+    if kind == "choice":
+        # A choice may be a number in disguise (a knob whose choices are ints).
+        match = next((c for c in choices if _text(c) == text), None)
+        if match is None:
+            changes.append(Change(key, text, _text(default), "choice"))
+            return default
+        return match
+    if kind == "bool":
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        changes.append(Change(key, text, _text(default), "choice"))
+        return default
+    if kind == "clip" and text.lower() in ("off", "none", ""):
+        return None
+    value = _number(text, "int" if kind == "int" else "float")
+    if value is None:
+        changes.append(Change(key, text, _text(default), "number"))
+        return default
+    clamped = _clamp(value, low, high)
+    if clamped != value or (kind == "int" and _number(text, "float") != value):
+        changes.append(Change(key, text, _text(clamped), "range"))
+    return clamped
+
+
+def _one(value) -> str:
+    """Streamlit's query params give the last value of a repeated key; so do we."""
+    if isinstance(value, list | tuple):
+        return str(value[-1]) if value else ""
+    return str(value)
+
+
+def _names(text: str, key: str, changes: list) -> tuple[str, ...]:
+    """A comma list of control names (groups expanded); unknown names are noted."""
+    out: list[str] = []
+    for name in (n.strip() for n in text.split(",")):
+        if not name:
+            continue
+        if name in GROUPS:
+            out.extend(GROUPS[name])
+        elif name in CONTROLS:
+            out.append(name)
+        else:
+            changes.append(Change(key, name, "", "unknown"))
+    return tuple(dict.fromkeys(out))
+
+
+def _task_knobs(task_name: str, params: dict, changes: list) -> tuple[str, dict]:
+    """The task and its knob values from ``k.<name>`` parameters, each checked against the
+    knob's kind, range and choices; a task that still refuses them (e.g. one that needs an
+    uploaded file) is replaced by the default task."""
+    default_task = TrainConfig().task
+    if task_name not in TASKS:
+        changes.append(Change("task", task_name, default_task, "choice"))
+        task_name = default_task
+    try:
+        knobs = TASKS[task_name]().knobs
+    except TaskError:  # a task that cannot be built without user data (csv)
+        changes.append(Change("task", task_name, default_task, "task"))
+        return _task_knobs(default_task, {}, changes)
+    by_name = {k.name: k for k in knobs}
+    values = {}
+    for key, text in params.items():
+        name = key[len(KNOB_PREFIX) :]
+        knob = by_name.get(name)
+        if knob is None:
+            changes.append(Change(key, text, "", "unknown"))
+            continue
+        low = None if knob.low is None else (int(knob.low) if knob.kind == "int" else knob.low)
+        high = None if knob.high is None else (int(knob.high) if knob.kind == "int" else knob.high)
+        values[name] = _read(text, knob.kind, low, high, knob.choices, knob.default, key, changes)
+    try:
+        task = make_task(task_name, **values)
+    except TaskError:  # e.g. text with source=custom and no text
+        changes.append(Change("task", task_name, "defaults", "task"))
+        task = make_task(task_name)
+    return task_name, dict(task.values)
+
+
+def decode(params: Mapping) -> Link:
+    """A Link from query parameters (``st.query_params`` or a plain dict). Missing values
+    take TrainConfig's defaults; bad ones are replaced and listed in ``changes``."""
+    flat = {str(k): _one(v) for k, v in params.items()}
+    changes: list[Change] = []
+    base = TrainConfig()
+    knob_params = {k: v for k, v in flat.items() if k.startswith(KNOB_PREFIX)}
+    task, knobs = _task_knobs(flat.get("task", base.task), knob_params, changes)
+    parts = {"model": {}, "optim": {}, "top": {}}
+    for f in FIELDS:
+        default = _get(base, f.path)
+        value = default
+        if f.key in flat:
+            value = _read(flat[f.key], f.kind, f.low, f.high, f.choices, default, f.key, changes)
+        top, name = f.path
+        if name is None:
+            parts["top"][top] = value
+        else:
+            parts[top][name] = value
+    model = ModelConfig(**{**_defaults(ModelConfig), **parts["model"]})
+    if model.cell != "lstm" and model.variant != "standard":
+        changes.append(Change("variant", model.variant, "standard", "choice"))
+        model.variant = "standard"
+    cfg = TrainConfig(
+        task=task,
+        task_knobs=knobs,
+        model=model,
+        optim=OptimConfig(**{**_defaults(OptimConfig), **parts["optim"]}),
+        **parts["top"],
+    )
+    link = Link(config=cfg, changes=changes)
+    for key in flat:
+        if key not in CONFIG_KEYS and key not in FLAGS and not key.startswith(KNOB_PREFIX):
+            changes.append(Change(key, flat[key], "", "unknown"))
+    if "lang" in flat:
+        link.lang = _read(flat["lang"], "choice", None, None, LANGS, "en", "lang", changes)
+    link.page = flat.get("page") or None
+    link.lock = _names(flat.get("lock", ""), "lock", changes)
+    link.hide = _names(flat.get("hide", ""), "hide", changes)
+    link.projector = flat.get("projector", "0").lower() in ("1", "true", "yes", "on")
+    return link
+
+
+def _defaults(cls) -> dict:
+    return {f.name: getattr(cls(), f.name) for f in fields(cls)}
+
+
+def has_config(params: Mapping) -> bool:
+    """True when the parameters carry any part of a configuration (not just flags)."""
+    return any(k in CONFIG_KEYS or str(k).startswith(KNOB_PREFIX) for k in params)
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """``a=1&b=x%2Cy``: the text after ``?`` in a link."""
+    from urllib.parse import urlencode
+
+    return urlencode(dict(params), safe=",")

@@ -479,7 +479,8 @@ class Trainer:
         if reasons:
             raise NeedsReset(reasons)
         old, changes = self.config, []
-        knobs = {k: v for k, v in new.task_knobs.items() if self.task.values.get(k) != v}
+        wanted = {k: self.task.knob(k).default for k in old.task_knobs} | new.task_knobs
+        knobs = {k: v for k, v in wanted.items() if self.task.values.get(k) != v}
         if knobs:
             try:
                 self.task.set_knobs(**knobs)

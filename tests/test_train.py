@@ -149,6 +149,8 @@ def test_live_changes_apply_and_structural_ones_need_a_reset():
     assert any("learning rate" in c for c in changes) and any("seq_len" in c for c in changes)
     tr.step(1)
     assert tr.history.lr[-1] == 0.05 and tr.val_batch.T == 20 and tr.probe.T == 20
+    tr.apply(replace(tr.config, task_knobs={}))  # a knob left out returns to its default
+    assert tr.task.values["seq_len"] == 50 and tr.val_batch.T == 50
     bigger = replace(tr.config, model=replace(tr.config.model, hidden_size=9, cell="gru"))
     with pytest.raises(NeedsReset) as e:
         tr.apply(replace(bigger, optim=replace(tr.config.optim, batch_size=3)))

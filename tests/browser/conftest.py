@@ -77,6 +77,9 @@ def app_url():
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        # No file watcher: it only matters while editing, and on a busy tree it floods.
+        "--server.fileWatcherType",
+        "none",
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

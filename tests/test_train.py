@@ -144,13 +144,14 @@ def test_live_changes_apply_and_structural_ones_need_a_reset():
     tr = Trainer(config())
     tr.step(2)
     new = replace(tr.config, optim=replace(tr.config.optim, lr=0.05, clip=None, momentum=0.5))
-    new = replace(new, task_knobs={"seq_len": 20})
+    new = replace(new, task_knobs={"seq_len": 17})
     changes = tr.apply(new)
     assert any("learning rate" in c for c in changes) and any("seq_len" in c for c in changes)
     tr.step(1)
-    assert tr.history.lr[-1] == 0.05 and tr.val_batch.T == 20 and tr.probe.T == 20
+    assert tr.history.lr[-1] == 0.05 and tr.val_batch.T == 17 and tr.probe.T == 17
     tr.apply(replace(tr.config, task_knobs={}))  # a knob left out returns to its default
-    assert tr.task.values["seq_len"] == 50 and tr.val_batch.T == 50
+    default = tr.task.knob("seq_len").default
+    assert tr.task.values["seq_len"] == default and tr.val_batch.T == default
     bigger = replace(tr.config, model=replace(tr.config.model, hidden_size=9, cell="gru"))
     with pytest.raises(NeedsReset) as e:
         tr.apply(replace(bigger, optim=replace(tr.config.optim, batch_size=3)))

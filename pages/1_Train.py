@@ -6,6 +6,7 @@ from lstm_core.config import TrainConfig
 from lstm_core.tasks import TaskError
 from lstm_core.train import TrainError
 from ui import state
+from ui.classroom import share_link
 from ui.controls import apply_setup, setup_controls
 from ui.figures import train as figs
 from ui.figures.common import figure_table
@@ -69,6 +70,7 @@ with setup_col:
     new_config = setup_controls(state.get_config())
     if new_config != state.get_config():
         apply_setup(new_config)
+    share_link("train")  # a copyable link to this run (and the teacher's classroom flags)
 
 
 def chart(build, key: str, version, height: int = 330) -> None:

@@ -15,6 +15,7 @@ from lstm_core.config import OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
 from lstm_core.tasks import TASKS, Task, TaskError, make_task
 from lstm_core.train import NeedsReset, TrainError
 from ui import state
+from ui.classroom import widget
 from ui.figures.train import preview_figure
 from ui.i18n import current_language, t
 
@@ -76,19 +77,21 @@ def _knob_widget(task: Task, knob) -> object:
         st.session_state[key] = task.values[knob.name]
     label = f"`{knob.name}` · {knob.help.get(lang) or knob.help_en}".rstrip("。.")
     if knob.kind == "choice":
-        return st.selectbox(label, knob.choices, key=key)
+        return widget("knobs", st.selectbox, label, knob.choices, key=key)
     if knob.kind == "bool":
-        return st.checkbox(label, key=key)
+        return widget("knobs", st.checkbox, label, key=key)
     if knob.kind == "int":
-        return st.slider(label, int(knob.low), int(knob.high), key=key)
+        return widget("knobs", st.slider, label, int(knob.low), int(knob.high), key=key)
     step = round((knob.high - knob.low) / 100, 6)
-    return st.slider(label, float(knob.low), float(knob.high), step=step, key=key)
+    return widget("knobs", st.slider, label, float(knob.low), float(knob.high), step=step, key=key)
 
 
 def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
     """Task selector and its knobs; returns (task name, knob values)."""
     lang = current_language()
-    name = st.selectbox(
+    name = widget(
+        "task",
+        st.selectbox,
         t("train.task"),
         list(TASKS),
         key="train_task",
@@ -127,23 +130,38 @@ def task_preview(name: str, values: dict, seed: int) -> None:
 def model_controls(cfg: TrainConfig):
     """Cell, variant, size, layers, initialization and engine -> ModelConfig."""
     c1, c2 = st.columns(2)
-    cell = c1.selectbox(
-        t("train.cell"), list(CELL_NAMES), key="train_cell", format_func=CELL_NAMES.get
+    cell = widget(
+        "cell",
+        c1.selectbox,
+        t("train.cell"),
+        list(CELL_NAMES),
+        key="train_cell",
+        format_func=CELL_NAMES.get,
     )
     if cell != "lstm":
         st.session_state["train_variant"] = "standard"
-    variant = c2.selectbox(
+    variant = widget(
+        "variant",
+        c2.selectbox,
         t("train.variant"),
         VARIANTS,
         key="train_variant",
         format_func=lambda v: t(f"train.variant.{v}"),
         disabled=cell != "lstm",
     )
-    hidden = c1.select_slider(
-        t("train.hidden"), _with(HIDDEN_GRID, cfg.model.hidden_size), key="train_hidden"
+    hidden = widget(
+        "hidden",
+        c1.select_slider,
+        t("train.hidden"),
+        _with(HIDDEN_GRID, cfg.model.hidden_size),
+        key="train_hidden",
     )
-    layers = c2.radio(t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True)
-    forget_bias = c1.slider(
+    layers = widget(
+        "layers", c2.radio, t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True
+    )
+    forget_bias = widget(
+        "forget_bias",
+        c1.slider,
         t("train.forget_bias"),
         -3.0,
         5.0,
@@ -152,19 +170,25 @@ def model_controls(cfg: TrainConfig):
         disabled=cell != "lstm",
         help=t("train.forget_bias.help"),
     )
-    init = c2.selectbox(
+    init = widget(
+        "init",
+        c2.selectbox,
         t("train.init"),
         RECURRENT_INITS,
         key="train_init",
         format_func=lambda v: t(f"train.init.{v}"),
     )
-    scale = c1.select_slider(
+    scale = widget(
+        "scale",
+        c1.select_slider,
         t("train.scale"),
         _with(SCALE_GRID, cfg.model.recurrent_scale),
         key="train_scale",
         help=t("train.scale.help"),
     )
-    engine = c2.radio(
+    engine = widget(
+        "engine",
+        c2.radio,
         t("train.engine"),
         ["torch", "numpy"],
         key="train_engine",
@@ -186,24 +210,36 @@ def model_controls(cfg: TrainConfig):
 def optim_controls(cfg: TrainConfig):
     """Optimizer, learning rate (log scale), batch size and clipping -> OptimConfig."""
     c1, c2 = st.columns(2)
-    name = c1.selectbox(
+    name = widget(
+        "optimizer",
+        c1.selectbox,
         t("train.optimizer"),
         OPTIMIZERS,
         key="train_opt",
         format_func=lambda v: t(f"train.optimizer.{v}"),
     )
-    batch = c2.select_slider(
-        t("train.batch"), _with(BATCH_GRID, cfg.optim.batch_size), key="train_batch"
+    batch = widget(
+        "batch",
+        c2.select_slider,
+        t("train.batch"),
+        _with(BATCH_GRID, cfg.optim.batch_size),
+        key="train_batch",
     )
-    lr = st.select_slider(
+    lr = widget(
+        "lr",
+        st.select_slider,
         t("train.lr"),
         _with(LR_GRID, cfg.optim.lr),
         key="train_lr",
         format_func=lambda v: f"{v:g}",
         help=t("train.lr.help"),
     )
-    clip_on = c1.toggle(t("train.clip_on"), key="train_clip_on", help=t("train.clip.help"))
-    clip = c2.select_slider(
+    clip_on = widget(
+        "clip", c1.toggle, t("train.clip_on"), key="train_clip_on", help=t("train.clip.help")
+    )
+    clip = widget(
+        "clip",
+        c2.select_slider,
         t("train.clip"),
         _with(CLIP_GRID, st.session_state["train_clip"]),
         key="train_clip",
@@ -226,8 +262,15 @@ def setup_controls(cfg: TrainConfig) -> TrainConfig:
     )
     with tab_task:
         task, knobs = task_controls(cfg)
-        seed = st.number_input(
-            t("train.seed"), 0, 2**31 - 1, step=1, key="train_seed", help=t("train.seed.help")
+        seed = widget(
+            "seed",
+            st.number_input,
+            t("train.seed"),
+            0,
+            2**31 - 1,
+            step=1,
+            key="train_seed",
+            help=t("train.seed.help"),
         )
     with tab_model:
         model = model_controls(cfg)

@@ -1,0 +1,157 @@
+"""AppTest of the classroom features: shared links (open, reproduce, clamp), teacher flags,
+projector mode, language switching with state kept, and lessons."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+from lstm_core.train import Trainer
+from ui import classroom, links, state
+from ui.figures import common
+from ui.lesson_state import ACTIVE
+from ui.lessons import BY_KEY, LESSONS
+
+APP = "../app.py"  # relative to this file
+CFG = TrainConfig(
+    task="adding",
+    task_knobs={"seq_len": 20},
+    model=ModelConfig(hidden_size=8),
+    optim=OptimConfig(lr=0.005, batch_size=8),
+    seed=7,
+    eval_every=5,
+)
+
+
+def open_link(params: dict) -> AppTest:
+    """A new session opened on the home page's address with ``params`` (as a shared link)."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_shared_link_opens_its_page_with_its_values_and_reproduces_the_curve():
+    at = open_link(links.encode(CFG, "train", "en"))
+    assert at.title[0].value == "Train"  # the home page's address opened the Train page
+    assert at.session_state[state.CONFIG] == links.normalized(CFG)
+    assert at.selectbox(key="train_task").value == "adding"
+    assert at.select_slider(key="train_hidden").value == 8
+    assert at.select_slider(key="train_lr").value == 0.005
+    assert at.number_input(key="train_seed").value == 7
+    assert not at.warning  # a clean link: no notice
+    for _ in range(6):
+        at.button(key="train_step").click().run()
+    ref = Trainer(CFG)
+    ref.step(6)
+    got = at.session_state[state.TRAINER].history
+    assert got.loss == ref.history.loss and got.val_loss == ref.history.val_loss
+
+
+def test_bad_link_values_are_clamped_with_a_visible_notice():
+    at = open_link(
+        {"page": "train", "task": "adding", "k.seq_len": "9999", "hidden": "x", "lr": "50"}
+    )
+    cfg = at.session_state[state.CONFIG]
+    assert cfg.task_knobs["seq_len"] == 200 and cfg.model.hidden_size == 32
+    assert cfg.optim.lr == 10.0
+    (notice,) = at.warning
+    assert "`k.seq_len` = `9999` is out of range; used 200" in notice.value
+    assert "`hidden` = `x` is not a number; used 32" in notice.value
+    assert "`lr` = `50` is out of range; used 10.0" in notice.value
+    at.button(key="link_dismiss").click().run()
+    assert not at.warning and not at.exception
+
+
+def test_garbage_link_never_crashes_and_the_notice_is_translated():
+    at = open_link({"page": "nowhere", "task": "csv", "lang": "zh", "cell": "☃", "seed": "1e99"})
+    assert at.title[0].value == "LSTM 游乐场"  # unknown page: the page the link was opened on
+    (notice,) = at.warning
+    assert "已作如下修改" in notice.value and "`page` = `nowhere`" in notice.value
+    assert "需要你自己的数据" in notice.value  # csv cannot travel in a link
+    assert at.session_state[state.CONFIG].seed == 2**31 - 1
+
+
+def test_teacher_link_locks_and_hides_controls():
+    at = open_link({**links.encode(CFG, "train", "en"), "lock": "lr,task", "hide": "engine,seed"})
+    assert at.select_slider(key="train_lr").disabled
+    assert at.selectbox(key="train_task").disabled
+    assert not at.select_slider(key="train_hidden").disabled
+    assert not [r for r in at.radio if r.key == "train_engine"]
+    assert not [n for n in at.number_input if n.key == "train_seed"]
+    at.select_slider(key="train_hidden").set_value(16).run()  # an unlocked change still works
+    cfg = at.session_state[state.CONFIG]
+    assert cfg.model.hidden_size == 16 and cfg.model.engine == "torch" and cfg.seed == 7
+    assert at.query_params["lock"] == "lr,task" and at.query_params["hide"] == "engine,seed"
+
+
+def test_projector_mode_styles_the_page_and_the_figures():
+    at = open_link({"page": "train", "projector": "1"})
+    assert any("stroke-width: 6px" in m.value for m in at.markdown)
+    plain = common.base_layout("t")["font"]["size"]
+    common.set_projector_source(lambda: True)
+    try:
+        big = common.base_layout("t")
+        fig = common.make_figure([{"type": "scatter", "y": [1], "line": {"width": 3}}], big)
+    finally:
+        classroom.install_figure_style()
+    assert big["font"]["size"] > plain and big["title"]["font"]["size"] > plain
+    assert fig.data[0].line.width > 3
+    assert common.base_layout("t")["font"]["size"] == plain  # outside a projector session
+
+
+def test_switching_language_keeps_the_run():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[state.CONFIG] = CFG
+    at.run()
+    at.switch_page("pages/1_Train.py").run()
+    for _ in range(3):
+        at.button(key="train_step").click().run()
+    losses = list(at.session_state[state.TRAINER].history.loss)
+    at.selectbox(key="nav_lang").set_value("zh").run()
+    assert at.title[0].value == "训练" and not at.exception
+    tr = at.session_state[state.TRAINER]
+    assert tr.steps == 3 and tr.history.loss == losses
+    assert at.session_state[state.CONFIG] == links.normalized(CFG)
+    assert at.query_params["lang"] == "zh"
+
+
+def test_the_address_follows_the_run_and_the_share_link_carries_it():
+    at = open_link(links.encode(CFG, "train", "en"))
+    at.select_slider(key="train_lr").set_value(0.02).run()
+    at.run()
+    assert at.query_params["lr"] == "0.02"
+    (code,) = [c for c in at.code if "?page=train" in c.value]
+    shared = links.decode(dict(p.split("=", 1) for p in code.value.split("?")[1].split("&")))
+    assert shared.config.optim.lr == 0.02 and shared.changes == []
+
+
+@pytest.mark.parametrize("key", ["negation", "gates", "long_lags", "counting"])
+def test_starting_a_lesson_sets_it_up_and_opens_its_page(key):
+    lesson = BY_KEY[key]
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/8_Lessons.py").run()
+    assert len([b for b in at.button if b.key.startswith("lessons_lesson_")]) == len(LESSONS)
+    at.button(key=f"lessons_lesson_{key}").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[ACTIVE] == key
+    assert at.session_state[state.CONFIG] == links.normalized(lesson.config)
+    title = {"negation": "Train", "gates": "Cell sandbox", "long_lags": "Arena",
+             "counting": "Inside the cell"}[key]  # fmt: skip
+    assert at.title[0].value == title
+    banner = [e for e in at.expander if e.label.startswith("Lesson: ")]
+    assert banner and banner[0].label.endswith(_title(key))
+    if key == "gates":
+        assert at.session_state["sandbox_preset"] == "remember"
+    if key == "long_lags":
+        assert at.session_state["arena_setup"]["preset"] == "long_lags"
+    if key == "counting":
+        assert at.session_state[state.TRAINER].steps == lesson.train_steps
+    at.button(key="lesson_finish").click().run()
+    assert ACTIVE not in at.session_state
+
+
+def _title(key: str) -> str:
+    from ui.i18n import translate
+
+    return translate(f"lessons.{key}.title", "en")

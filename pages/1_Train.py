@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_core.config import TrainConfig
 from lstm_core.tasks import TaskError
 from lstm_core.train import TrainError
-from ui import state
+from ui import guard, state
 from ui.classroom import share_link
 from ui.controls import apply_setup, setup_controls
 from ui.figures import train as figs
@@ -89,7 +89,7 @@ def live() -> None:
     trainer, lang = state.get_trainer(), current_language()
     with state.trainer_turn() as mine:
         if mine and state.is_running():
-            tick(trainer, speed)
+            guard.train(tick, trainer, speed)  # admission; a failed chunk pauses
     meter = st.session_state.setdefault("train_meter", LiveMeter())
     meter.add(trainer.steps)
     if trainer.status == "diverged":

@@ -64,7 +64,7 @@ def reset_trainer(cfg: TrainConfig | None = None) -> None:
     trainer = Trainer(copy.deepcopy(cfg))
     st.session_state[CONFIG] = cfg
     st.session_state[TRAINER] = trainer
-    st.session_state[RUNNING] = False
+    set_running(False)
 
 
 def is_running() -> bool:
@@ -73,6 +73,10 @@ def is_running() -> bool:
 
 def set_running(running: bool) -> None:
     st.session_state[RUNNING] = bool(running)
+    if not running:  # give the server's training slot to the next student in line
+        from ui import guard
+
+        guard.release()
 
 
 def session_lock() -> threading.Lock:

@@ -14,7 +14,7 @@ import streamlit as st
 from lstm_core.config import OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
 from lstm_core.tasks import TASKS, Task, TaskError, make_task
 from lstm_core.train import NeedsReset, TrainError
-from ui import state
+from ui import state, upload
 from ui.classroom import widget
 from ui.figures.train import preview_figure
 from ui.i18n import current_language, t
@@ -56,7 +56,7 @@ def widget_values(cfg: TrainConfig) -> dict:
         "train_clip": o.clip if o.clip is not None else 1.0,
         "train_seed": int(cfg.seed),
     }
-    task = make_task(cfg.task, **cfg.task_knobs)
+    task = make_task(cfg.task, **upload.data_for(cfg.task), **cfg.task_knobs)
     for name, value in task.values.items():
         values[knob_key(cfg.task, name)] = value
     return values
@@ -98,7 +98,8 @@ def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
         format_func=lambda n: TASKS[n].title.get(lang, n),
     )
     knobs = cfg.task_knobs if name == cfg.task else {}
-    task = make_task(name, **knobs)
+    upload.data_controls(name, knobs)  # the csv task's file (ui.upload)
+    task = make_task(name, **upload.data_for(name), **knobs)
     with st.expander(t("train.about_task")):
         st.write(task.description.get(lang, ""))
         st.caption(task.teaches.get(lang, ""))
@@ -110,7 +111,7 @@ def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
 def task_preview(name: str, values: dict, seed: int) -> None:
     """A few example sequences of the task as it is set now (text, or a plot of numbers)."""
     try:
-        examples = make_task(name, **values).preview(seed, n=3)
+        examples = make_task(name, **upload.data_for(name), **values).preview(seed, n=3)
     except TaskError as e:
         st.warning(t("train.bad_config", message=str(e)))
         return

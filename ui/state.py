@@ -47,9 +47,17 @@ def get_trainer():
     if trainer is None:
         from lstm_core.train import Trainer
 
-        trainer = Trainer(copy.deepcopy(get_config()))
+        cfg = copy.deepcopy(get_config())
+        trainer = Trainer(cfg, data=_task_data(cfg.task))
         st.session_state[TRAINER] = trainer
     return trainer
+
+
+def _task_data(task: str) -> dict:
+    """The user's file for tasks built from one (ui.upload), {} for the others."""
+    from ui import upload
+
+    return upload.data_for(task)
 
 
 def reset_trainer(cfg: TrainConfig | None = None) -> None:
@@ -61,7 +69,7 @@ def reset_trainer(cfg: TrainConfig | None = None) -> None:
     from lstm_core.train import Trainer
 
     cfg = copy.deepcopy(cfg if cfg is not None else get_config())
-    trainer = Trainer(copy.deepcopy(cfg))
+    trainer = Trainer(copy.deepcopy(cfg), data=_task_data(cfg.task))
     st.session_state[CONFIG] = cfg
     st.session_state[TRAINER] = trainer
     set_running(False)

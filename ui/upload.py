@@ -19,7 +19,7 @@ from importlib import resources
 import streamlit as st
 
 from lstm_core.tasks import TaskError, make_task
-from lstm_core.tasks.csv_loader import CsvError, load_csv
+from lstm_core.tasks.csv_loader import load_csv
 from ui.i18n import t
 
 DATA = "train_task_data"  # {"name", "sha256", "data", "target", "inputs", "missing", "numeric"}
@@ -105,14 +105,26 @@ def data_controls(task_name: str, knobs: dict) -> None:
 def _column_choice(current: dict, knobs: dict) -> None:
     numeric = current["numeric"] or [current["target"]]
     c1, c2 = st.columns(2)
-    target = c1.selectbox(t("upload.target"), numeric, index=numeric.index(current["target"])
-                          if current["target"] in numeric else 0, key="train_upload_target")
-    missing = c2.radio(t("upload.missing"), ["interpolate", "drop"], horizontal=True,
-                       index=0 if current["missing"] == "interpolate" else 1,
-                       format_func=lambda v: t(f"upload.missing.{v}"), key="train_upload_missing")
-    inputs = st.multiselect(t("upload.inputs"), [c for c in numeric if c != target],
-                            default=[c for c in current["inputs"] if c != target and c in numeric],
-                            key="train_upload_inputs")
+    target = c1.selectbox(
+        t("upload.target"),
+        numeric,
+        index=numeric.index(current["target"]) if current["target"] in numeric else 0,
+        key="train_upload_target",
+    )
+    missing = c2.radio(
+        t("upload.missing"),
+        ["interpolate", "drop"],
+        horizontal=True,
+        index=0 if current["missing"] == "interpolate" else 1,
+        format_func=lambda v: t(f"upload.missing.{v}"),
+        key="train_upload_missing",
+    )
+    inputs = st.multiselect(
+        t("upload.inputs"),
+        [c for c in numeric if c != target],
+        default=[c for c in current["inputs"] if c != target and c in numeric],
+        key="train_upload_inputs",
+    )
     choice = {"target": target, "inputs": list(inputs), "missing": missing}
     if choice != {k: current[k] for k in choice}:
         entry, why = checked(current["data"], knobs, **choice)

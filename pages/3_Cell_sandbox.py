@@ -90,21 +90,22 @@ if H > 1:
         horizontal=True,
         format_func=lambda k: t("cell.unit_n", n=k),
     )
-top = st.container()  # filled after the sliders have set the cell
-
-state_col, *gate_cols = st.columns([1.1, 1, 1, 1, 1])
-with state_col:
-    st.markdown(f"**{t('sandbox.state')}**")
+diagram_col, controls = st.columns([3, 2])  # the sliders sit beside what they move
+with controls:
+    state_tab, *gate_tabs = st.tabs(
+        [t("sandbox.tab.state")] + [t(f"sandbox.tab.{g}") for g in GATES]
+    )
+with state_tab:
     for j in range(I):
         slider(t("sandbox.x", j=j), p["x"], j, -2.0, 2.0, f"x{j}")
     for k in range(H):
         slider(t("sandbox.h_prev", k=k), p["h_prev"], k, -1.0, 1.0, f"h{k}")
     for k in range(H):
         slider(t("sandbox.c_prev", k=k), p["c_prev"], k, -3.0, 3.0, f"c{k}")
-for col, gate in zip(gate_cols, GATES, strict=True):
+for tab, gate in zip(gate_tabs, GATES, strict=True):
     row = ins.GATE_ORDER.index(gate) * H + u  # this gate's row of W_ih, W_hh, b_ih
-    with col:
-        st.markdown(f"**{t('sandbox.gate_of', gate=quantity_label(gate, lang), u=u)}**")
+    with tab:
+        st.caption(t("sandbox.gate_of", gate=quantity_label(gate, lang), u=u))
         slider(t("sandbox.bias"), p["b_ih"], row, -8.0, 8.0, f"b_{gate}{u}")
         for j in range(I):
             slider(t("sandbox.w_x", j=j), p["W_ih"], (row, j), -8.0, 8.0, f"wx_{gate}{u}_{j}")
@@ -112,27 +113,24 @@ for col, gate in zip(gate_cols, GATES, strict=True):
             slider(t("sandbox.w_h", k=k), p["W_hh"], (row, k), -8.0, 8.0, f"wh_{gate}{u}_{k}")
 
 v = ins.cell_step(p["x"], p["h_prev"], p["c_prev"], p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"])
-with top:
-    left, right = st.columns([3, 2])
-    unit_values = {r: float(v[r][u]) for r in ROWS}
-    unit_values.update(
-        x=p["x"].tolist(), h_prev=float(p["h_prev"][u]), c_prev=float(p["c_prev"][u])
-    )
-    left.plotly_chart(
-        cell_diagram(unit_values, lang, title=t("sandbox.diagram", u=u)),
-        key="sandbox_diagram",
-        config={"displayModeBar": False},
-    )
-    table = pd.DataFrame(
-        {t("cell.unit_n", n=k): [float(v[r][k]) for r in ROWS] for k in range(H)},
-        index=[t(f"sandbox.row.{r}") for r in ROWS],
-    )
-    right.markdown(f"**{t('sandbox.table')}**")
-    number = st.column_config.NumberColumn(format="%+.4f")
-    right.dataframe(table, key="sandbox_table", column_config=dict.fromkeys(table.columns, number))
-    left.markdown(f"**{t('sandbox.equations', u=u)}**")
-    left.caption(t("sandbox.equations_hint"))
-    left.markdown(equations_markdown(ins.gate_terms(p, u), unit_values))
+unit_values = {r: float(v[r][u]) for r in ROWS}
+unit_values.update(x=p["x"].tolist(), h_prev=float(p["h_prev"][u]), c_prev=float(p["c_prev"][u]))
+diagram_col.plotly_chart(
+    cell_diagram(unit_values, lang, title=t("sandbox.diagram", u=u)),
+    key="sandbox_diagram",
+    config={"displayModeBar": False},
+)
+table_col, equations_col = st.columns([2, 3])
+table = pd.DataFrame(
+    {t("cell.unit_n", n=k): [float(v[r][k]) for r in ROWS] for k in range(H)},
+    index=[t(f"sandbox.row.{r}") for r in ROWS],
+)
+table_col.markdown(f"**{t('sandbox.table')}**")
+number = st.column_config.NumberColumn(format="%+.4f")
+table_col.dataframe(table, key="sandbox_table", column_config=dict.fromkeys(table.columns, number))
+equations_col.markdown(f"**{t('sandbox.equations', u=u)}**")
+equations_col.caption(t("sandbox.equations_hint"))
+equations_col.markdown(equations_markdown(ins.gate_terms(p, u), unit_values))
 
 st.divider()
 if st.toggle(t("sandbox.seq.mode"), key="sandbox_seq_on"):

@@ -72,7 +72,7 @@ def ranges_for(seq: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
 def _look(fig: go.Figure, **layout) -> go.Figure:
     """White background and classroom-sized text, plus the figure's own layout."""
     fig.update_layout(template=TEMPLATE, font=dict(size=13), **layout)
-    fig.update_annotations(font_size=14, selector=dict(xref="paper"))  # subplot titles
+    fig.update_annotations(font=dict(size=15, color="#222222"), selector=dict(xref="paper"))
     return fig
 
 

@@ -1,0 +1,105 @@
+"""Inside the cell and Cell sandbox in headless Chromium: no exception element, the widgets
+move what they should in the drawn figures, and a screenshot of each state for a person to
+look at (artifacts/screenshots/)."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# The harness's helpers (plain functions next to its fixtures), loaded by path: two
+# conftest.py modules (tests/ and tests/browser/) cannot both be imported as "conftest".
+_spec = importlib.util.spec_from_file_location(
+    "browser_harness", Path(__file__).with_name("conftest.py")
+)
+harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(harness)
+
+PLOT = ".js-plotly-plot"
+
+
+def settle(page) -> None:
+    """Wait for the rerun a widget change starts, then for it to finish."""
+    page.wait_for_timeout(400)
+    harness.wait_for_app(page, timeout_ms=120_000)
+    page.wait_for_timeout(600)
+
+
+def plot_layout(page, index: int, path: str):
+    """A value from the layout Plotly is drawing in the ``index``-th chart of the page."""
+    return page.evaluate(f"() => document.querySelectorAll('{PLOT}')[{index}].layout.{path}")
+
+
+def wait_for_plot(page, index: int, condition: str, timeout_ms: int = 60_000) -> None:
+    """Wait until ``condition`` (JS, on ``layout``) holds for the ``index``-th chart: a rerun
+    redraws the chart a moment after the widget shows its new value."""
+    page.wait_for_function(
+        f"() => {{ const g = document.querySelectorAll('{PLOT}')[{index}];"
+        f" const layout = g && g.layout; return !!layout && ({condition}); }}",
+        timeout=timeout_ms,
+    )
+
+
+def test_sandbox_slider_preset_and_sequence_mode(app_url, page):
+    page.goto(f"{app_url}/Cell_sandbox")
+    harness.wait_for_app(page, PLOT, timeout_ms=180_000)
+    harness.assert_no_exception(page)
+    harness.screenshot(page, "sandbox")
+
+    # Keyboard on the first slider (x_t[0], 1.00): one step right is 1.05, and the diagram
+    # redraws with the new input.
+    x_slider = page.get_by_role("slider").first
+    assert x_slider.get_attribute("aria-label") == "xₜ[0]"
+    assert x_slider.get_attribute("aria-valuetext") == "1.00"
+    x_slider.focus()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert page.get_by_role("slider").first.get_attribute("aria-valuetext") == "1.05"
+    wait_for_plot(page, 0, "layout.annotations.some(a => a.text.includes('[+1.05]'))")
+    texts = plot_layout(page, 0, "annotations.map(a => a.text).join(' ')")
+    assert "x<sub>t</sub> = [+1.05]" in texts
+    harness.assert_no_exception(page)
+
+    page.get_by_role("button", name="Read", exact=True).click()
+    settle(page)
+    assert "output gate" in page.get_by_test_id("stAlert").first.inner_text()
+    page.get_by_text("Sequence mode").click()
+    settle(page)
+    harness.assert_no_exception(page)
+    assert page.locator(PLOT).count() == 2
+    harness.screenshot(page, "sandbox_read_sequence")
+
+    box = page.get_by_test_id("stTextInputField")
+    box.fill("1, zero, 0")
+    box.press("Enter")
+    settle(page)
+    harness.assert_no_exception(page)
+    assert "not a number" in page.get_by_test_id("stAlert").last.inner_text()
+
+
+def test_inside_the_cell_quick_model_and_cursor(app_url, page):
+    page.goto(f"{app_url}/Inside_the_cell")
+    harness.wait_for_app(page, timeout_ms=180_000)
+    harness.assert_no_exception(page)
+    harness.screenshot(page, "inside_no_model")
+    page.get_by_role("button", name="Train a quick model (200 steps)").click()
+    page.wait_for_selector(PLOT, timeout=180_000)
+    settle(page)
+    harness.assert_no_exception(page)
+
+    # The time cursor (second slider: the first is the training-time slider) moves the dotted
+    # line drawn through every heatmap.
+    cursor = page.get_by_role("slider").nth(1)
+    cursor.focus()
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+    settle(page)
+    t = int(page.get_by_role("slider").nth(1).get_attribute("aria-valuetext"))
+    assert t == 7
+    wait_for_plot(page, 0, f"layout.shapes.some(s => s.name === 'cursor' && s.x0 === {t})")
+    shapes = plot_layout(page, 0, "shapes.filter(s => s.name === 'cursor').map(s => s.x0)")
+    assert shapes == [t]
+    harness.assert_no_exception(page)
+    harness.screenshot(page, "inside")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lstm_core import inspect as ins
 from lstm_core.records import saturation
+from ui.a11y import chart_with_table
 from ui.figures import cell as fc
 from ui.i18n import current_language, t
 from ui.page import setup
@@ -85,7 +86,8 @@ tokens = [vocab[int(k)] for k in x_seq] if vocab else None
 left, right = st.columns([3, 2])
 clamp("cell_t", list(range(T)), 0)
 t_cur = left.slider(t("cell.cursor"), 0, T - 1, key="cell_t")
-left.plotly_chart(fc.trace_heatmaps(seq, x_seq, t_cur, lang, tokens, ranges), key="cell_heatmaps")
+with left:
+    chart_with_table(fc.trace_heatmaps(seq, x_seq, t_cur, lang, tokens, ranges), "cell_heatmaps")
 right.plotly_chart(fc.step_bars(seq, t_cur, lang, ranges, cols=2), key="cell_bars")
 with right.expander(t("cell.table")):
     values = pd.DataFrame({fc.quantity_label(q, lang): seq[q][t_cur] for q in seq})
@@ -98,7 +100,7 @@ units = st.multiselect(
     t("cell.units"), range(H), key="cell_units", format_func=lambda u: t("cell.unit_n", n=u)
 )
 if units:
-    st.plotly_chart(fc.unit_lines(seq, units, t_cur, lang, ranges), key="cell_lines")
+    chart_with_table(fc.unit_lines(seq, units, t_cur, lang, ranges), key="cell_lines")
 
 stats = saturation(traces)[layer]  # gate -> (2, H), over the probe's sequences and steps
 if stats:

@@ -7,6 +7,7 @@ import streamlit as st
 from lstm_core import gradients as gr
 from ui import gradient_view as view
 from ui import state
+from ui.a11y import chart_with_table
 from ui.figures import gradients as fg
 from ui.figures.common import figure_table
 from ui.figures.train import grad_norm_figure
@@ -113,7 +114,8 @@ for col, cell, figure, missing in (
         col.info(t(missing))
         continue
     factors = view.memo(m, "factors", lambda m=m: gr.model_factors(m.engine.torch_model(), batch.x))
-    col.plotly_chart(figure(factors, lang), key=f"grad_factors_{cell}")
+    with col:
+        chart_with_table(figure(factors, lang), key=f"grad_factors_{cell}")
 if "gru" in by_cell:
     st.caption(t("grad.factor.gru"))
 
@@ -137,7 +139,7 @@ sal = [
 vocab = tr.task.vocab if tr.spec.vocab_size > 0 else None
 x_seq = batch.x[:, b]
 tokens = [vocab[int(k)] for k in x_seq] if vocab else None
-st.plotly_chart(fg.saliency_figure(x_seq, sal, lang, tokens), key="grad_sal_chart")
+chart_with_table(fg.saliency_figure(x_seq, sal, lang, tokens), key="grad_sal_chart")
 
 # ------------------------------------------------------------ exploding gradients, clipping
 st.subheader(t("grad.clip.section"))
@@ -150,6 +152,6 @@ else:
         st.markdown(t("grad.clip.off"))
     else:
         st.markdown(t("grad.clip.count", k=sum(h.clipped), n=len(h.step), clip=f"{clip:g}"))
-    st.plotly_chart(
+    chart_with_table(
         grad_norm_figure(h.step, h.grad_norm, h.clipped, clip, lang), key="grad_clip_chart"
     )

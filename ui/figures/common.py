@@ -143,3 +143,19 @@ def figure_table(fig: go.Figure) -> pd.DataFrame:
         for x, y in zip(trace.x, ys, strict=False):
             rows.append({"series": trace.name or "", "x": x, "y": y})
     return pd.DataFrame(rows, columns=["series", "x", "y"])
+
+
+def heatmap_tables(fig: go.Figure) -> list[tuple[str, pd.DataFrame]]:
+    """One wide table per heatmap trace of ``fig``: rows are its y labels, columns its x."""
+    out = []
+    for k, trace in enumerate(fig.data):
+        if trace.type != "heatmap" or trace.z is None:
+            continue
+        z = np.asarray(trace.z, dtype=float)
+        rows = list(trace.y) if trace.y is not None else list(range(z.shape[0]))
+        cols = list(trace.x) if trace.x is not None else list(range(z.shape[1]))
+        name = trace.name or f"{k + 1}"
+        out.append(
+            (name, pd.DataFrame(z, index=[str(r) for r in rows], columns=[str(c) for c in cols]))
+        )
+    return out

@@ -150,6 +150,10 @@ class TorchEngine:
             group["lr"] = lr
             if "momentum" in group:
                 group["momentum"] = momentum
+        if momentum and isinstance(self.opt, torch.optim.RMSprop):  # momentum turned on live
+            for p, state in self.opt.state.items():
+                if state and "momentum_buffer" not in state:
+                    state["momentum_buffer"] = torch.zeros_like(p)
 
     def tensor(self, a: np.ndarray | None):
         return None if a is None else torch.as_tensor(np.asarray(a), device=self.device)
@@ -230,6 +234,9 @@ class NumpyEngine:
         self.opt.lr = lr
         if hasattr(self.opt, "momentum"):
             self.opt.momentum = momentum
+        if momentum and isinstance(self.opt, self.nm.RMSprop):  # momentum turned on live
+            for k, p in self.model.params.items():
+                self.opt.buf.setdefault(k, np.zeros_like(p))
 
     def gradients(self, batch: Batch) -> tuple[float, float]:
         with np.errstate(all="ignore"):  # non-finite values are caught by the trainer

@@ -253,3 +253,15 @@ def test_numpy_engine_divergence_restores_weights_and_optimizer_state():
     huge = Trainer(config(model=m, optim=OptimConfig(name="sgd", lr=1e3, momentum=0.0, clip=None)))
     assert huge.step(60) < 60 and huge.status == "diverged"
     assert all(np.isfinite(v).all() for v in huge.state_dict().values())
+
+
+@pytest.mark.parametrize("engine", ["torch", "numpy"])
+def test_momentum_and_optimizer_change_live_in_both_engines(engine):
+    o = OptimConfig(name="rmsprop", momentum=0.0, lr=1e-3, batch_size=8)
+    tr = Trainer(config(model=ModelConfig(hidden_size=5, engine=engine), optim=o))
+    tr.step(2)
+    changes = tr.apply(replace(tr.config, optim=replace(o, momentum=0.5)))
+    assert changes == ["momentum: 0.0 -> 0.5"] and tr.step(2) == 2
+    changes = tr.apply(replace(tr.config, optim=replace(o, momentum=0.5, name="sgd")))
+    assert "optimizer: rmsprop -> sgd" in changes[0] and tr.step(2) == 2
+    assert tr.history.step == [1, 2, 3, 4, 5, 6]

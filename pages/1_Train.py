@@ -19,6 +19,7 @@ from ui.train_view import (
     TICK_S,
     FreeRun,
     LiveMeter,
+    TickClock,
     prediction_figure,
     prediction_text,
     short,
@@ -89,7 +90,9 @@ def live() -> None:
     trainer, lang = state.get_trainer(), current_language()
     with state.trainer_turn() as mine:
         if mine and state.is_running():
-            guard.train(tick, trainer, speed)  # admission; a failed chunk pauses
+            clock = st.session_state.setdefault("train_clock", TickClock())
+            guard.train(tick, trainer, speed, clock.start())  # admission; a failed chunk pauses
+            clock.trained()
     meter = st.session_state.setdefault("train_meter", LiveMeter())
     meter.add(trainer.steps)
     if trainer.status == "diverged":
@@ -137,7 +140,7 @@ def live() -> None:
                 lambda: prediction_figure(trainer, lang, free_run),
                 "train_pred_chart",
                 evaluated,
-                400,
+                460,
             )
     with right:
         chart(

@@ -163,3 +163,12 @@ def test_small_helpers():
         val_step, solved = [0, 25, 50], [False, True, True]
 
     assert solved_step(H) == 25
+
+
+def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
+    from ui.train_view import MAX_CHUNK_S, MIN_CHUNK_S, TRAIN_SHARE, chunk_seconds
+
+    assert chunk_seconds(0.05) == pytest.approx(0.05 * TRAIN_SHARE / (1 - TRAIN_SHARE))  # 80%
+    assert chunk_seconds(0.2) == pytest.approx(0.5 - 0.2)  # capped: still 2 updates per second
+    assert chunk_seconds(0.001) == MIN_CHUNK_S and chunk_seconds(5.0) == MIN_CHUNK_S
+    assert MIN_CHUNK_S <= chunk_seconds(0.09) <= MAX_CHUNK_S

@@ -36,6 +36,10 @@ PAGES = (
     Page("lessons", "pages/8_Lessons.py", ":material/school:"),
 )
 
+# Less empty space around the page: charts get the width (projectors are often 1280 wide).
+_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 2rem 2rem; max-width: 100%; }
+</style>"""
 LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
 _LANG_WIDGET = "nav_lang"
 _threads_set = False
@@ -77,6 +81,7 @@ def setup(page_key: str) -> None:
     classroom.open_link(page_key)  # a shared link: configuration, language, teacher's flags
     st.set_page_config(page_title=f"{t('nav.' + page_key)} · {t('app.title')}", layout="wide")
     _one_torch_thread()
+    st.markdown(_CSS, unsafe_allow_html=True)
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         for page in available_pages():

@@ -10,30 +10,65 @@ import numpy as np
 
 from ui.figures import train as figs
 
-# The fragment's timer fires every TICK_S; a tick that runs longer (train CHUNK_S + redraw)
-# is followed at once by the next, so training fills most of the time while the charts
-# still update several times a second. (With a 0.5 s timer and 0.12 s chunks, training got
-# only ~25% of the time.) Chunks stay <= 150 ms so a button press waits at most that long.
-TICK_S = 0.1
-CHUNK_S = 0.14
-MAX_CHUNK_S = 0.15
+# The fragment's timer fires every TICK_S; a tick that runs longer is followed by the next one
+# as soon as the browser has drawn it. Each tick trains for a time box chosen by TickClock:
+# long enough that training gets most of the time, short enough that the charts still
+# update at least twice a second and a button press waits at most MAX_CHUNK_S.
+TICK_S = 0.05
+CHUNK_S = 0.14  # the time box when nothing is known yet about the overhead
+MIN_CHUNK_S, MAX_CHUNK_S = 0.12, 0.4
+TRAIN_SHARE = 0.8  # the share of wall time training should get while the user watches
+MIN_UPDATES_PER_S = 2.0
 SPEEDS = ("auto", 1, 5, 20, 100)  # steps per tick; "auto": as many as fit in CHUNK_S
 FREE_RUN_SHARE = 0.05  # the free-running forecast may cost at most this share of the time
 TEXT_STEPS = 80  # characters of a sequence shown in the text view
 
 
-def tick(trainer, speed) -> int:
-    """Train one chunk: ``speed`` steps (stopping early at MAX_CHUNK_S) or, for "auto", as
-    many as fit in CHUNK_S. Returns the steps applied."""
+def tick(trainer, speed, seconds: float = CHUNK_S) -> int:
+    """Train one chunk: ``speed`` steps or, for "auto", as many as fit in ``seconds`` (always
+    at least one step; never past ``seconds`` once a step is done). Returns the steps."""
     if speed == "auto":
-        return trainer.advance(CHUNK_S)
+        return trainer.advance(seconds)
     start, done = time.perf_counter(), 0
-    while done < int(speed) and time.perf_counter() - start < MAX_CHUNK_S:
+    while done < int(speed) and (done == 0 or time.perf_counter() - start < seconds):
         applied = trainer.step(1)
         if not applied:
             break
         done += applied
     return done
+
+
+class TickClock:
+    """Chooses each tick's training time box from the measured overhead of the last ticks
+    (redraw, network, the browser drawing the charts, the timer's wait)."""
+
+    def __init__(self):
+        self.started = self.trained_until = None  # perf_counter of the last tick's phases
+        self.overhead = deque(maxlen=8)  # seconds per tick not spent training
+
+    def start(self) -> float:
+        """Call at the start of a tick; returns the time box for this tick's training."""
+        now = time.perf_counter()
+        if self.trained_until is not None and now - self.trained_until < 2.0:
+            self.overhead.append(now - self.trained_until)  # redraw + round trip
+        self.started = now
+        return chunk_seconds(
+            sorted(self.overhead)[len(self.overhead) // 2] if self.overhead else None
+        )
+
+    def trained(self) -> None:
+        """Call when this tick's training is done."""
+        self.trained_until = time.perf_counter()
+
+
+def chunk_seconds(overhead: float | None) -> float:
+    """Training time per tick for a per-tick overhead: TRAIN_SHARE of the tick if that still
+    gives MIN_UPDATES_PER_S, otherwise as much as that rate allows; within the bounds."""
+    if overhead is None:
+        return CHUNK_S
+    for_share = overhead * TRAIN_SHARE / (1 - TRAIN_SHARE)
+    for_rate = 1 / MIN_UPDATES_PER_S - overhead
+    return min(max(min(for_share, for_rate), MIN_CHUNK_S), MAX_CHUNK_S)
 
 
 class LiveMeter:

@@ -70,7 +70,7 @@ def merge(base: dict, extra: dict) -> dict:
 
 
 def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) -> dict:
-    """The house layout as a dict: large fonts, light grid, legend between title and plot;
+    """The house layout as a dict: large fonts, light grid, legend under the plot;
     ``extra`` is merged on top."""
     layout = {
         "template": TEMPLATE,
@@ -83,11 +83,13 @@ def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) 
             "font": {"size": FONT_SIZE + 3},
         },
         "font": {"size": FONT_SIZE},
-        "margin": {"l": 70, "r": 20, "t": 80 if title else 40, "b": 55},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0.0},
+        "margin": {"l": 70, "r": 20, "t": 50 if title else 30, "b": 20},
+        # The legend goes under the x axis: above the plot it collides with the title when
+        # a narrow chart wraps it onto several rows.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
         "hovermode": "x unified",
-        "xaxis": {"title": {"text": x_title}, "showgrid": True},
-        "yaxis": {"title": {"text": y_title}, "showgrid": True},
+        "xaxis": {"title": {"text": x_title, "standoff": 4}, "showgrid": True, "automargin": True},
+        "yaxis": {"title": {"text": y_title}, "showgrid": True, "automargin": True},
     }
     layout = merge(layout, extra)
     return _projected(layout) if projector() else layout

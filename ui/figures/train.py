@@ -224,9 +224,9 @@ def forecast_figure(
         )
     extra = {
         "hovermode": "x",
-        "margin": {"t": 40, "b": 40},
+        "margin": {"t": 30},
         "shapes": shapes,
-        "legend": {"yanchor": "top", "y": -0.12},
+        "legend": {"y": -0.16 if two else -0.22},
     }
     if two:
         w = np.arange(len(warmup_x))

@@ -1,0 +1,196 @@
+"""Train page quality bars (issue 5): throughput while watching, chart rate, render time.
+
+1. Headless: ``Trainer(cfg).advance`` for D seconds, steps/s (measured before and after the
+   live run, averaged, because the machine's load drifts).
+2. Live, in headless Chromium against ``streamlit run app.py`` on a free loopback port: open
+   Train, press Play, and over D seconds read the page's step counter (steps/s while the user
+   watches) and count ``Plotly.react`` calls on the loss chart (chart updates/s). Target:
+   live >= 80% of headless, >= 2 updates/s. Skipped (with the reason) without Chromium.
+3. Page render time after the first load: AppTest runs of the Train page (server time of
+   one full script run, as after a page switch or a widget change). Target < 1 s.
+Also reported: the share of each AppTest tick spent training (server side only).
+
+    python -m bench.app_train [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import torch
+
+from lstm_core.config import TrainConfig
+from lstm_core.train import Trainer
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+COUNT_REACTS = """() => {
+  window.__lossUpdates = 0;
+  const original = window.Plotly.react;
+  window.Plotly.react = function (div, data, layout, config) {
+    if (data.some((t) => t.name === 'training')) window.__lossUpdates++;
+    return original.call(this, div, data, layout, config);
+  };
+}"""
+
+
+def headless_rate(cfg: TrainConfig, seconds: float) -> float:
+    """Steps per second of a fresh trainer over ``seconds`` (after a short warm-up)."""
+    tr = Trainer(cfg)
+    tr.advance(0.3)
+    start, s0 = time.perf_counter(), tr.steps
+    while time.perf_counter() - start < seconds:
+        tr.advance(0.14)  # same chunks as the page, evaluations and snapshots included
+    return (tr.steps - s0) / (time.perf_counter() - start)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _steps(page) -> int:
+    text = page.get_by_test_id("stMetric").filter(has_text="Steps").first.inner_text()
+    return int("".join(ch for ch in text.split("\n")[-1] if ch.isdigit()) or 0)
+
+
+def live_rate(seconds: float) -> dict:
+    """Steps/s and loss-chart updates/s on the Train page in a real browser."""
+    if not Path(CHROMIUM).exists():
+        return {"live_skipped": f"no Chromium at {CHROMIUM}"}
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.wait_for_selector('[data-testid="stPageLink-NavLink"]', timeout=90_000)
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Train").click()
+            page.wait_for_selector(".lstm-live-chart .main-svg", timeout=90_000)
+            page.get_by_role("button", name="Play", exact=True).click()
+            page.wait_for_timeout(2000)  # warm-up: the timer starts, first chunks
+            page.evaluate(COUNT_REACTS)
+            t0, s0 = time.perf_counter(), _steps(page)
+            page.wait_for_timeout(seconds * 1000)
+            s1, t1 = _steps(page), time.perf_counter()
+            updates = page.evaluate("() => window.__lossUpdates")
+            browser.close()
+        return {
+            "live_steps_per_s": (s1 - s0) / (t1 - t0),
+            "chart_updates_per_s": updates / (t1 - t0),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def render_and_ticks(repeats: int) -> dict:
+    """Server time of a full Train page run (median), and the training share of a tick."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/1_Train.py").run()
+    renders = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        at.run()
+        renders.append(time.perf_counter() - start)
+    tr = at.session_state["trainer"]
+    at.button(key="train_play").click().run()
+    shares = []
+    for _ in range(repeats):
+        start, before = time.perf_counter(), tr.seconds
+        at.run()
+        shares.append((tr.seconds - before) / (time.perf_counter() - start))
+    return {
+        "render_s_median": statistics.median(renders),
+        "render_s_max": max(renders),
+        "apptest_tick_train_share": statistics.median(shares),
+    }
+
+
+def run(quick: bool = False) -> dict:
+    torch.set_num_threads(1)
+    cfg = TrainConfig()  # the page's default run: sine, LSTM H=32, batch 32
+    seconds = 4.0 if quick else 10.0
+    before = headless_rate(cfg, seconds / 2)
+    live = live_rate(seconds)
+    after = headless_rate(cfg, seconds / 2)
+    headless = (before + after) / 2
+    result = {
+        "headless_steps_per_s": headless,
+        "headless_before": before,
+        "headless_after": after,
+        **live,
+        **render_and_ticks(3 if quick else 8),
+    }
+    if "live_steps_per_s" in result:
+        result["live_share_of_headless"] = result["live_steps_per_s"] / headless
+    print(f"{'headless steps/s':<34}{headless:10.1f}  (before {before:.1f}, after {after:.1f})")
+    for key, target in (
+        ("live_steps_per_s", None),
+        ("live_share_of_headless", ">= 0.80"),
+        ("chart_updates_per_s", ">= 2"),
+        ("render_s_median", "< 1 s"),
+        ("apptest_tick_train_share", None),
+    ):
+        if key in result:
+            print(f"{key:<34}{result[key]:10.3f}  {target or ''}")
+    if "live_skipped" in result:
+        print("live:", result["live_skipped"])
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench.app_train", description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    print(json.dumps(run(parser.parse_args().quick)))
+    os._exit(0)  # playwright's and torch's threads must not hold the exit

@@ -187,3 +187,91 @@ def test_sequence_length_1_is_refused_with_the_allowed_range_and_a_way_out():
     at.button(key="train_defaults").click().run()
     assert not at.exception and not at.error
     assert at.session_state[state.TRAINER].task.values["seq_len"] == 100
+
+
+# --------------------------------------------------------------------------- CSV upload
+CSV = TrainConfig(
+    task="csv", model=ModelConfig(hidden_size=4), optim=OptimConfig(batch_size=4), eval_every=5
+)
+GOOD = b"day,temp,wind\n" + b"".join(
+    f"{d},{20 + 5 * np.sin(d / 5):.3f},{d % 7}\n".encode() for d in range(120)
+)
+BAD_FILES = [
+    ("empty", b"", "the file is empty"),
+    ("header-only", b"date,value\n", "header row but no data rows"),
+    ("delimiters-only", b",,\n , ,\n", "holds no values"),
+    ("binary", bytes(range(256)) * 4, "looks binary"),
+    ("bad-utf16", b"\xff\xfe\x00\xd8", "byte-order mark but is not valid"),
+    ("ragged", b"a,b\n1,2\n3\n4,5\n", "line 3 has 1 field"),
+    ("infinite", b"a\n1\n1e999\n" + b"2\n" * 40, 'column "a", line 3'),
+    ("text-in-numbers", b"a\n1\n2\nabc\n4\n", 'column "a", line 4: "abc" is not a number'),
+    ("no-numeric-column", b"name,city\nAda,Paris\nBo,Rome\n", "no numeric column"),
+    ("unclosed-quote", b'a\n1\n"' + b"x" * 140_000 + b"\n", "line 3"),
+    ("shorter-than-window", b"v\n" + b"1\n2\n" * 5, "too short for a window of 16"),
+    ("oversize", b"v\n" + b"1.5\n" * 5_300_000, "the limit is 20 MB"),
+]
+
+
+def upload(at, name: str, data: bytes) -> AppTest:
+    at.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def test_the_csv_task_builds_on_the_example_until_a_file_is_uploaded():
+    at = open_train(CSV)
+    tr = at.session_state[state.TRAINER]
+    assert tr.task.name == "csv" and "built-in example" in texts(at.caption)
+    upload(at, "weather.csv", GOOD)
+    assert not at.exception and not at.error
+    new = at.session_state[state.TRAINER]
+    assert new is not tr and new.task_data["data"] == GOOD and new.task_data["target"] == "temp"
+    assert "Using weather.csv: 120 rows." in texts(at.caption)
+    at.selectbox(key="train_upload_target").set_value("wind").run()
+    assert at.session_state[state.TRAINER].task_data["target"] == "wind" and not at.exception
+
+
+@pytest.mark.parametrize("name, data, message", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_a_bad_csv_upload_gets_the_loaders_message_and_changes_nothing(name, data, message):
+    at = open_train(CSV)
+    upload(at, "good.csv", GOOD)
+    at.button(key="train_step").click().run()
+    tr = at.session_state[state.TRAINER]
+    assert tr.steps == 1
+    upload(at, f"{name}.csv", data)
+    assert not at.exception
+    shown = texts(at.error)
+    assert (
+        f"{name}.csv cannot be used" in shown
+        and message in shown
+        and "Nothing was changed" in shown
+    )
+    assert at.session_state[state.TRAINER] is tr and tr.steps == 1  # the run is untouched
+    assert tr.task_data["data"] == GOOD  # and so is the file in use
+    at.button(key="train_step").click().run()
+    assert tr.steps == 2 and not at.exception
+
+
+def test_a_window_longer_than_the_series_is_refused_with_the_minimum_length():
+    at = open_train(CSV)
+    upload(at, "short.csv", b"v\n" + "".join(f"{k % 9}\n" for k in range(100)).encode())
+    tr = at.session_state[state.TRAINER]
+    assert not at.error and tr.task.values["window"] == 16
+    at.slider(key="train_knob_csv_window").set_value(64).run()
+    assert not at.exception
+    assert "too short for a window of 64" in texts(at.error) + texts(at.warning)
+    assert "it needs at least" in texts(at.error) + texts(at.warning)
+    assert at.session_state[state.TRAINER] is tr and tr.task.values["window"] == 16
+
+
+def test_a_window_too_long_for_a_run_in_progress_offers_no_reset_and_keeps_the_run():
+    at = open_train(CSV)
+    upload(at, "short.csv", b"v\n" + "".join(f"{k % 9}\n" for k in range(100)).encode())
+    at.button(key="train_step").click().run()
+    tr = at.session_state[state.TRAINER]
+    at.slider(key="train_knob_csv_window").set_value(64).run()
+    assert not at.exception and "it needs at least 323 rows" in texts(at.error)
+    assert "train_confirm" not in [b.key for b in at.button]  # no reset that cannot be built
+    assert at.session_state[state.TRAINER] is tr and tr.steps == 1
+    at.slider(key="train_knob_csv_window").set_value(16).run()
+    at.button(key="train_step").click().run()
+    assert tr.steps == 2 and not at.error and not at.exception

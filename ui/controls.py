@@ -306,6 +306,11 @@ def apply_setup(new: TrainConfig) -> None:
                 return
             changes = trainer.apply(new)
         except NeedsReset as e:
+            try:  # offer a new run only if one can be built (e.g. a window longer than the file)
+                make_task(new.task, **upload.data_for(new.task), **new.task_knobs)
+            except TaskError as bad:
+                st.error(t("train.bad_config", message=str(bad)))
+                return
             st.session_state[PENDING] = new
             st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in e.reasons))
             c1, c2 = st.columns(2)

@@ -130,4 +130,4 @@ if tokens:
     )
     lo, hi = ranges[q]
     caption = t("cell.text_caption", q=fc.quantity_label(q, lang), u=u)
-    st.html(fc.activation_html(tokens, seq[q][:, u], lo, hi, fc.scale_of(q), caption))
+    st.html(fc.activation_html(tokens, seq[q][:, u], lo, hi, fc.scale_of(q), caption, t_cur))

@@ -86,6 +86,13 @@ def test_gru_and_rnn_quantities_and_token_inputs():
     assert hm["a"].zmin == -hm["a"].zmax == -np.abs(rnn["a"]).max()
 
 
+def test_long_token_inputs_become_ticks_with_the_token_on_hover():
+    T_long = fc.MAX_TEXT_STEPS + 1
+    tokens = list("ab" * T_long)[:T_long]
+    fig = fc.trace_heatmaps({"h": np.zeros((T_long, 2))}, np.zeros(T_long), 0, tokens=tokens)
+    assert fig.data[0].mode == "markers" and list(fig.data[0].text) == tokens
+
+
 def test_word_tokens_are_slanted_labels():
     words = ["the", "food", "was", "not", "bad"]
     fig = fc.trace_heatmaps({"h": np.zeros((5, 2))}, np.arange(5), 0, tokens=words)
@@ -133,6 +140,9 @@ def test_activation_html_colours_each_token_on_the_scale():
     lo, hi = fc.colours_on(DIVERGING, [0.0, 1.0])
     assert f"background:{lo}" in html and f"background:{hi}" in html
     assert 'title="0.500"' in html and "h, unit 0" in html
+    assert "outline" not in html
+    marked = fc.activation_html(list("abcd"), values, -1.0, 1.0, DIVERGING, "h", mark=2)
+    assert marked.count("outline:") == 1 and marked.index("outline:") > marked.index(">b<")
 
 
 @pytest.mark.parametrize("scale", [SEQUENTIAL, DIVERGING])

@@ -32,6 +32,7 @@ GATE_SCALE = SEQUENTIAL
 SIGNED_SCALE = DIVERGING
 UNIT_COLOURS = SERIES  # Okabe-Ito, one colour per chosen unit
 CURSOR = "#222222"
+MAX_TEXT_STEPS = 80  # longer token inputs are drawn as markers, not characters
 SAT_KEYS = ("cell.sat.low", "cell.sat.high")  # rows 0 and 1 of a (2, H) saturation array
 
 
@@ -132,13 +133,17 @@ def _input_traces(fig: go.Figure, x_input: np.ndarray, tokens: list[str] | None,
         fig.update_yaxes(visible=False, range=[-0.2, 1], row=1, col=1)
         return
     if tokens is not None:
+        # Characters side by side while they fit; beyond that one tick per step, with the
+        # character on hover (the coloured text below the chart reads the whole sequence).
+        readable = T <= MAX_TEXT_STEPS
         fig.add_trace(
             go.Scatter(
                 x=steps,
                 y=np.zeros(T),
-                mode="text",
+                mode="text" if readable else "markers",
                 text=tokens,
                 textfont=dict(size=15, family="monospace"),
+                marker=dict(size=9, symbol="line-ns-open", color="#555555"),
                 showlegend=False,
                 hovertemplate="t=%{x}: %{text}<extra></extra>",
             ),
@@ -190,7 +195,7 @@ def trace_heatmaps(
         rows=rows,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.035,
+        vertical_spacing=min(0.08, 0.25 / rows),
         subplot_titles=titles,
         row_heights=[0.7] + [1.0] * len(names),
     )
@@ -387,21 +392,29 @@ def _text_colour(rgb: str) -> str:
 
 
 def activation_html(
-    chars: list[str], values: np.ndarray, lo: float, hi: float, scale: str, caption: str
+    chars: list[str],
+    values: np.ndarray,
+    lo: float,
+    hi: float,
+    scale: str,
+    caption: str,
+    mark: int | None = None,
 ) -> str:
     """Characters on a background coloured by one unit's activation, plus a legend bar.
 
-    ``values`` is ``(T,)``; colours come from ``scale`` over ``[lo, hi]``.
+    ``values`` is ``(T,)``; colours come from ``scale`` over ``[lo, hi]``; the token at step
+    ``mark`` (the time cursor) is outlined.
     """
     v = np.clip((np.asarray(values, dtype=np.float64) - lo) / (hi - lo), 0.0, 1.0)
     colours = colours_on(scale, list(v))
     spans = []
     gap = "0 4px" if max(map(len, chars), default=0) > 1 else "0 1px"  # words or characters
-    for ch, val, col in zip(chars, values, colours, strict=True):
+    for k, (ch, val, col) in enumerate(zip(chars, values, colours, strict=True)):
         shown = {" ": "\u2423", "\n": "\u21b5"}.get(ch, ch)
+        outline = "outline:3px solid #000;" if k == mark else ""
         spans.append(
             f'<span title="{float(val):.3f}" style="background:{col};color:{_text_colour(col)};'
-            f'padding:2px 2px;margin:{gap};border-radius:3px">{html.escape(shown)}</span>'
+            f'{outline}padding:2px 2px;margin:{gap};border-radius:3px">{html.escape(shown)}</span>'
         )
     stops = colours_on(scale, [k / 10 for k in range(11)])
     legend = (

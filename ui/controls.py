@@ -313,14 +313,16 @@ def apply_setup(new: TrainConfig) -> None:
                 return
             st.session_state[PENDING] = new
             st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in e.reasons))
-            c1, c2 = st.columns(2)
-            c1.button(
+            st.button(
                 t("train.confirm_reset"),
                 on_click=_confirm_reset,
                 type="primary",
                 key="train_confirm",
+                width="stretch",
             )
-            c2.button(t("train.cancel_reset"), on_click=_cancel_reset, key="train_cancel")
+            st.button(
+                t("train.cancel_reset"), on_click=_cancel_reset, key="train_cancel", width="stretch"
+            )
             return
         except (TaskError, TrainError) as e:
             st.error(t("train.bad_config", message=str(e)))

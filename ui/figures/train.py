@@ -124,7 +124,7 @@ def loss_figure(
                 "yref": "paper",
                 "text": tr("train.chart.solved_at", step=solved_step),
                 "showarrow": False,
-                "xanchor": "left",
+                "xanchor": "right",  # left of the line: inside the plot
                 "yanchor": "top",
                 "font": {"color": SOLVED},
             }

@@ -88,14 +88,12 @@ left, right = st.columns([3, 2])
 fig = fg.flow_figure(flows, lang)
 left.plotly_chart(fig, key="grad_flow_chart")
 right.markdown(f"**{t('grad.table.title')}**")
-table = view.first_last_table(
-    [(n, m.steps, f) for (n, m), (_, _, f) in zip(models, flows, strict=True)]
-)
+table = view.first_last_table([(name, f) for name, _, f in flows])
 right.dataframe(
     table,
     hide_index=True,
     key="grad_table",
-    column_config={c: st.column_config.NumberColumn(format="%.2e") for c in table.columns[2:]},
+    column_config={c: st.column_config.NumberColumn(format="%.2e") for c in table.columns[1:]},
 )
 with right.expander(t("grad.table.data")):
     st.dataframe(figure_table(fig), hide_index=True, key="grad_flow_data")

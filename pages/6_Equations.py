@@ -106,8 +106,8 @@ st.latex(fe.dc_latex(bn))
 for q in eq.GATES:
     st.latex(fe.da_latex(q, bn, fn))
 st.markdown(f"**{t('eq.contrib', u=u)}**")
-for q in eq.GATES:
-    st.latex(fe.contribution_latex(q, bn))
+for i, col in enumerate(st.columns(2) * 2):
+    col.latex(fe.contribution_latex(eq.GATES[i], bn))
 with st.expander(t("eq.values", layer=k + 1, b=b)):
     rows = {
         q: {
@@ -122,13 +122,12 @@ with st.expander(t("eq.values", layer=k + 1, b=b)):
 st.subheader(t("eq.simple.title"))
 st.markdown(t("eq.simple.plain"))
 c_tut, c_exact = st.columns(2)
-for col, title, lines in (
-    (c_tut, "eq.simple.tutorial", fe.TUTORIAL),
-    (c_exact, "eq.simple.exact", fe.EXACT),
-):
-    col.markdown(f"**{t(title)}**")
-    for line in lines:
-        col.latex(line)
+c_tut.markdown(f"**{t('eq.simple.tutorial')}**")
+c_exact.markdown(f"**{t('eq.simple.exact')}**")
+for tutorial, exact in zip(fe.TUTORIAL, fe.EXACT, strict=True):
+    c_tut, c_exact = st.columns(2, vertical_alignment="center")
+    c_tut.latex(tutorial)
+    c_exact.latex(exact)
 st.markdown(f"**{t('eq.gap.title')}**")
 st.caption(t("eq.gap.explain"))
 gap = eq.simplified_gap(layer, back)

@@ -94,16 +94,15 @@ def train_comparisons(trainer, progress) -> None:
     st.session_state[COMPARE] = saved
 
 
-def first_last_table(rows: list[tuple[str, int, dict]]) -> pd.DataFrame:
-    """(label, steps, flow) per model -> layer 1's gradient norm at t = 0 and at the last step."""
+def first_last_table(rows: list[tuple[str, dict]]) -> pd.DataFrame:
+    """(label, flow) per model -> layer 1's gradient norm at t = 0 and at the last step."""
     data = [
         {
             t("grad.table.model"): name,
-            t("grad.table.steps"): steps,
             t("grad.table.first"): float(f["dh"][0, 0]),
             t("grad.table.last"): float(f["dh"][0, -1]),
             t("grad.table.ratio"): float(f["dh"][0, 0] / f["dh"][0, -1]),
         }
-        for name, steps, f in rows
+        for name, f in rows
     ]
     return pd.DataFrame(data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 DIGITS = 4
-SHOWN = 4  # entries of a weight row shown before "..."
+SHOWN = 3  # entries of a weight row shown before "..."
 ACT = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}
 # How each pre-activation gradient is made (lstm_core.equations.pre_activation_grads):
 # the symbols, then the quantities that fill them ("1-x" prints (1 - x), "1-sq x" (1 - x^2)).
@@ -106,13 +106,14 @@ def da_latex(q: str, bn: dict, fn: dict) -> str:
 
 
 def contribution_latex(q: str, bn: dict) -> str:
-    """This step's share of row u of gate q's dW_ih, dW_hh and db."""
+    """This step's share of row u of gate q's dW_ih, dW_hh and db, one line each."""
     g = bn["gates"][q]
     return (
-        rf"\Delta W_{{i{q}}} \mathrel{{+}}= \delta a_{q}\, x_t^\top = {vec(g['dW_ih'])},\quad "
-        rf"\Delta W_{{h{q}}} \mathrel{{+}}= \delta a_{q}\, h_{{t-1}}^\top"
-        rf" = {vec(g['dW_hh'])},\quad "
-        rf"\Delta b_{q} \mathrel{{+}}= {num(g['db'])}"
+        r"\begin{aligned}"
+        rf"\Delta W_{{i{q}}} &\mathrel{{+}}= \delta a_{q}\, x_t^\top = {vec(g['dW_ih'])} \\"
+        rf"\Delta W_{{h{q}}} &\mathrel{{+}}= \delta a_{q}\, h_{{t-1}}^\top = {vec(g['dW_hh'])} \\"
+        rf"\Delta b_{q} &\mathrel{{+}}= \delta a_{q} = {num(g['db'], False)}"
+        r"\end{aligned}"
     )
 
 
@@ -124,8 +125,8 @@ TUTORIAL = (
     r"\Delta b = \Delta h_t",
 )
 EXACT = (
-    r"a_q = W_{iq} x_t + W_{hq} h_{t-1} + b_q,\ \ c_t = f_t c_{t-1} + i_t g_t,\ \ "
-    r"h_t = o_t \tanh(c_t)",
+    r"\begin{aligned} a_{q,t} &= W_{iq} x_t + W_{hq} h_{t-1} + b_q \\"
+    r" c_t &= f_t c_{t-1} + i_t g_t \\ h_t &= o_t \tanh(c_t) \end{aligned}",
     r"dW_{iq} = \textstyle\sum_t \delta a_{q,t}\, x_t^\top",
     r"dW_{hq} = \textstyle\sum_t \delta a_{q,t}\, h_{t-1}^\top",
     r"db_q = \textstyle\sum_t \delta a_{q,t}",

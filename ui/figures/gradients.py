@@ -25,6 +25,7 @@ from ui.i18n import translate
 MODEL_COLOURS = {"lstm": SERIES[0], "gru": SERIES[2], "rnn": SERIES[4]}  # blue, green, vermillion
 LAYER_DASH = ("solid", "dot", "dashdot")  # layers 1, 2, 3
 INPUT_COLOURS = (SERIES[6], GREY, SERIES[5], SERIES[3])
+LOG_AXIS = {"type": "log", "exponentformat": "power", "dtick": 1}  # one tick per power of 10
 
 
 def _line(y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", x=None, **kw) -> dict:
@@ -92,9 +93,9 @@ def flow_figure(curves: list[tuple[str, str, dict]], lang: str = "en") -> go.Fig
         translate("grad.flow.title", lang),
         translate("grad.axis.t", lang),
         translate("grad.axis.norm", lang),
-        yaxis={"type": "log", "exponentformat": "power"},
-        height=500,
-        margin={"t": 150},
+        yaxis=LOG_AXIS,
+        height=480,
+        margin={"t": 70},
     )
     return make_figure(traces, layout)
 
@@ -122,15 +123,15 @@ def rnn_factor_figure(factors: list[dict], lang: str = "en") -> go.Figure:
         name = translate("grad.factor.path_norm", lang) + sfx
         traces.append(_line(f["path_norm"], name, colour, dash="dash" if k == 0 else LAYER_DASH[k]))
         sigma = translate("grad.factor.sigma", lang, value=f"{f['sigma_max']:.3f}") + sfx
-        traces.append(_hline(T - 1, f["sigma_max"], sigma, colour, "dash"))
+        traces.append(_hline(T - 1, f["sigma_max"], sigma, GREY, "dashdot"))
     traces.append(_hline(T - 1, 1.0, translate("grad.factor.bound", lang), "#000000", "dot"))
     layout = base_layout(
         translate("grad.factor.rnn_title", lang),
         translate("grad.axis.t", lang),
         translate("grad.axis.factor", lang),
-        yaxis={"type": "log"},
+        yaxis=LOG_AXIS,
         height=440,
-        margin={"t": 130},
+        margin={"t": 70},
     )
     return make_figure(traces, layout)
 
@@ -156,7 +157,7 @@ def forget_figure(factors: list[dict], lang: str = "en") -> go.Figure:
         margin={"t": 90},
         showlegend=len(factors) > 1,
     )
-    layout["yaxis"].update(type="log", exponentformat="power")
+    layout["yaxis"].update(LOG_AXIS)
     layout["yaxis2"].update(range=[0, 1.05])
     return make_figure(traces, layout)
 
@@ -218,10 +219,10 @@ def saliency_figure(
             _panel_title(translate("grad.sal.input", lang), 1.0),
             _panel_title(translate("grad.sal.title", lang), 0.55),
         ],
-        height=480,
-        margin={"t": 110},
+        height=460,
+        margin={"t": 50},
     )
-    layout["yaxis"].update(type="log", exponentformat="power")
+    layout["yaxis"].update(LOG_AXIS)
     if tokens is not None:
         layout["yaxis2"].update(visible=False)
     return make_figure(traces, layout)

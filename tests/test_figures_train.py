@@ -166,9 +166,15 @@ def test_small_helpers():
 
 
 def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
-    from ui.train_view import MAX_CHUNK_S, MIN_CHUNK_S, TRAIN_SHARE, chunk_seconds
+    from ui.train_view import (
+        MAX_CHUNK_S,
+        MIN_CHUNK_S,
+        MIN_UPDATES_PER_S,
+        TRAIN_SHARE,
+        chunk_seconds,
+    )
 
     assert chunk_seconds(0.05) == pytest.approx(0.05 * TRAIN_SHARE / (1 - TRAIN_SHARE))  # 80%
-    assert chunk_seconds(0.2) == pytest.approx(0.5 - 0.2)  # capped: still 2 updates per second
+    assert chunk_seconds(0.2) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.2)  # capped by the rate
     assert chunk_seconds(0.001) == MIN_CHUNK_S and chunk_seconds(5.0) == MIN_CHUNK_S
     assert MIN_CHUNK_S <= chunk_seconds(0.09) <= MAX_CHUNK_S

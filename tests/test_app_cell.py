@@ -72,8 +72,13 @@ def expected_step(p):
     return np.array(rows)  # (10, H): a_i a_f a_g a_o i f g o c h
 
 
+def frame(at, first_column: str):
+    """The table on the page whose first column is ``first_column``."""
+    return next(d.value for d in at.dataframe if str(d.value.columns[0]) == first_column)
+
+
 def shown_table(at):
-    return at.dataframe[0].value.to_numpy()
+    return frame(at, "unit 0").to_numpy()
 
 
 def test_sandbox_shows_what_the_reference_computes_for_the_sliders():
@@ -143,7 +148,7 @@ def test_sequence_mode_equals_lstm_forward():
     tr = lstm_forward(
         xs[:, None, None], p["W_ih"], p["W_hh"], p["b"], 0 * p["b"], p["h"][None], p["c"][None]
     )
-    table = at.dataframe[1].value
+    table = frame(at, "x[0]")
     np.testing.assert_array_equal(table["x[0]"], xs)
     for q in "ifgoch":
         np.testing.assert_allclose(table[q], getattr(tr, q)[:, 0, 0], atol=1e-12)
@@ -185,7 +190,7 @@ def test_sandbox_in_chinese_keeps_the_cell():
     at.run()
     assert not at.exception
     assert at.title[0].value == "细胞沙盒"
-    assert at.dataframe[0].value.index[4] == "i_t 输入门"
+    assert frame(at, "单元 0").index[4] == "i_t 输入门"
     assert at.slider(key="sandbox_p_x0").value == -1.25
 
 
@@ -239,8 +244,8 @@ def test_sliders_move_the_cursor_and_the_bars_are_the_trace_at_that_step():
         np.testing.assert_allclose(_array(d["y"]), now[d["name"]][37, 2], atol=1e-6)
     for q, z in heat_z(heat).items():
         np.testing.assert_allclose(z, now[q][:, 2].T, atol=1e-6)
-    table = at.dataframe[0].value
-    np.testing.assert_allclose(table.iloc[:, 1], now["f"][37, 2], atol=1e-6)
+    table = frame(at, "i — input gate")
+    np.testing.assert_allclose(table["f — forget gate"], now["f"][37, 2], atol=1e-6)
 
 
 def test_training_time_slider_picks_the_snapshot():

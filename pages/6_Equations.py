@@ -118,6 +118,12 @@ with st.expander(t("eq.values", layer=k + 1, b=b)):
         for q in eq.GATES
     }
     st.dataframe(pd.DataFrame(rows).T, key="eq_values")
+    contrib = {
+        q: {**{f"ΔW_i·[{u}, {j}]": v for j, v in enumerate(g["dW_ih"])},
+            **{f"ΔW_h·[{u}, {j}]": v for j, v in enumerate(g["dW_hh"])}}
+        for q, g in bn["gates"].items()
+    }  # fmt: skip
+    st.dataframe(pd.DataFrame(contrib).T, key="eq_contrib")
 
 st.subheader(t("eq.simple.title"))
 st.markdown(t("eq.simple.plain"))

@@ -1,8 +1,8 @@
 """LaTeX of the Equations page: the LSTM's equations for one unit with its numbers substituted.
 
 Pure functions: the dicts of ``lstm_core.equations.forward_numbers`` / ``backward_numbers`` in,
-LaTeX strings out (for ``st.latex``). Numbers are printed with ``DIGITS`` decimals (or in
-scientific notation when tiny), negative ones in parentheses.
+LaTeX strings out (for ``st.latex``). Numbers are printed with at least 3 significant digits
+(``num``), negative ones in parentheses.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 DIGITS = 4
-SHOWN = 3  # entries of a weight row shown before "..."
+SHOWN = 2  # entries of a weight row shown before "..."
 ACT = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}
 # How each pre-activation gradient is made (lstm_core.equations.pre_activation_grads):
 # the symbols, then the quantities that fill them ("1-x" prints (1 - x), "1-sq x" (1 - x^2)).
@@ -29,12 +29,17 @@ DA_FACTORS = {
 
 
 def num(v: float, paren: bool = True) -> str:
-    """One number as it appears in the equations: 4 decimals, or 3 significant digits in
-    scientific notation when it would print as zero; negatives in parentheses (``paren``)."""
+    """One number as it appears in the equations, with at least 3 significant digits: 4
+    decimals from 0.01 up, 5 decimals from 0.001, scientific notation below; negatives in
+    parentheses (``paren``)."""
     v = float(v) + 0.0  # no "-0.0000"
-    s = f"{v:.{DIGITS}f}" if v == 0 or abs(v) >= 10 ** (-DIGITS) else f"{v:.3e}"
-    if "e" in s:
-        mant, exp = s.split("e")
+    a = abs(v)
+    if v == 0 or a >= 0.01:
+        s = f"{v:.{DIGITS}f}"
+    elif a >= 0.001:
+        s = f"{v:.{DIGITS + 1}f}"
+    else:
+        mant, exp = f"{v:.3e}".split("e")
         s = rf"{mant} \times 10^{{{int(exp)}}}"
     return f"({s})" if v < 0 and paren else s
 

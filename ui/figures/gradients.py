@@ -25,7 +25,7 @@ from ui.i18n import translate
 MODEL_COLOURS = {"lstm": SERIES[0], "gru": SERIES[2], "rnn": SERIES[4]}  # blue, green, vermillion
 LAYER_DASH = ("solid", "dot", "dashdot")  # layers 1, 2, 3
 INPUT_COLOURS = (SERIES[6], GREY, SERIES[5], SERIES[3])
-LOG_AXIS = {"type": "log", "exponentformat": "power", "dtick": 1}  # one tick per power of 10
+MAX_TICKS = 7  # labelled powers of ten on a log axis
 
 
 def _line(y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", x=None, **kw) -> dict:
@@ -37,6 +37,19 @@ def _line(y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", x=None,
 def _hline(x1, y, name, colour, dash, **kw) -> dict:
     """A horizontal reference line from t = 0 to x1, as a named trace (legend and table)."""
     return _line([y, y], name, colour, 2, dash, x=[0, x1], hoverinfo="name+y", **kw)
+
+
+def log_axis(*arrays) -> dict:
+    """A log axis labelled 10^k, every power of ten, or every 2nd, 3rd, ... when the data span
+    more than MAX_TICKS decades."""
+    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
+    values = values[np.isfinite(values) & (values > 0)]
+    span = np.log10(values.max() / values.min()) if values.size else 1.0
+    return {
+        "type": "log",
+        "exponentformat": "power",
+        "dtick": max(1, int(np.ceil(span / MAX_TICKS))),
+    }
 
 
 def _layer_suffix(k: int, n_layers: int, lang: str) -> str:
@@ -93,7 +106,10 @@ def flow_figure(curves: list[tuple[str, str, dict]], lang: str = "en") -> go.Fig
         translate("grad.flow.title", lang),
         translate("grad.axis.t", lang),
         translate("grad.axis.norm", lang),
-        yaxis=LOG_AXIS,
+        yaxis=log_axis(
+            *[c[2]["dh"] for c in curves],
+            *[c[2]["dc"] for c in curves if c[2].get("dc") is not None],
+        ),
         height=480,
         margin={"t": 70},
     )
@@ -129,7 +145,7 @@ def rnn_factor_figure(factors: list[dict], lang: str = "en") -> go.Figure:
         translate("grad.factor.rnn_title", lang),
         translate("grad.axis.t", lang),
         translate("grad.axis.factor", lang),
-        yaxis=LOG_AXIS,
+        yaxis=log_axis(*[[f["sigma_max"], *f["step_norm"], *f["path_norm"]] for f in factors], 1.0),
         height=440,
         margin={"t": 70},
     )
@@ -157,7 +173,7 @@ def forget_figure(factors: list[dict], lang: str = "en") -> go.Figure:
         margin={"t": 90},
         showlegend=len(factors) > 1,
     )
-    layout["yaxis"].update(LOG_AXIS)
+    layout["yaxis"].update(log_axis(*[f["product"] for f in factors]))
     layout["yaxis2"].update(range=[0, 1.05])
     return make_figure(traces, layout)
 
@@ -222,7 +238,7 @@ def saliency_figure(
         height=460,
         margin={"t": 50},
     )
-    layout["yaxis"].update(LOG_AXIS)
+    layout["yaxis"].update(log_axis(*[s for _, _, s in saliencies]))
     if tokens is not None:
         layout["yaxis2"].update(visible=False)
     return make_figure(traces, layout)

@@ -173,3 +173,13 @@ def test_a_bad_configuration_shows_a_plain_message():
     tr = trainer(at)
     assert tr.task.values == make_task("sine").values and not at.error
     assert tr.config.model == ModelConfig() and tr.config.optim == OptimConfig()
+
+
+def test_switching_language_keeps_the_run():
+    at = open_train()
+    at.button(key="train_step").click().run()
+    tr = trainer(at)
+    at.selectbox(key="nav_lang").set_value("zh").run()
+    assert not at.exception and at.title[0].value == "训练"
+    assert trainer(at) is tr and tr.steps == 1 and metric(at, "步数") == "1"
+    assert at.select_slider(key="train_hidden").value == 8  # the setup is kept too

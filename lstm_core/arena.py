@@ -135,12 +135,15 @@ class Arena:
         return done
 
     def advance(self, seconds: float = 0.14) -> int:
-        """Train whole rounds until ``seconds`` have passed (at least one); return rounds."""
+        """Train whole rounds within ``seconds``: at least one, and no further round once the
+        last one's duration says it would overrun the budget. Returns the rounds done."""
         start = time.perf_counter()
         done = 0
         while self.active:
+            t0 = time.perf_counter()
             done += self.step(1)
-            if time.perf_counter() - start >= seconds:
+            now = time.perf_counter()
+            if now - start + (now - t0) > seconds:
                 break
         return done
 
@@ -192,14 +195,14 @@ class Preset:
         return Arena(cfg, self.models)
 
 
-def _cfg(task, knobs, hidden, lr, batch, eval_every=25) -> TrainConfig:
+def _cfg(task, knobs, hidden, lr, batch, forget_bias=1.0) -> TrainConfig:
     return TrainConfig(
         task=task,
         task_knobs=dict(knobs),
-        model=ModelConfig(hidden_size=hidden),
+        model=ModelConfig(hidden_size=hidden, forget_bias=forget_bias),
         optim=OptimConfig(name="adam", lr=lr, clip=1.0, batch_size=batch),
         seed=0,
-        eval_every=eval_every,
+        eval_every=25,
     )
 
 
@@ -208,28 +211,30 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             "greff",
-            _cfg("reber", {"seq_len": 120}, hidden=16, lr=1e-2, batch=16),
+            _cfg("brackets", {"seq_len": 60}, hidden=16, lr=1e-2, batch=32),
             (
                 Contestant("lstm", "standard"),
                 Contestant("lstm", "nfg"),
                 Contestant("lstm", "noaf"),
                 Contestant("lstm", "cifg"),
             ),
-            steps=600,
+            steps=500,
             cite="Greff et al. 2017, LSTM: A Search Space Odyssey",
         ),
         Preset(
             "reber_nfg",
-            _cfg("reber", {"seq_len": 120}, hidden=16, lr=1e-2, batch=16),
+            _cfg("reber", {"seq_len": 400}, hidden=16, lr=1e-2, batch=16),
             (Contestant("lstm", "standard"), Contestant("lstm", "nfg")),
             steps=600,
             cite="Gers, Schmidhuber & Cummins 2000, Learning to Forget",
         ),
         Preset(
             "long_lags",
-            _cfg("adding", {"seq_len": 50}, hidden=16, lr=1e-2, batch=32),
+            # forget bias 2 (f starts near 0.88): without it this small LSTM found no
+            # gradient to follow within 2000 steps at seed 0 (measured; see the docs)
+            _cfg("adding", {"seq_len": 50}, hidden=16, lr=1e-2, batch=32, forget_bias=2.0),
             (Contestant("rnn"), Contestant("gru"), Contestant("lstm")),
-            steps=1500,
+            steps=1000,
             cite="Hochreiter & Schmidhuber 1997, Long Short-Term Memory",
         ),
     )

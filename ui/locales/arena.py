@@ -14,11 +14,12 @@ EN = {
     "arena.preset.train": "The Train page's task and settings",
     "arena.about.greff": (
         "Standard LSTM, NFG (no forget gate), NOAF (no output activation: h = o·c) and CIFG "
-        "(input gate coupled to the forget gate: i = 1 − f) on the continual Reber grammar. "
-        "Greff et al. (2017) compared eight variants on speech, handwriting and music: removing "
-        "the forget gate or the output activation hurt most, and coupling the gates (CIFG) cost "
-        "almost nothing. Watch NFG: on a stream that never resets, its cell state only grows. "
-        "On this small task NOAF keeps up (it has a forget gate), unlike on their large tasks."
+        "(input gate coupled to the forget gate: i = 1 − f) on bracket depth counting. Greff "
+        "et al. (2017) compared eight variants on speech, handwriting and music: removing the "
+        "forget gate or the output activation hurt most, and coupling the gates (CIFG) cost "
+        "almost nothing. Here CIFG keeps pace with the standard LSTM and NFG is the slowest. "
+        "NOAF is the exception: a count is easiest to output unsquashed, so on this task "
+        "h = o·c helps. Predict the order, then press Play."
     ),
     "arena.about.reber_nfg": (
         "The original 1997 LSTM had no forget gate: c_t = c_(t−1) + i_t·g_t. Fed a continual "
@@ -103,11 +104,11 @@ ZH = {
     "arena.preset.long_lags": "长时滞上的 LSTM 与 RNN（加法问题）",
     "arena.preset.train": "训练页的任务与设置",
     "arena.about.greff": (
-        "在连续 Reber 语法上比较标准 LSTM、NFG（无遗忘门）、NOAF（无输出激活：h = o·c）"
+        "在括号深度计数任务上比较标准 LSTM、NFG（无遗忘门）、NOAF（无输出激活：h = o·c）"
         "和 CIFG（输入门与遗忘门耦合：i = 1 − f）。Greff 等人（2017）在语音、手写和音乐上比较了"
-        "八种变体：去掉遗忘门或输出激活损害最大，而耦合两个门（CIFG）几乎没有代价。请关注 NFG："
-        "在从不重置的数据流上，它的细胞状态只会不断增长。在这个小任务上 NOAF 仍能跟上"
-        "（它有遗忘门），这与他们在大任务上的结果不同。"
+        "八种变体：去掉遗忘门或输出激活损害最大，而耦合两个门（CIFG）几乎没有代价。在这里 CIFG "
+        "与标准 LSTM 齐头并进，NFG 最慢。NOAF 是例外：计数值不经压缩直接输出最容易，所以在这个"
+        "任务上 h = o·c 反而有帮助。先预测名次，再按“播放”。"
     ),
     "arena.about.reber_nfg": (
         "最初的 1997 年 LSTM 没有遗忘门：c_t = c_(t−1) + i_t·g_t。输入一串连续的 Reber "
@@ -119,7 +120,10 @@ ZH = {
         "序列。普通 RNN 的梯度每向前回传一步就缩小一些；LSTM 的细胞通路能把它传下去。"
         "增大时滞，找出 RNN（然后是 GRU）在哪里失效。"
     ),
-    "arena.about.train": "使用训练页设置的任务、参数、隐藏层大小、优化器和种子，训练下面选择的模型。",
+    "arena.about.train": (
+        "使用训练页设置的任务、参数、隐藏层大"
+        "小、优化器和种子，训练下面选择的模型。"
+    ),
     "arena.models": "模型",
     "arena.slot": "模型 {n}",
     "arena.model.lstm.standard": "LSTM（标准，有遗忘门）",
@@ -131,9 +135,12 @@ ZH = {
     "arena.model.lstm.noaf": "LSTM-NOAF：无输出激活",
     "arena.model.lstm.ph": "LSTM-PH：窥视孔连接",
     "arena.model.gru.standard": "GRU",
-    "arena.model.rnn.standard": "RNN（tanh）",
+    "arena.model.rnn.standard": "RNN（tanh 激活）",
     "arena.lag": "时滞：`{knob}`（序列长度）",
-    "arena.lag.help": "为所有模型设置任务的长度。时滞越长，依赖越难学。改变它会让所有模型从第 0 步重新开始。",
+    "arena.lag.help": (
+        "为所有模型设置任务的长度。时滞越长，依赖越难"
+        "学。改变它会让所有模型从第 0 步重新开始。"
+    ),
     "arena.no_lag": "这个任务没有序列长度设置。",
     "arena.setup_note": (
         "所有模型共用：任务 {task}，隐藏层大小 {hidden}，{optimizer}，学习率 {lr}，批大小 {batch}，"
@@ -149,7 +156,10 @@ ZH = {
     "arena.sequences": "已见序列数（每个模型）",
     "arena.badge.solved": "第 {step} 步解决",
     "arena.badge.not_yet": "尚未解决",
-    "arena.badge.help": "{metric}：{value}。在验证集上超过 {threshold} 即为解决；徽章显示第一次达到时的评估步数。",
+    "arena.badge.help": (
+        "{metric}：{value}。在验证集上超过 {thr"
+        "eshold} 即为解决；徽章显示第一次达到时的评估步数。"
+    ),
     "arena.badge.diverged": "已停止（发散）",
     "arena.chart.loss_title": "损失：粗线 = 验证，浅线 = 训练",
     "arena.chart.loss": "损失（对数刻度）",

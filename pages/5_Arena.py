@@ -1,0 +1,149 @@
+"""Arena: 2-4 models trained side by side on the identical batch stream, one Play for all."""
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core.arena import lag_knob
+from lstm_core.tasks import TASKS
+from ui import arena_state as A
+from ui.figures import arena as figs
+from ui.figures.common import figure_table
+from ui.i18n import current_language, t
+from ui.live_chart import live_chart, live_chart_versioned
+from ui.page import setup
+from ui.train_view import short
+
+setup("arena")
+st.title(t("arena.title"))
+st.write(t("arena.intro"))
+lang = current_language()
+arena = A.get_arena()
+A.seed_widgets()
+chosen = A.get_setup()
+
+top = st.columns([2.4, 2.2, 1.2], vertical_alignment="bottom")
+top[0].selectbox(
+    t("arena.preset"),
+    A.preset_keys(),
+    key="arena_preset",
+    format_func=lambda k: t(f"arena.preset.{k}"),
+    on_change=A.on_preset,
+)
+knob = lag_knob(arena.task)
+if knob:
+    spec = arena.task.knob(knob)
+    top[1].slider(
+        t("arena.lag", knob=knob),
+        int(spec.low),
+        int(spec.high),
+        key="arena_lag",
+        on_change=A.on_lag,
+        help=t("arena.lag.help"),
+    )
+else:
+    top[1].caption(t("arena.no_lag"))
+top[2].radio(t("arena.models"), [2, 3, 4], key="arena_count", horizontal=True, on_change=A.on_count)
+st.info(t(f"arena.about.{chosen['preset']}"))
+
+slots = st.columns(4)
+for k in range(len(chosen["models"])):
+    slots[k].selectbox(
+        t("arena.slot", n=k + 1),
+        A.CHOICES,
+        key=f"arena_slot_{k}",
+        format_func=lambda m: t(f"arena.model.{m[0]}.{m[1]}"),
+        on_change=A.on_slot,
+        args=(k,),
+    )
+cfg = arena.base
+st.caption(
+    t(
+        "arena.setup_note",
+        task=TASKS[cfg.task].title.get(lang, cfg.task),
+        hidden=cfg.model.hidden_size,
+        optimizer=cfg.optim.name,
+        lr=f"{cfg.optim.lr:g}",
+        batch=cfg.optim.batch_size,
+        seed=cfg.seed,
+    )
+)
+if st.session_state.get(A.ERROR):
+    st.error(t("arena.refused", message=st.session_state[A.ERROR]))
+
+running = A.is_running()
+b = st.columns([1, 1, 1, 1, 3], vertical_alignment="bottom")
+b[0].button(t("arena.play"), on_click=A.play, type="primary", disabled=running, key="arena_play")
+b[1].button(t("arena.pause"), on_click=A.pause, disabled=not running, key="arena_pause")
+b[2].button(t("arena.step"), on_click=A.step_once, key="arena_step", help=t("arena.step.help"))
+b[3].button(t("arena.reset"), on_click=A.reset, key="arena_reset")
+show_tables = b[4].toggle(t("arena.tables"), key="arena_tables")
+BADGE_COLOURS = ("blue", "orange", "green", "red")  # the slot colours of figs.COLOURS
+
+
+def chart(build, key: str, version, height: int = 380) -> None:
+    if show_tables:
+        fig = build()
+        live_chart(fig, key, height)
+        st.dataframe(figure_table(fig), height=200, hide_index=True, key=f"{key}_table")
+    else:
+        live_chart_versioned(build, key, version, height)
+
+
+@st.fragment(run_every=A.TICK_S if running else None)
+def live() -> None:
+    """One tick: a chunk of whole rounds (when playing), then badges, curves and the table."""
+    A.tick()
+    if running and not A.is_running():
+        st.rerun()  # every model stopped: a full run turns the timer off
+    arena = A.get_arena()
+    metric = arena.task.metric
+    label = metric.label.get(lang, metric.name)
+    rows = arena.results()
+    c = st.columns(4)
+    for k, row in enumerate(rows):
+        if row["status"] == "diverged":
+            badge = t("arena.badge.diverged")
+        elif row["solved_at"] is not None:
+            badge = "✓ " + t("arena.badge.solved", step=row["solved_at"])
+        else:
+            badge = t("arena.badge.not_yet")
+        value = f"{row['metric']:.3f}"
+        help_ = t("arena.badge.help", metric=label, value=value, threshold=f"{metric.threshold:g}")
+        c[k].metric(f":{BADGE_COLOURS[k]}[**{row['model']}**]", badge, help=help_, border=True)
+        c[k].caption(f"{label}: {value}")
+    for row, tr in zip(rows, arena.trainers, strict=True):
+        if row["status"] == "diverged":
+            st.error(t("arena.diverged", model=row["model"], message=tr.message))
+    steps = arena.rounds
+    st.caption(
+        f"{t('arena.steps')}: {steps:,} · {t('arena.sequences')}: "
+        f"{steps * arena.base.optim.batch_size:,}"
+    )
+    curves = figs.curves_of(arena)
+    left, right = st.columns(2)
+    with left:
+        chart(lambda: figs.loss_overlay(curves, lang), "arena_loss_chart", (arena, steps, lang))
+    with right:
+        last_eval = max((cv["val_steps"][-1] for cv in curves if cv["val_steps"]), default=0)
+        chart(
+            lambda: figs.metric_overlay(curves, metric.threshold, label, lang),
+            "arena_metric_chart",
+            (arena, last_eval, lang),
+        )
+    st.markdown(f"**{t('arena.results')}**")
+    num = lambda v: "–" if v is None or v != v else short(v)  # noqa: E731 (v != v: NaN)
+    table = pd.DataFrame(
+        {
+            t("arena.col.model"): [r["model"] for r in rows],
+            t("arena.col.steps"): [r["steps"] for r in rows],
+            t("arena.col.train_loss"): [num(r["train_loss"]) for r in rows],
+            t("arena.col.val_loss"): [num(r["val_loss"]) for r in rows],
+            t("arena.col.metric", metric=label): [f"{r['metric']:.3f}" for r in rows],
+            t("arena.col.solved_at"): [str(r["solved_at"] or "–") for r in rows],
+            t("arena.col.steps_per_s"): [f"{r['steps_per_s']:.0f}" for r in rows],
+        }
+    )
+    st.dataframe(table, hide_index=True, key="arena_results")
+
+
+live()

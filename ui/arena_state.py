@@ -1,0 +1,191 @@
+"""The Arena page's session state: its setup, its ``lstm_core.arena.Arena``, Play/Pause/Step/Reset.
+
+The setup (preset, models, lag) lives in the non-widget key ``arena_setup`` so that it
+survives page switches; widgets are seeded from it and write back through ``on_change``.
+Any change of setup builds a new arena (step 0): a comparison only means something when
+every model starts together. The session lock of ``ui.state`` guards the arena as it
+guards the Train page's trainer (one training chunk at a time per session).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import streamlit as st
+
+from lstm_core.arena import PRESETS, Arena, ArenaError, Contestant, lag_knob
+from lstm_core.config import VARIANTS
+from lstm_core.tasks import TASKS
+from ui import state
+
+SETUP = "arena_setup"  # {"preset": key, "models": [(cell, variant), ...], "lag": int | None}
+ARENA = "arena_obj"  # the Arena
+RUNNING = "arena_running"
+ERROR = "arena_error"  # the last ArenaError message (a setup the engine refused)
+FROM_TRAIN = "train"  # preset key: the Train page's task, model size and optimizer
+CHUNK_S = 0.14  # one tick's training time, all models together (<= 150 ms)
+TICK_S = 0.1
+# Every model a slot can hold: the LSTM and its variants, then GRU and RNN.
+CHOICES = tuple(("lstm", v) for v in VARIANTS) + (("gru", "standard"), ("rnn", "standard"))
+
+
+def preset_keys() -> list[str]:
+    return [*PRESETS, FROM_TRAIN]
+
+
+def base_config(preset: str):
+    """The shared configuration of a preset (or of the Train page's current setup)."""
+    if preset == FROM_TRAIN:
+        cfg = copy.deepcopy(state.get_config())
+        return replace(cfg, model=replace(cfg.model, cell="lstm", variant="standard"))
+    return copy.deepcopy(PRESETS[preset].config)
+
+
+def default_setup(preset: str) -> dict:
+    cfg = base_config(preset)
+    models = (
+        [(c.cell, c.variant) for c in PRESETS[preset].models]
+        if preset in PRESETS
+        else [("lstm", "standard"), ("rnn", "standard")]
+    )
+    knob = lag_knob(TASKS[cfg.task])
+    default = next((k.default for k in TASKS[cfg.task].knobs if k.name == knob), None)
+    lag = cfg.task_knobs.get(knob, default) if knob else None
+    return {"preset": preset, "models": models, "lag": lag}
+
+
+def get_setup() -> dict:
+    if SETUP not in st.session_state:
+        st.session_state[SETUP] = default_setup(next(iter(PRESETS)))
+    return st.session_state[SETUP]
+
+
+def setup_config(setup: dict):
+    """The shared TrainConfig of ``setup`` with its lag applied."""
+    cfg = base_config(setup["preset"])
+    knob = lag_knob(TASKS[cfg.task])
+    if knob and setup["lag"] is not None:
+        cfg = replace(cfg, task_knobs={**cfg.task_knobs, knob: int(setup["lag"])})
+    return cfg
+
+
+def setup_data(setup: dict) -> dict:
+    """What the task is built from besides its knobs: the Train page's uploaded data (csv,
+    text) when the arena uses the Train page's task; nothing for the presets."""
+    if setup["preset"] != FROM_TRAIN or not state.has_trainer():
+        return {}
+    trainer = state.get_trainer()
+    return dict(trainer.task_data) if trainer.config.task == state.get_config().task else {}
+
+
+def build(setup: dict) -> None:
+    """A new arena from ``setup``; on a refusal the old arena stays and the message shows."""
+    try:
+        arena = Arena(setup_config(setup), setup["models"], setup_data(setup))
+    except (ArenaError, ValueError) as e:
+        st.session_state[ERROR] = str(e)
+        return
+    st.session_state[SETUP] = copy.deepcopy(setup)
+    st.session_state[ARENA] = arena
+    st.session_state[RUNNING] = False
+    st.session_state.pop(ERROR, None)
+
+
+def get_arena() -> Arena:
+    if st.session_state.get(ARENA) is None:
+        build(get_setup())
+        if st.session_state.get(ARENA) is None:  # the stored setup was refused: defaults
+            build(default_setup(next(iter(PRESETS))))
+    return st.session_state[ARENA]
+
+
+def labels(setup: dict) -> list[str]:
+    return [Contestant(*m).label for m in setup["models"]]
+
+
+# ----- widget callbacks (they run before the script)
+def on_preset() -> None:
+    build(default_setup(st.session_state["arena_preset"]))
+    seed_widgets(force=True)
+
+
+def on_count() -> None:
+    setup = copy.deepcopy(get_setup())
+    models = list(setup["models"])[: int(st.session_state["arena_count"])]
+    while len(models) < int(st.session_state["arena_count"]):
+        models.append(spare_model(models))
+    setup["models"] = models
+    build(setup)
+    seed_widgets(force=True)
+
+
+def on_slot(k: int) -> None:
+    setup = copy.deepcopy(get_setup())
+    setup["models"][k] = tuple(st.session_state[f"arena_slot_{k}"])
+    build(setup)
+    seed_widgets(force=True)  # a refused choice (a model twice) goes back to the last good one
+
+
+def on_lag() -> None:
+    setup = copy.deepcopy(get_setup())
+    setup["lag"] = int(st.session_state["arena_lag"])
+    build(setup)
+    seed_widgets(force=True)
+
+
+def seed_widgets(force: bool = False) -> None:
+    """Put the stored setup into the widgets (missing keys only unless ``force``)."""
+    setup = get_setup()
+    values = {"arena_preset": setup["preset"], "arena_count": len(setup["models"])}
+    if setup["lag"] is not None:
+        values["arena_lag"] = int(setup["lag"])
+    for k, m in enumerate(setup["models"]):
+        values[f"arena_slot_{k}"] = tuple(m)
+    for key, value in values.items():
+        if force or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def spare_model(taken: list) -> tuple[str, str]:
+    """The first model not yet in the arena (for a slot that was just added)."""
+    return next(m for m in (("gru", "standard"), *CHOICES) if m not in taken)
+
+
+def play() -> None:
+    arena = get_arena()
+    if not arena.active:  # every model diverged: nothing to play
+        return
+    st.session_state[RUNNING] = True
+
+
+def pause() -> None:
+    st.session_state[RUNNING] = False
+
+
+def step_once() -> None:
+    """Pause, then one round: every model trains on the same next batch."""
+    st.session_state[RUNNING] = False
+    with state.trainer_turn() as mine:
+        if mine:
+            get_arena().step(1)
+
+
+def reset() -> None:
+    build(get_setup())
+
+
+def is_running() -> bool:
+    return bool(st.session_state.get(RUNNING, False))
+
+
+def tick() -> int:
+    """One live tick: whole rounds for up to CHUNK_S (skipped if another thread trains)."""
+    with state.trainer_turn() as mine:
+        if mine and is_running():
+            arena = get_arena()
+            done = arena.advance(CHUNK_S)
+            if not arena.active:
+                st.session_state[RUNNING] = False
+            return done
+    return 0

@@ -1,0 +1,248 @@
+"""The run store in the app: save the session's run, load one back into the session, rename,
+delete, compare, and move runs in and out as bundles.
+
+Callbacks (``on_click``) do the work and leave a message under ``runs_flash`` that the page
+shows on its next run. Loading replaces the session's Trainer and configuration (the keys of
+``ui.state``), so every page (Train, Inside the cell, Gradient flow, Equations) shows the
+loaded run. Uploads are handled once per file content (keyed on its SHA-256): a rerun does not
+import the same bundle twice. Nothing here unpickles anything: the store and the bundles read
+JSON, .npz (allow_pickle=False) and safetensors only.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core.arena import Contestant, solved_at
+from lstm_core.bundle import BundleError, export_saved, import_bundle
+from lstm_core.store import RunStore, StoreError
+from lstm_core.tasks import TASKS, TaskError
+from lstm_core.train import TrainError
+from ui import state
+from ui.i18n import current_language, t, translate
+
+MAX_UPLOAD_MB = 25  # per-widget upload limit (the bundle reader allows at most 64 MB)
+FLASH = "runs_flash"  # (kind, text) shown once by show_flash()
+UPLOADS = "runs_uploads"  # SHA-256 of an uploaded file -> (kind, text) of its outcome
+CONFIRM = "runs_confirm_delete"  # id of the run waiting for "Yes, delete it"
+LAST_SAVE = "runs_last_save"  # (trainer, its steps, run id) of the session's latest save
+LOCK_WAIT_S = 2.0  # how long a save waits for a training tick to finish
+
+
+def store() -> RunStore:
+    """The run store (``$LSTM_PLAYGROUND_HOME``); StoreError when it cannot be opened."""
+    return RunStore()
+
+
+def model_label(cfg) -> str:
+    """LSTM-NFG · H=16 (· 2 layers)."""
+    label = f"{Contestant(cfg.model.cell, cfg.model.variant).label} · H={cfg.model.hidden_size}"
+    return label + (f" · {cfg.model.num_layers} layers" if cfg.model.num_layers > 1 else "")
+
+
+def task_title(name: str, lang: str) -> str:
+    return TASKS[name].title.get(lang, name) if name in TASKS else name
+
+
+def default_name(trainer, lang: str) -> str:
+    return translate(
+        "runs.default_name",
+        lang,
+        task=task_title(trainer.config.task, lang),
+        model=model_label(trainer.config),
+        steps=trainer.steps,
+    )
+
+
+def flash(kind: str, text: str, where: str = FLASH) -> None:
+    st.session_state[where] = (kind, text)
+
+
+def show_flash(where: str = FLASH) -> None:
+    """Show (once) the message a callback left."""
+    msg = st.session_state.pop(where, None)
+    if msg:
+        getattr(st, msg[0])(msg[1])
+
+
+# --------------------------------------------------------------------------- the list
+def table(infos, lang: str) -> pd.DataFrame:
+    """One row per saved run: the store's own numbers (summary), not recomputed."""
+
+    def num(v):
+        return float("nan") if v is None else float(v)
+
+    return pd.DataFrame(
+        {
+            t("runs.col.id"): [i.id for i in infos],
+            t("runs.col.name"): [i.name for i in infos],
+            t("runs.col.task"): [task_title(i.config.task, lang) for i in infos],
+            t("runs.col.model"): [model_label(i.config) for i in infos],
+            t("runs.col.steps"): [int(i.summary.get("steps", 0)) for i in infos],
+            t("runs.col.loss"): [num(i.summary.get("train_loss")) for i in infos],
+            t("runs.col.metric"): [str(i.summary.get("metric", "")) for i in infos],
+            t("runs.col.value"): [num(i.summary.get("metric_value")) for i in infos],
+            t("runs.col.solved"): [bool(i.summary.get("solved")) for i in infos],
+            t("runs.col.created"): [i.created.replace("T", " ")[:19] for i in infos],
+        }
+    )
+
+
+def curves(run_store: RunStore, infos) -> list[dict]:
+    """Stored histories as curve dicts for ``ui.figures.runs.compare_figure``."""
+    out = []
+    for info in infos:
+        h = run_store.history(info.id)
+        out.append(
+            {
+                "label": f"#{info.id} {info.name}",
+                "steps": h.step,
+                "loss": h.loss,
+                "val_steps": h.val_step,
+                "val_loss": h.val_loss,
+                "metric": h.metric,
+                "solved_at": solved_at(h),
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- callbacks
+def save_current(name_key: str, where: str) -> None:
+    """Save the session's trainer under the name typed in ``name_key`` (or a default)."""
+    trainer = state.get_trainer()
+    name = (st.session_state.get(name_key) or "").strip() or default_name(
+        trainer, current_language()
+    )
+    lock = state.session_lock()
+    if not lock.acquire(timeout=LOCK_WAIT_S):
+        flash("error", t("runs.save_error", message="training is busy; try again"), where)
+        return
+    try:
+        run_id = store().save(trainer, name)
+    except StoreError as e:
+        flash("error", t("runs.save_error", message=str(e)), where)
+        return
+    finally:
+        lock.release()
+    st.session_state[name_key] = ""  # the next save gets its own (default) name
+    st.session_state[LAST_SAVE] = (trainer, trainer.steps, run_id)
+    flash("success", t("runs.saved", name=name, id=run_id), where)
+
+
+def saved_as(trainer) -> int | None:
+    """The run id this very trainer was last saved under, if nothing changed since."""
+    last = st.session_state.get(LAST_SAVE)
+    if last and last[0] is trainer and last[1] == trainer.steps:
+        return last[2]
+    return None
+
+
+def load(run_id: int) -> None:
+    """Make saved run ``run_id`` the session's run (paused): every page then shows it."""
+    try:
+        run = store().load(run_id)
+        trainer = run.trainer()
+    except (StoreError, TrainError, TaskError, ValueError) as e:
+        flash("error", t("runs.load_error", message=str(e)))
+        return
+    st.session_state[state.CONFIG] = copy.deepcopy(run.config)
+    st.session_state[state.TRAINER] = trainer
+    st.session_state[LAST_SAVE] = (trainer, trainer.steps, run.id)
+    state.set_running(False)
+    flash("success", t("runs.loaded", name=run.name, steps=trainer.steps))
+
+
+def rename(run_id: int) -> None:
+    name = st.session_state.get("runs_new_name", "")
+    try:
+        store().rename(run_id, name)
+    except StoreError as e:
+        flash("error", str(e))
+        return
+    st.session_state["runs_new_name"] = ""
+    flash("success", t("runs.renamed", name=name.strip()))
+
+
+def ask_delete(run_id: int) -> None:
+    st.session_state[CONFIRM] = int(run_id)
+
+
+def cancel_delete() -> None:
+    st.session_state.pop(CONFIRM, None)
+
+
+def delete(run_id: int, name: str) -> None:
+    st.session_state.pop(CONFIRM, None)
+    try:
+        store().delete(run_id)
+    except StoreError as e:
+        flash("error", str(e))
+        return
+    flash("success", t("runs.deleted", name=name))
+
+
+def bundle_bytes(run_id: int) -> bytes:
+    """The export bundle of a saved run, as the bytes of a .zip file."""
+    run = store().load(run_id)
+    with tempfile.TemporaryDirectory(prefix="lstm-bundle-") as tmp:
+        path = export_saved(run, Path(tmp) / "run.zip")
+        return path.read_bytes()
+
+
+def import_upload(data: bytes) -> tuple[str, str]:
+    """Import an uploaded bundle once per content; return (kind, message) of the outcome.
+
+    Every check runs before the store is touched (``lstm_core.bundle.import_bundle``): a
+    rejected bundle leaves the store exactly as it was."""
+    digest = hashlib.sha256(data).hexdigest()
+    done = st.session_state.setdefault(UPLOADS, {})
+    if digest not in done:
+        try:
+            run_store = store()
+            run_id = import_bundle(data, run_store)
+            name = next(i.name for i in run_store.list() if i.id == run_id)
+            done[digest] = ("success", t("runs.imported", name=name, id=run_id))
+        except (BundleError, StoreError) as e:
+            done[digest] = ("error", t("runs.rejected", message=str(e)))
+        except Exception as e:  # a hostile file must never reach the user as a traceback
+            done[digest] = ("error", t("runs.rejected", message=f"{type(e).__name__}: {e}"))
+    return done[digest]
+
+
+def on_upload() -> None:
+    upload = st.session_state.get("runs_upload")
+    if upload is not None:
+        import_upload(upload.getvalue())
+
+
+# --------------------------------------------------------------------------- widgets
+def save_run_button(prefix: str = "train") -> None:
+    """ "Save run": a name field and a button that store the session's current run."""
+    if not state.has_trainer():
+        return
+    trainer = state.get_trainer()
+    where = f"{prefix}_save_flash"
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    c1.text_input(
+        t("runs.save.name"),
+        key=f"{prefix}_save_name",
+        placeholder=default_name(trainer, current_language()),
+        max_chars=120,
+    )
+    c2.button(
+        t("runs.save"),
+        key=f"{prefix}_save",
+        on_click=save_current,
+        args=(f"{prefix}_save_name", where),
+        help=t("runs.save.help"),
+        icon=":material/save:",
+        width="stretch",
+    )
+    show_flash(where)

@@ -161,3 +161,8 @@ def live() -> None:
 
 with live_col:
     live()
+
+from ui.runs import save_run_button  # noqa: E402  (Saved runs, issue 6)
+
+with setup_col:
+    save_run_button("train")

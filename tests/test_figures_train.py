@@ -79,11 +79,15 @@ def test_forecast_figure_one_step_and_free_running_panels():
     mask = np.arange(30) >= 3
     warm, future, free = np.sin(t[:20]), np.sin(t[20:]), np.sin(t[20:]) * 0.9
     fig = figs.forecast_figure(x, y, pred, mask, warm, future, free)
-    np.testing.assert_array_equal(trace(fig, "target").y, y)
-    np.testing.assert_array_equal(trace(fig, "prediction").y, pred)
+    upper = {t.name: t for t in fig.data if t.xaxis in (None, "x")}
+    np.testing.assert_array_equal(upper["target"].y, y)
+    np.testing.assert_array_equal(upper["prediction"].y, pred)
     fc = trace(fig, "forecast")
     np.testing.assert_array_equal(fc.y, free)
     assert fc.xaxis == "x2" and list(fc.x) == list(range(20, 30))  # continues after warm-up
+    lower = {t.name: t for t in fig.data if t.xaxis == "x2"}
+    np.testing.assert_array_equal(lower["input"].y, warm)  # the warm-up the model read
+    np.testing.assert_array_equal(lower["target"].y, future)  # the true continuation
     assert fig.layout.shapes[0].x1 == 2.5  # steps 0..2 are not scored
     single = figs.forecast_figure(x, y, pred)
     assert {tr.name for tr in single.data} == {"input", "target", "prediction"}

@@ -124,7 +124,8 @@ def loss_figure(
                 "yref": "paper",
                 "text": tr("train.chart.solved_at", step=solved_step),
                 "showarrow": False,
-                "xanchor": "right",  # left of the line: inside the plot
+                # Label on the side of the line with more room.
+                "xanchor": "left" if solved_step < 0.6 * _x_span(list(steps))[1] else "right",
                 "yanchor": "top",
                 "font": {"color": SOLVED},
             }
@@ -201,8 +202,8 @@ def forecast_figure(
     two = free is not None
     t = np.arange(len(y))
     traces = [
-        _line(t, x, tr("train.chart.input"), GREY, 1.5),
-        _line(t, y, tr("train.chart.target"), TARGET),
+        _line(t, x, tr("train.chart.input"), GREY, 1.5, legendgroup="input"),
+        _line(t, y, tr("train.chart.target"), TARGET, legendgroup="target"),
         _line(t, pred, tr("train.chart.prediction"), PRED, dash="dash"),
     ]
     shapes, notes = [], [_title(tr("train.chart.one_step"), 1.0)]
@@ -233,8 +234,26 @@ def forecast_figure(
         f = len(warmup_x) + np.arange(len(future))
         lower = {"xaxis": "x2", "yaxis": "y2"}
         traces += [
-            _line(w, warmup_x, tr("train.chart.warmup"), GREY, 1.5, **lower),
-            _line(f, future, tr("train.chart.future"), TARGET, **lower),
+            # The warm-up is input and the continuation is target: one legend entry each.
+            _line(
+                w,
+                warmup_x,
+                tr("train.chart.input"),
+                GREY,
+                1.5,
+                legendgroup="input",
+                showlegend=False,
+                **lower,
+            ),
+            _line(
+                f,
+                future,
+                tr("train.chart.target"),
+                TARGET,
+                legendgroup="target",
+                showlegend=False,
+                **lower,
+            ),
             _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
         ]
         notes.append(_title(tr("train.chart.free_run"), 0.42))

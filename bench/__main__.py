@@ -1,36 +1,150 @@
-"""Run every benchmark: ``python -m bench [--quick] [names...]``.
+"""Run every benchmark: ``python -m bench [--quick] [--papers] [names...]``.
 
-To add a benchmark, write a module with ``run(quick: bool) -> dict`` (print a table, return
-the numbers) and add it to ``BENCHMARKS``. One JSON line per benchmark is printed at the end.
+Each benchmark is a module with ``run(quick: bool) -> dict`` (it prints its own table and
+returns its numbers). They run one after another in this one process, so their ratios come
+from one run on one machine; a combined table of the headline numbers, each with its bar or
+its reference, is printed at the end, then one JSON line per benchmark.
+
+    engine       ms per training step of every engine and LSTM variant, x nn.LSTM (fused)
+    app_train    live training on the Train page: steps/s vs headless, chart updates/s
+    app_sandbox  server time of a slider move in the cell sandbox (<= 100 ms)
+    load         a class of 30 sessions on one server: health p99, MB per session, release
+    papers       (slow, only with --papers) the 1997 experiments: sequences needed to solve
+
+To add a benchmark: write the module, add it to BENCHMARKS (or SLOW), and, for the combined
+table, a function in HEADLINES that picks its numbers.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 
-# name -> module with run(quick) -> dict
+# name -> module with run(quick) -> dict; run by default, in this order
 BENCHMARKS = {
     "engine": "bench.engine",
+    "app_train": "bench.app_train",
+    "app_sandbox": "bench.app_sandbox",
+    "load": "bench.load",  # memory per session is measured here, with the class open
+}
+SLOW = {"papers": "bench.papers"}  # minutes to hours: only with --papers or by name
+
+
+def available(table: dict[str, str]) -> dict[str, str]:
+    """The entries whose module exists in this checkout."""
+    return {n: m for n, m in table.items() if importlib.util.find_spec(m) is not None}
+
+
+def run_one(module_name: str, quick: bool) -> dict:
+    module = importlib.import_module(module_name)
+    if hasattr(module, "run"):
+        return module.run(quick)
+    code = module.main(["--quick"] if quick else [])  # a script-style benchmark
+    return {"exit_code": code}
+
+
+# ----- the combined table: (benchmark, measure, value, bar or reference)
+def _engine(r: dict) -> list[tuple]:
+    rows = []
+    for shape, table in r.get("shapes", {}).items():
+        for name in ("nn.LSTM", "standard", "fastest variant", "slowest variant",
+                     "numpy float32", "trace B=1"):  # fmt: skip
+            if name in table and table[name]["ms"] is not None:
+                row = table[name]
+                rows.append((f"engine {shape}", name, f"{row['ms']:.2f} ms",
+                             f"x{row['ratio']:.2f} nn.LSTM"))  # fmt: skip
+    return rows
+
+
+def _app_train(r: dict) -> list[tuple]:
+    rows = [("app_train", "headless steps/s", f"{r.get('headless_steps_per_s', 0):.1f}", "")]
+    if "live_share_of_headless" in r:
+        rows.append(("app_train", "live / headless", f"{r['live_share_of_headless']:.2f}",
+                     ">= 0.80"))  # fmt: skip
+    if "chart_updates_per_s" in r:
+        rows.append(("app_train", "chart updates/s", f"{r['chart_updates_per_s']:.1f}", ">= 2"))
+    if "render_s_median" in r:
+        rows.append(("app_train", "page render", f"{r['render_s_median']:.2f} s", "< 1 s"))
+    return rows
+
+
+def _app_sandbox(r: dict) -> list[tuple]:
+    return [
+        ("app_sandbox", "slider move, worst median",
+         f"{r.get('worst_server_median_ms', float('nan')):.1f} ms", "<= 100 ms"),
+        ("app_sandbox", "same, CPU time",
+         f"{r.get('worst_server_cpu_median_ms', float('nan')):.1f} ms", "<= 100 ms"),
+    ]  # fmt: skip
+
+
+def _load(r: dict) -> list[tuple]:
+    n = f"{r.get('sessions')} sessions"
+    return [
+        ("load", f"health p99, {n}", f"{r.get('health_p99_s', float('nan')) * 1000:.0f} ms",
+         "<= 1000 ms"),
+        ("load", "memory per session", f"{r.get('mb_per_session', float('nan')):.1f} MB",
+         "<= 30 MB"),
+        ("load", "released after close", str(r.get("released")), "True"),
+        ("load", "trained / waited in line", f"{r.get('trained')} / {r.get('queued_seen')}",
+         f"limit {r.get('max_trainers')}"),
+        ("load", "all requirements met", str(r.get("ok")), "True"),
+    ]  # fmt: skip
+
+
+def _papers(r: dict) -> list[tuple]:
+    return [("papers", "exit code", str(r.get("exit_code")), "0")]
+
+
+HEADLINES = {
+    "engine": _engine,
+    "app_train": _app_train,
+    "app_sandbox": _app_sandbox,
+    "load": _load,
+    "papers": _papers,
 }
 
 
-def main(argv=None) -> None:
+def combined_table(results: dict[str, dict]) -> str:
+    rows = [("benchmark", "measure", "value", "bar / reference")]
+    for name, result in results.items():
+        pick = HEADLINES.get(name)
+        if "error" in result:
+            rows.append((name, "failed", result["error"][:60], ""))
+        elif pick is not None:
+            rows += pick(result)
+    widths = [max(len(str(row[k])) for row in rows) for k in range(4)]
+    lines = ["  ".join(f"{str(c):<{w}}" for c, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    known = {**BENCHMARKS, **SLOW}
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: {list(BENCHMARKS)})")
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, smallest shape")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: fewer repeats, less")
+    parser.add_argument("--papers", action="store_true", help="also run the slow paper results")
     args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in BENCHMARKS]
+    unknown = [n for n in args.names if n not in known]
     if unknown:
-        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(known)}")
+    chosen = args.names or list(available(BENCHMARKS)) + (list(SLOW) if args.papers else [])
     results = {}
-    for name in args.names or BENCHMARKS:
-        print(f"== {name}")
-        results[name] = importlib.import_module(BENCHMARKS[name]).run(args.quick)
+    for name in chosen:
+        print(f"== {name}", flush=True)
+        try:
+            results[name] = run_one(known[name], args.quick)
+        except Exception as e:  # noqa: BLE001 -- one failed benchmark must not hide the rest
+            results[name] = {"error": f"{type(e).__name__}: {e}"}
+            print(f"{name} failed: {results[name]['error']}")
+    print("\n== summary (measured in this one run)")
+    print(combined_table(results))
     for name, result in results.items():
-        print(json.dumps({"bench": name, **result}))
+        print(json.dumps({"bench": name, **result}, default=str))
+    return 1 if any("error" in r for r in results.values()) else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

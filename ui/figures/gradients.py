@@ -159,7 +159,8 @@ def forget_figure(factors: list[dict], lang: str = "en") -> go.Figure:
     for k, f in enumerate(factors):
         sfx = _layer_suffix(k, len(factors), lang)
         colour, dash = GATE_COLOURS["f"], LAYER_DASH[k]
-        traces.append(_line(f["mean_f"], "mean f_t" + sfx, colour, dash=dash, yaxis="y2"))
+        mean_f = translate("grad.factor.mean_f", lang) + sfx
+        traces.append(_line(f["mean_f"], mean_f, colour, dash=dash, yaxis="y2"))
         traces.append(_line(f["product"], "∏ f" + sfx, colour, dash=dash))
     layout = _two_panels(
         0.42,

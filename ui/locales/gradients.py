@@ -79,7 +79,10 @@ EN = {
     "grad.factor.mean_f": "mean forget gate f_t",
     "grad.factor.product": "∏ f_s from t+1 to the end (the cell path's factor)",
     "grad.factor.need_rnn": "Train the comparison models above to see the RNN's factors.",
-    "grad.factor.need_lstm": "The forget gate needs an LSTM: switch your model to an LSTM.",
+    "grad.factor.need_lstm": (
+        "The forget gate needs an LSTM: train the comparison models above, or make your model an "
+        "LSTM on the Train page."
+    ),
     "grad.factor.gru": "A GRU has no cell state; its update gate z_t plays the forget gate's role.",
     "grad.sal.title": "Input saliency |∂y/∂x_t| (log scale)",
     "grad.sal.input": "input sequence",
@@ -174,7 +177,7 @@ ZH = {
     "grad.factor.mean_f": "遗忘门 f_t 的平均值",
     "grad.factor.product": "从 t+1 到结尾的 ∏ f_s（细胞路径的乘数）",
     "grad.factor.need_rnn": "先训练上面的对照模型，才能看到 RNN 的乘数。",
-    "grad.factor.need_lstm": "遗忘门需要 LSTM：请把你的模型换成 LSTM。",
+    "grad.factor.need_lstm": "遗忘门需要 LSTM：请先训练上面的对照模型，或在训练页换成 LSTM。",
     "grad.factor.gru": "GRU 没有细胞状态；它的更新门 z_t 起着遗忘门的作用。",
     "grad.sal.title": "输入显著性 |∂y/∂x_t|（对数坐标）",
     "grad.sal.input": "输入序列",

@@ -28,3 +28,34 @@ def test_engine_bench_quick_reports_every_row():
     assert rows["nn.LSTM"]["ratio"] == 1.0
     assert set(rows["variants"]) == {"nfg", "nig", "nog", "cifg", "niaf", "noaf", "ph"}
     assert rows["fastest variant"]["ms"] <= rows["slowest variant"]["ms"]
+
+
+def test_python_m_bench_quick_runs_the_load_test_and_prints_the_combined_table():
+    """``python -m bench --quick load``: a small class on a real server, every session its
+    own state, the summary table and the JSON line. (Timing bars are for a quiet machine.)"""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "load"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["bench"] == "load" and result["server_up"]
+    assert result["connected"] == result["sessions"] == 4 and result["trained"] >= 1
+    assert result["exceptions"] == 0 and result["health_failures"] == 0
+    assert result["same_seed_identical"] == result["same_seed_pairs"] >= 1
+    assert result["urls_keep_own_seed"] and 0 < result["mb_per_session"] < 30
+    assert "== summary (measured in this one run)" in done.stdout
+    assert "health p99, 4 sessions" in done.stdout and "memory per session" in done.stdout
+
+
+def test_bench_registers_every_benchmark_and_keeps_papers_out_of_the_default_set():
+    from bench.__main__ import BENCHMARKS, SLOW, available, combined_table
+
+    assert {"engine", "app_train", "app_sandbox", "load"} <= set(BENCHMARKS)
+    assert "papers" in SLOW and "papers" not in BENCHMARKS
+    assert set(available(BENCHMARKS)) == set(BENCHMARKS)  # every module exists
+    table = combined_table({"load": {"error": "RuntimeError: boom"}})
+    assert "load" in table and "failed" in table and "boom" in table

@@ -28,6 +28,11 @@ def seq():
     return ins.one_sequence({q: getattr(tr, q) for q in "ifgoch"}, 1), x[:, 1, :]
 
 
+def stops(scale):
+    """A colour scale as plain [position, colour] pairs, however it is stored."""
+    return [[round(float(p), 9), c] for p, c in scale]
+
+
 def heatmaps(fig):
     return {tr.name: tr for tr in fig.data if tr.type == "heatmap"}
 
@@ -48,12 +53,13 @@ def test_heatmap_z_is_the_trace_with_fixed_colour_ranges(seq):
         np.testing.assert_array_equal(np.asarray(trace.x), np.arange(T))
     for q in "ifo":
         assert (hm[q].zmin, hm[q].zmax) == (0, 1)
-        assert hm[q].colorscale == fc.go.Heatmap(colorscale=SEQUENTIAL).colorscale
+        assert stops(hm[q].colorscale) == stops(fc.go.Heatmap(colorscale=SEQUENTIAL).colorscale)
     for q in "gh":
         assert (hm[q].zmin, hm[q].zmax) == (-1, 1)
     m = np.abs(s["c"]).max()
     assert hm["c"].zmin == -m and hm["c"].zmax == m
-    assert hm["c"].colorscale == fc.go.Heatmap(colorscale=DIVERGING).colorscale
+    assert stops(hm["c"].colorscale) == stops(fc.go.Heatmap(colorscale=DIVERGING).colorscale)
+    assert stops(hm["c"].colorscale)[0][1] == "rgb(5,48,97)"  # RdBu reversed: blue at -max
     assert cursor_x(fig) == 7
     # The input is drawn in the first row, on the same (shared) time axis.
     line = fig.data[0]

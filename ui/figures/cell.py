@@ -14,7 +14,6 @@ from functools import cache
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, hex_to_rgb, unlabel_rgb
-from plotly.subplots import make_subplots
 
 from lstm_core.inspect import GATES, value_range
 from ui.figures.common import (
@@ -56,6 +55,13 @@ def colours_on(scale: str, positions) -> list[str]:
     return [f"rgb({r:.0f}, {g:.0f}, {b:.0f})" for r, g, b in cols]
 
 
+@cache
+def _scale(name: str) -> list:
+    """A named scale as explicit [position, colour] stops: figures built without validation
+    reach Plotly.js as they are, and Plotly.js does not know Python's names such as "RdBu_r"."""
+    return [list(stop) for stop in get_colorscale(name)]
+
+
 def scale_of(name: str) -> str:
     """The colour scale of a quantity: sequential for gates, diverging otherwise."""
     return GATE_SCALE if name in GATES else SIGNED_SCALE
@@ -70,22 +76,77 @@ def ranges_for(seq: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
     return {q: value_range(q, v) for q, v in seq.items()}
 
 
-def _look(fig: go.Figure, **layout) -> go.Figure:
-    """White background and classroom-sized text, plus the figure's own layout."""
-    fig.update_layout(template=TEMPLATE, font=dict(size=13), **layout)
-    fig.update_annotations(font=dict(size=15, color="#222222"), selector=dict(xref="paper"))
-    return fig
+# ------------------------------------------------------------------ subplots from plain dicts
+# These figures are rebuilt on every slider move; Plotly's make_subplots/add_trace validate
+# every property and cost 40-70 ms a figure, plain dicts (``make_figure``) a few.
+def _axis(k: int) -> str:
+    """Axis suffix of subplot ``k`` (0-based, row-major): "", "2", "3", ..."""
+    return "" if k == 0 else str(k + 1)
 
 
-def _unit_ticks(fig: go.Figure, H: int, axis: str = "y") -> None:
+def _spans(n: int, gap: float, weights=None) -> list[tuple[float, float]]:
+    """``n`` (start, end) intervals of [0, 1] with ``gap`` between them, sized by weights."""
+    weights = list(weights or [1.0] * n)
+    free = 1.0 - gap * (n - 1)
+    out, start = [], 0.0
+    for w in weights:
+        end = start + free * w / sum(weights)
+        out.append((start, end))
+        start = end + gap
+    return out
+
+
+def _subplots(
+    rows: int,
+    cols: int,
+    titles: list[str],
+    vgap: float,
+    hgap: float,
+    row_heights=None,
+    share_x: bool = False,
+) -> tuple[dict, list[tuple[str, str]]]:
+    """A layout with a ``rows`` x ``cols`` grid of axes (top row first) and a title above each
+    cell; returns it and each cell's (x axis, y axis) trace references, row-major. With
+    ``share_x`` every x axis follows the bottom one and only it shows tick labels."""
+    ys = _spans(rows, vgap, list(reversed(row_heights)) if row_heights else None)[::-1]
+    xs = _spans(cols, hgap)
+    bottom = _axis((rows - 1) * cols)
+    layout = dict(template=TEMPLATE, font=dict(size=13), annotations=[])
+    refs = []
+    for k in range(rows * cols):
+        r, c = divmod(k, cols)
+        a = _axis(k)
+        layout[f"xaxis{a}"] = dict(domain=list(xs[c]), anchor=f"y{a}")
+        layout[f"yaxis{a}"] = dict(domain=list(ys[r]), anchor=f"x{a}")
+        if share_x and a != bottom:
+            layout[f"xaxis{a}"].update(matches=f"x{bottom}", showticklabels=False)
+        if k < len(titles):
+            layout["annotations"].append(
+                dict(
+                    text=titles[k],
+                    x=sum(xs[c]) / 2,
+                    y=ys[r][1],
+                    xref="paper",
+                    yref="paper",
+                    xanchor="center",
+                    yanchor="bottom",
+                    showarrow=False,
+                    font=dict(size=15, color="#222222"),
+                )
+            )
+        refs.append((f"x{a}", f"y{a}"))
+    return layout, refs
+
+
+def _unit_ticks(axis: dict, H: int) -> None:
     """One tick per unit while they fit."""
     if H <= 16:
-        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1, tick0=0)
+        axis.update(dtick=1, tick0=0)
 
 
-def _cursor(fig: go.Figure, t: int) -> None:
+def _cursor(t: int) -> dict:
     """One vertical line at step ``t`` through every subplot (they share the x axis)."""
-    fig.add_shape(
+    return dict(
         type="line",
         xref="x",
         yref="paper",
@@ -98,83 +159,80 @@ def _cursor(fig: go.Figure, t: int) -> None:
     )
 
 
-def _input_traces(fig: go.Figure, x_input: np.ndarray, tokens: list[str] | None, lang: str):
-    """The input sequence in row 1: characters as text, a few features as lines, many as a
-    heatmap. ``x_input`` is ``(T,)`` token ids or ``(T, I)`` values."""
+def _padded(lo: float, hi: float, floor_at_zero: bool = False) -> list[float]:
+    pad = 0.05 * (hi - lo)
+    return [lo if (floor_at_zero and lo >= 0) else lo - pad, hi + pad]
+
+
+def _input_traces(
+    x_input: np.ndarray, tokens: list[str] | None, layout: dict
+) -> tuple[list[dict], list[dict]]:
+    """Traces (and annotations) drawing the input in subplot 1: characters as text, words as
+    slanted labels, a few features as lines, many as a grey heatmap.
+    ``x_input`` is ``(T,)`` token ids or ``(T, I)`` values."""
     T = len(x_input)
     steps = np.arange(T)
-    if tokens is not None and max(map(len, tokens), default=0) > 1:  # words: slanted labels
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=np.zeros(T),
-                mode="markers",
-                marker=dict(size=4),
-                text=tokens,
-                hovertemplate="t=%{x}: %{text}<extra></extra>",
-                showlegend=False,
-            ),
-            row=1,
-            col=1,
-        )
-        for k, word in enumerate(tokens):
-            fig.add_annotation(
-                x=k,
-                y=0,
-                text=html.escape(word),
-                textangle=-50,
-                showarrow=False,
-                yshift=4,
-                yanchor="bottom",
-                font=dict(size=11),
-                row=1,
-                col=1,
-            )
-        fig.update_yaxes(visible=False, range=[-0.2, 1], row=1, col=1)
-        return
+    hover = "t=%{x}: %{text}<extra></extra>"
     if tokens is not None:
-        # Characters side by side while they fit; beyond that one tick per step, with the
-        # character on hover (the coloured text below the chart reads the whole sequence).
+        words = max(map(len, tokens), default=0) > 1
         readable = T <= MAX_TEXT_STEPS
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=np.zeros(T),
-                mode="text" if readable else "markers",
-                text=tokens,
-                textfont=dict(size=15, family="monospace"),
-                marker=dict(size=9, symbol="line-ns-open", color="#555555"),
-                showlegend=False,
-                hovertemplate="t=%{x}: %{text}<extra></extra>",
-            ),
-            row=1,
-            col=1,
+        mode = "text" if readable and not words else "markers"
+        trace = dict(
+            type="scatter",
+            x=steps,
+            y=np.zeros(T),
+            mode=mode,
+            text=tokens,
+            textfont=dict(size=15, family="monospace"),
+            showlegend=False,
+            marker=dict(size=9, symbol="line-ns-open", color="#555555"),
+            hovertemplate=hover,
         )
-        fig.update_yaxes(visible=False, range=[-1, 1], row=1, col=1)
-        return
+        notes = []
+        if words and readable:  # words: slanted labels above a tick per step
+            notes = [
+                dict(
+                    x=k,
+                    y=0,
+                    xref="x",
+                    yref="y",
+                    text=html.escape(w),
+                    textangle=-50,
+                    showarrow=False,
+                    yshift=4,
+                    yanchor="bottom",
+                    font=dict(size=11),
+                )
+                for k, w in enumerate(tokens)
+            ]
+        layout["yaxis"].update(visible=False, range=[-0.2, 1] if words else [-1, 1])
+        return [trace], notes
     x = np.asarray(x_input, dtype=np.float64).reshape(T, -1)  # (T, I)
-    if x.shape[1] <= 4:
-        for k in range(x.shape[1]):
-            fig.add_trace(
-                go.Scatter(
-                    x=steps,
-                    y=x[:, k],
-                    mode="lines+markers",
-                    marker=dict(size=4),
-                    line=dict(color=UNIT_COLOURS[k]),
-                    name=f"x[{k}]",
-                    legendgroup="input",
-                    showlegend=x.shape[1] > 1,
-                ),
-                row=1,
-                col=1,
+    if x.shape[1] > 4:
+        return [
+            dict(
+                type="heatmap",
+                z=x.T,
+                x=steps,
+                colorscale=_scale("Greys"),
+                showscale=False,
+                name="x",
             )
-    else:
-        fig.add_trace(
-            go.Heatmap(z=x.T, x=steps, colorscale="Greys", showscale=False, name="x"),
-            row=1,
-            col=1,
+        ], []
+    return [
+        dict(
+            type="scatter",
+            x=steps,
+            y=x[:, k],
+            mode="lines+markers",
+            marker=dict(size=4),
+            line=dict(color=UNIT_COLOURS[k]),
+            name=f"x[{k}]",
+            legendgroup="input",
+            showlegend=x.shape[1] > 1,
         )
+        for k in range(x.shape[1])
+    ], []
 
 
 def trace_heatmaps(
@@ -191,28 +249,33 @@ def trace_heatmaps(
     ranges = {**ranges_for(seq), **(ranges or {})}
     rows = 1 + len(names)
     titles = [translate("cell.input", lang)] + [quantity_label(q, lang) for q in names]
-    fig = make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=min(0.08, 0.25 / rows),
-        subplot_titles=titles,
+    layout, refs = _subplots(
+        rows,
+        1,
+        titles,
+        min(0.08, 0.25 / rows),
+        0.0,
         row_heights=[0.7] + [1.0] * len(names),
+        share_x=True,
     )
-    _input_traces(fig, x_input, tokens, lang)
-    for r, q in enumerate(names, start=2):
+    traces, notes = _input_traces(x_input, tokens, layout)
+    layout["annotations"] += notes
+    for k, q in enumerate(names, start=1):
         z = np.asarray(seq[q]).T  # (H, T)
         lo, hi = ranges[q]
-        dom = fig.layout[f"yaxis{r}"].domain
-        fig.add_trace(
-            go.Heatmap(
+        (xa, ya), dom = refs[k], layout[f"yaxis{_axis(k)}"]["domain"]
+        traces.append(
+            dict(
+                type="heatmap",
                 z=z,
                 x=np.arange(z.shape[1]),
                 y=np.arange(z.shape[0]),
                 zmin=lo,
                 zmax=hi,
-                colorscale=scale_of(q),
+                colorscale=_scale(scale_of(q)),
                 name=q,
+                xaxis=xa,
+                yaxis=ya,
                 colorbar=dict(
                     y=(dom[0] + dom[1]) / 2,
                     len=(dom[1] - dom[0]) * 1.05,
@@ -221,26 +284,18 @@ def trace_heatmaps(
                     tickfont=dict(size=10),
                 ),
                 hovertemplate=f"{q}  t=%{{x}}  unit=%{{y}}: %{{z:.3f}}<extra></extra>",
-            ),
-            row=r,
-            col=1,
+            )
         )
-        fig.update_yaxes(title_text=translate("cell.axis.unit", lang), row=r, col=1)
-    fig.update_xaxes(title_text=translate("cell.axis.time", lang), row=rows, col=1)
-    _cursor(fig, t_cursor)
-    _unit_ticks(fig, max(np.shape(v)[1] for v in seq.values()))
-    fig.update_yaxes(row=1, col=1, dtick=None)
-    return _look(
-        fig,
+        layout[f"yaxis{_axis(k)}"]["title"] = dict(text=translate("cell.axis.unit", lang))
+        _unit_ticks(layout[f"yaxis{_axis(k)}"], z.shape[0])
+    layout[f"xaxis{_axis(rows - 1)}"]["title"] = dict(text=translate("cell.axis.time", lang))
+    layout.update(
+        shapes=[_cursor(t_cursor)],
         height=150 + 130 * len(names),
         margin=dict(l=60, r=20, t=40, b=50),
         legend=dict(orientation="h", y=1.04, x=1, xanchor="right"),
     )
-
-
-def _grid(n: int, cols: int) -> tuple[int, int]:
-    cols = min(n, cols)
-    return (n + cols - 1) // cols, cols
+    return make_figure(traces, layout)
 
 
 def step_bars(
@@ -254,47 +309,43 @@ def step_bars(
     per row), bars coloured on that quantity's scale, y fixed to its range."""
     names = list(seq)
     ranges = {**ranges_for(seq), **(ranges or {})}
-    nrows, ncols = _grid(len(names), cols)
-    fig = make_subplots(
-        rows=nrows,
-        cols=ncols,
-        subplot_titles=[quantity_label(q, lang) for q in names],
-        vertical_spacing=0.16,
-        horizontal_spacing=0.06,
-    )
+    cols = min(len(names), cols)
+    nrows = (len(names) + cols - 1) // cols
+    titles = [quantity_label(q, lang) for q in names]
+    layout, refs = _subplots(nrows, cols, titles, 0.16, 0.06)
+    traces = []
     for k, q in enumerate(names):
         v = np.asarray(seq[q])[t]  # (H,)
         lo, hi = ranges[q]
-        r, c = divmod(k, ncols)
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 x=np.arange(len(v)),
                 y=v,
                 name=q,
                 showlegend=False,
+                xaxis=refs[k][0],
+                yaxis=refs[k][1],
                 marker=dict(
                     color=v,
-                    colorscale=scale_of(q),
+                    colorscale=_scale(scale_of(q)),
                     cmin=lo,
                     cmax=hi,
                     line=dict(color="#444", width=0.5),
                 ),
                 hovertemplate=f"{q}  unit=%{{x}}: %{{y:.3f}}<extra></extra>",
-            ),
-            row=r + 1,
-            col=c + 1,
+            )
         )
-        pad = 0.05 * (hi - lo)
-        fig.update_yaxes(range=[lo - (pad if lo < 0 else 0), hi + pad], row=r + 1, col=c + 1)
-        fig.update_xaxes(title_text=translate("cell.axis.unit", lang), row=r + 1, col=c + 1)
-    _unit_ticks(fig, max(np.shape(v)[1] for v in seq.values()), axis="x")
-    return _look(
-        fig,
+        layout[f"yaxis{_axis(k)}"]["range"] = _padded(lo, hi, floor_at_zero=True)
+        layout[f"xaxis{_axis(k)}"]["title"] = dict(text=translate("cell.axis.unit", lang))
+        _unit_ticks(layout[f"xaxis{_axis(k)}"], len(v))
+    layout.update(
         height=230 * nrows + 60,
         margin=dict(l=40, r=20, t=80, b=40),
         bargap=0.15,
         title=dict(text=translate("cell.bars.title", lang, t=t), x=0, font=dict(size=15)),
     )
+    return make_figure(traces, layout)
 
 
 def unit_lines(
@@ -307,40 +358,37 @@ def unit_lines(
     """For the chosen units, every quantity over time (one row per quantity, shared x)."""
     names = list(seq)
     ranges = {**ranges_for(seq), **(ranges or {})}
-    fig = make_subplots(
-        rows=len(names),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.03,
-        subplot_titles=[quantity_label(q, lang) for q in names],
+    titles = [quantity_label(q, lang) for q in names]
+    layout, refs = _subplots(
+        len(names), 1, titles, 0.03 * 6 / max(len(names), 1), 0.0, share_x=True
     )
-    for r, q in enumerate(names, start=1):
+    traces = []
+    for r, q in enumerate(names):
         v = np.asarray(seq[q])  # (T, H)
         for k, u in enumerate(units):
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=np.arange(len(v)),
                     y=v[:, u],
                     mode="lines",
                     line=dict(color=UNIT_COLOURS[k % len(UNIT_COLOURS)], width=2),
                     name=translate("cell.unit_n", lang, n=u),
                     legendgroup=str(u),
-                    showlegend=r == 1,
-                ),
-                row=r,
-                col=1,
+                    showlegend=r == 0,
+                    xaxis=refs[r][0],
+                    yaxis=refs[r][1],
+                )
             )
-        lo, hi = ranges[q]
-        pad = 0.05 * (hi - lo)
-        fig.update_yaxes(range=[lo - pad, hi + pad], row=r, col=1)
-    fig.update_xaxes(title_text=translate("cell.axis.time", lang), row=len(names), col=1)
-    _cursor(fig, t_cursor)
-    return _look(
-        fig,
+        layout[f"yaxis{_axis(r)}"]["range"] = _padded(*ranges[q])
+    layout[f"xaxis{_axis(len(names) - 1)}"]["title"] = dict(text=translate("cell.axis.time", lang))
+    layout.update(
+        shapes=[_cursor(t_cursor)],
         height=110 + 120 * len(names),
         margin=dict(l=50, r=20, t=50, b=50),
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
     )
+    return make_figure(traces, layout)
 
 
 def saturation_figure(stats: dict[str, np.ndarray], lang: str = "en") -> go.Figure:
@@ -349,41 +397,40 @@ def saturation_figure(stats: dict[str, np.ndarray], lang: str = "en") -> go.Figu
     ``stats``: gate -> ``(2, H)`` (row 0 closed, row 1 open), as ``lstm_core.records.saturation``.
     """
     names = list(stats)
-    fig = make_subplots(
-        rows=1,
-        cols=max(len(names), 1),
-        shared_yaxes=True,
-        horizontal_spacing=0.03,
-        subplot_titles=[quantity_label(q, lang) for q in names],
+    layout, refs = _subplots(
+        1, max(len(names), 1), [quantity_label(q, lang) for q in names], 0.0, 0.03
     )
-    low_name, high_name = (translate(k, lang) for k in SAT_KEYS)
-    for c, q in enumerate(names, start=1):
+    labels = [translate(k, lang) for k in SAT_KEYS]
+    traces = []
+    for c, q in enumerate(names):
         units = np.arange(stats[q].shape[1])
-        for part, label, colour in ((0, low_name, "#0072B2"), (1, high_name, "#E69F00")):
-            fig.add_trace(
-                go.Bar(
+        for part, colour in ((0, "#0072B2"), (1, "#E69F00")):
+            traces.append(
+                dict(
+                    type="bar",
                     x=units,
                     y=stats[q][part],
-                    name=label,
+                    name=labels[part],
                     marker_color=colour,
                     legendgroup=str(part),
-                    showlegend=c == 1,
-                    hovertemplate=f"{q}  unit=%{{x}}: %{{y:.0%}}<extra>{label}</extra>",
-                ),
-                row=1,
-                col=c,
+                    showlegend=c == 0,
+                    xaxis=refs[c][0],
+                    yaxis=refs[c][1],
+                    hovertemplate=f"{q}  unit=%{{x}}: %{{y:.0%}}<extra>{labels[part]}</extra>",
+                )
             )
-        fig.update_xaxes(title_text=translate("cell.axis.unit", lang), row=1, col=c)
-    fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=1)
-    if stats:
-        _unit_ticks(fig, next(iter(stats.values())).shape[1], axis="x")
-    return _look(
-        fig,
+        layout[f"xaxis{_axis(c)}"]["title"] = dict(text=translate("cell.axis.unit", lang))
+        _unit_ticks(layout[f"xaxis{_axis(c)}"], len(units))
+        layout[f"yaxis{_axis(c)}"].update(range=[0, 1], tickformat=".0%", showticklabels=c == 0)
+        if c:
+            layout[f"yaxis{_axis(c)}"]["matches"] = "y"
+    layout.update(
         barmode="stack",
         height=320,
         margin=dict(l=50, r=20, t=80, b=40),
         legend=dict(orientation="h", y=1.3, x=0, xanchor="left", yanchor="bottom"),
     )
+    return make_figure(traces, layout)
 
 
 def _text_colour(rgb: str) -> str:

@@ -25,12 +25,12 @@ LANG = "lang"  # ui.page.LANG
 # rule beats Plotly's inline stroke-width), black text and strong borders.
 PROJECTOR_CSS = """
 <style>
-html { font-size: 22px; }
+html { font-size: 20px; }
 .stApp, .stApp p, .stApp li, .stApp label, .stMarkdown { color: #000000 !important; }
 .js-plotly-plot .scatterlayer .js-line {
     stroke-width: 6px !important;
 }
-[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+[data-testid="stMetricValue"] { font-size: 2rem; font-weight: 700; }
 [data-testid="stWidgetLabel"] p { font-weight: 600; }
 button, [data-baseweb="select"] > div, input {
     border-width: 2px !important; border-color: #000 !important;

@@ -29,7 +29,7 @@ DIVERGING = "RdBu_r"  # c and h: blue negative, white zero, red positive
 LINE_WIDTH = 3  # readable from the back of a classroom
 MARKER_SIZE = 7
 FONT_SIZE = 15
-PROJECTOR_FONT = 1.45  # projector mode: font sizes times this
+PROJECTOR_FONT = 1.25  # projector mode: font sizes times this
 PROJECTOR_LINE = 1.8  # projector mode: line widths times this
 
 # Projector mode is a per-session choice; the builders stay free of streamlit by asking a
@@ -95,14 +95,19 @@ def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) 
     return _projected(layout) if projector() else layout
 
 
-def _projected(layout: dict) -> dict:
-    """Every font size in ``layout`` scaled up for the back of a classroom."""
+def _projected(layout: dict, top: bool = True) -> dict:
+    """Every font size in ``layout`` scaled up for the back of a classroom; a legend under
+    the plot moves down to clear the larger tick labels and axis title."""
     out = {}
+    legend = layout.get("legend")
+    if top and isinstance(legend, dict) and isinstance(legend.get("y"), int | float):
+        if legend["y"] < 0:
+            layout = {**layout, "legend": {**legend, "y": legend["y"] * 1.5}}
     for k, v in layout.items():
         if k == "size" and isinstance(v, int | float) and not isinstance(v, bool):
             out[k] = round(v * PROJECTOR_FONT)
         elif isinstance(v, dict):
-            out[k] = _projected(v)
+            out[k] = _projected(v, top=False)
         else:
             out[k] = v
     return out

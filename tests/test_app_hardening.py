@@ -275,3 +275,72 @@ def test_a_window_too_long_for_a_run_in_progress_offers_no_reset_and_keeps_the_r
     at.slider(key="train_knob_csv_window").set_value(16).run()
     at.button(key="train_step").click().run()
     assert tr.steps == 2 and not at.error and not at.exception
+
+
+def test_the_arena_waits_in_the_same_line(gate):
+    from ui import arena_state as A
+
+    g = gate(1)
+    g.try_acquire("student-1")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/5_Arena.py").run()
+    at.button(key="arena_play").click().run()
+    assert not at.exception and "You are next in line" in texts(at.info)
+    arena = at.session_state[A.ARENA]
+    assert arena.rounds == 0
+    g.release("student-1")
+    at.run()
+    assert arena.rounds >= 1 and "next in line" not in texts(at.info)
+    at.button(key="arena_pause").click().run()
+    assert g.snapshot() == ([], [])  # Pause gave the slot back
+
+
+# --------------------------------------------------------------------------- Saved runs page
+def test_hostile_bundles_on_the_saved_runs_page_never_run_a_pickle(tmp_path, monkeypatch):
+    import zipfile
+
+    from safetensors.numpy import load, save
+    from test_hardening import pickled_npz, zipped
+
+    from lstm_core.bundle import export_bundle
+    from lstm_core.store import RunStore
+
+    monkeypatch.setenv("LSTM_PLAYGROUND_HOME", str(tmp_path / "store"))
+    tr = Trainer(SMALL)
+    tr.step(3)
+    with zipfile.ZipFile(export_bundle(tr, tmp_path / "ok.zip")) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    weights = load(files["weights.safetensors"])
+    weights["head.weight"] = np.zeros((7, 7), dtype=np.float32)
+    marker = tmp_path / "PWNED"
+    cases = [
+        (zipped({**files, "traces.npz": pickled_npz(marker)}), "traces.npz"),
+        (zipped({**files, "task_data.npz": pickled_npz(marker)}), "task_data.npz"),
+        (zipped({**files, "traces.npz": b"\0" * (60 << 20)}), "zip bomb"),
+        (zipped({**files, "weights.safetensors": save(weights)}), "head.weight has shape (7, 7)"),
+    ]
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/7_Saved_runs.py").run()
+    for k, (data, words) in enumerate(cases):
+        at.file_uploader(key="runs_upload").set_value((f"b{k}.zip", data, "application/zip"))
+        at.run()
+        assert not at.exception
+        message = texts(at.error)
+        assert "This bundle was not imported, and nothing was saved" in message and words in message
+        assert not marker.exists() and len(RunStore()) == 0
+
+
+def test_a_run_named_like_a_formula_is_neutralized_in_the_runs_table(tmp_path, monkeypatch):
+    from lstm_core.store import RunStore
+
+    monkeypatch.setenv("LSTM_PLAYGROUND_HOME", str(tmp_path / "store"))
+    store = RunStore()
+    tr = Trainer(SMALL)
+    store.save(tr, '=HYPERLINK("http://evil.example","click")')
+    store.save(tr, "-1+2")
+    store.save(tr, "plain name")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/7_Saved_runs.py").run()
+    assert not at.exception
+    names = list(at.dataframe[0].value["Name"])
+    assert names == ["plain name", "'-1+2", '\'=HYPERLINK("http://evil.example","click")']

@@ -17,7 +17,7 @@ import streamlit as st
 from lstm_core.arena import PRESETS, Arena, ArenaError, Contestant, lag_knob
 from lstm_core.config import VARIANTS
 from lstm_core.tasks import TASKS
-from ui import state
+from ui import guard, state
 
 SETUP = "arena_setup"  # {"preset": key, "models": [(cell, variant), ...], "lag": int | None}
 ARENA = "arena_obj"  # the Arena
@@ -161,6 +161,7 @@ def play() -> None:
 
 def pause() -> None:
     st.session_state[RUNNING] = False
+    guard.release()  # the next student in line may train
 
 
 def step_once() -> None:
@@ -182,7 +183,7 @@ def is_running() -> bool:
 def tick() -> int:
     """One live tick: whole rounds for up to CHUNK_S (skipped if another thread trains)."""
     with state.trainer_turn() as mine:
-        if mine and is_running():
+        if mine and is_running() and guard.admitted():  # the server's training line
             arena = get_arena()
             done = arena.advance(CHUNK_S)
             if not arena.active:

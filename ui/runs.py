@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.arena import Contestant, solved_at
-from lstm_core.bundle import BundleError, export_saved, import_bundle
+from lstm_core.bundle import BundleError, csv_safe, export_saved, import_bundle
 from lstm_core.store import RunStore, StoreError
 from lstm_core.tasks import TASKS, TaskError
 from lstm_core.train import TrainError
@@ -78,19 +78,21 @@ def table(infos, lang: str) -> pd.DataFrame:
     def num(v):
         return float("nan") if v is None else float(v)
 
-    return pd.DataFrame(
-        {
-            t("runs.col.id"): [i.id for i in infos],
-            t("runs.col.name"): [i.name for i in infos],
-            t("runs.col.task"): [task_title(i.config.task, lang) for i in infos],
-            t("runs.col.model"): [model_label(i.config) for i in infos],
-            t("runs.col.steps"): [int(i.summary.get("steps", 0)) for i in infos],
-            t("runs.col.loss"): [num(i.summary.get("train_loss")) for i in infos],
-            t("runs.col.metric"): [str(i.summary.get("metric", "")) for i in infos],
-            t("runs.col.value"): [num(i.summary.get("metric_value")) for i in infos],
-            t("runs.col.solved"): [bool(i.summary.get("solved")) for i in infos],
-            t("runs.col.created"): [i.created.replace("T", " ")[:19] for i in infos],
-        }
+    return csv_safe(  # the table's CSV download must not carry a name like "=HYPERLINK(...)"
+        pd.DataFrame(
+            {
+                t("runs.col.id"): [i.id for i in infos],
+                t("runs.col.name"): [i.name for i in infos],
+                t("runs.col.task"): [task_title(i.config.task, lang) for i in infos],
+                t("runs.col.model"): [model_label(i.config) for i in infos],
+                t("runs.col.steps"): [int(i.summary.get("steps", 0)) for i in infos],
+                t("runs.col.loss"): [num(i.summary.get("train_loss")) for i in infos],
+                t("runs.col.metric"): [str(i.summary.get("metric", "")) for i in infos],
+                t("runs.col.value"): [num(i.summary.get("metric_value")) for i in infos],
+                t("runs.col.solved"): [bool(i.summary.get("solved")) for i in infos],
+                t("runs.col.created"): [i.created.replace("T", " ")[:19] for i in infos],
+            }
+        )
     )
 
 

@@ -116,14 +116,22 @@ def saturation(traces: list[dict]) -> list[dict]:
     return out
 
 
-def thin(items: list, cap: int) -> list:
-    """Keep at most ``cap`` items: the first, the last and evenly spaced ones between."""
+def thin(items: list, cap: int, key=None) -> list:
+    """Keep at most ``cap`` items: the first, the last and evenly spaced ones between.
+
+    Repeatedly drops the inner item whose neighbours are closest (by ``key``, e.g. the step),
+    so that however often it runs, the kept items stay about evenly spaced.
+    """
     if len(items) <= cap:
         return items
     if cap <= 1:
         return items[-1:]
-    keep = np.unique(np.round(np.linspace(0, len(items) - 1, cap)).astype(int))
-    return [items[i] for i in keep]
+    items = list(items)
+    pos = [key(x) if key else i for i, x in enumerate(items)]
+    while len(items) > cap:
+        i = min(range(1, len(items) - 1), key=lambda j: pos[j + 1] - pos[j - 1])
+        del items[i], pos[i]
+    return items
 
 
 # --------------------------------------------------------------------------- npz bytes

@@ -453,7 +453,7 @@ class Trainer:
             self.snapshots[-1] = snap
         else:
             self.snapshots.append(snap)
-        self.snapshots = thin(self.snapshots, self.config.max_snapshots)
+        self.snapshots = thin(self.snapshots, self.config.max_snapshots, key=_step)
         return snap
 
     # ----- passthroughs
@@ -514,7 +514,7 @@ class Trainer:
         for label in ("eval_every", "snapshot_every", "max_snapshots"):
             if getattr(old, label) != getattr(new, label):
                 changes.append(f"{label.replace('_', ' ')}: {getattr(new, label)}")
-        self.snapshots = thin(self.snapshots, self.config.max_snapshots)
+        self.snapshots = thin(self.snapshots, self.config.max_snapshots, key=_step)
         if self.status == "diverged" and (n.lr != o.lr or n.clip != o.clip):
             self.resume()
         return changes
@@ -571,6 +571,10 @@ class Trainer:
         if not tr.snapshots:
             tr.snapshot()
         return tr
+
+
+def _step(snapshot: Snapshot) -> int:
+    return snapshot.step
 
 
 def reset_reasons(old: TrainConfig, new: TrainConfig, task) -> list[str]:

@@ -10,7 +10,7 @@ import torch
 
 from lstm_core import models
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
-from lstm_core.records import HIGH, LOW
+from lstm_core.records import HIGH, LOW, thin
 from lstm_core.store import RunStore
 from lstm_core.tasks import Batch, make_task
 from lstm_core.train import NeedsReset, Trainer, TrainError, scheduled_lr
@@ -179,6 +179,7 @@ def test_snapshots_are_capped_thinned_and_saturation_is_direct():
     tr.step(30)
     steps = [s.step for s in tr.snapshots]
     assert len(steps) <= 5 and steps[0] == 0 and steps[-1] == 30 and steps == sorted(steps)
+    assert max(np.diff(steps)) <= 2 * 30 / 4  # about evenly spaced, not bunched at the ends
     last = tr.snapshots[-1]
     direct = tr.trace(tr.probe.x)
     for k, v in direct[0].items():
@@ -265,3 +266,12 @@ def test_momentum_and_optimizer_change_live_in_both_engines(engine):
     changes = tr.apply(replace(tr.config, optim=replace(o, momentum=0.5, name="sgd")))
     assert "optimizer: rmsprop -> sgd" in changes[0] and tr.step(2) == 2
     assert tr.history.step == [1, 2, 3, 4, 5, 6]
+
+
+def test_thinning_keeps_first_last_and_even_spacing_over_a_long_run():
+    kept = []
+    for step in range(0, 10_001, 10):  # a snapshot every 10 steps, thinned after each one
+        kept = thin(kept + [step], 8, key=lambda s: s)
+        assert len(kept) <= 8 and kept[0] == 0 and kept[-1] == step
+    gaps = np.diff(kept)
+    assert max(gaps) <= 2 * 10_000 / 7 and kept == sorted(kept)

@@ -57,7 +57,14 @@ export default function (component) {
 }
 """.replace("%SRC%", PLOTLY_SRC)
 
-_component = st.components.v2.component("lstm_live_chart", js=_JS, isolate_styles=False)
+# While a fragment tick runs (mostly training), Streamlit marks the previous tick's elements
+# stale and fades them to 33% opacity: a live chart would pulse with every tick.
+# (Two lines: Streamlit takes a one-line string with "[" for a file glob.)
+_CSS = """/* live charts are never shown faded */
+[data-stale="true"]:has(.lstm-live-chart) { opacity: 1 !important; transition: none !important; }
+"""
+
+_component = st.components.v2.component("lstm_live_chart", js=_JS, css=_CSS, isolate_styles=False)
 
 
 def figure_payload(fig: go.Figure, key: str, height: int) -> dict:

@@ -39,6 +39,7 @@ PAGES = (
 # Less empty space around the page: charts get the width (projectors are often 1280 wide).
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 2rem 2rem; max-width: 100%; }
+[data-stale="true"]:has([data-testid="stMetric"]) { opacity: 1 !important; transition: none; }
 </style>"""
 LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
 _LANG_WIDGET = "nav_lang"

@@ -18,6 +18,20 @@ COUNT_MOUNTS = """() => {
     for (const r of records) for (const n of r.addedNodes) if (isPlot(n)) window.__plotMounts++;
   }).observe(document.body, {childList: true, subtree: true});
 }"""
+# Samples the live charts' opacity every 50 ms for 5 s: Streamlit fades stale elements while a
+# tick runs, which would make the charts pulse.
+LOWEST_OPACITY_OVER_5_S = """async () => {
+  let lowest = 1;
+  for (let i = 0; i < 100; i++) {
+    for (const d of document.querySelectorAll('.lstm-live-chart')) {
+      for (let e = d; e; e = e.parentElement) {
+        lowest = Math.min(lowest, parseFloat(getComputedStyle(e).opacity));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return lowest;
+}"""
 # Points of the "training" trace of the loss chart, as Plotly drew them.
 LOSS_POINTS = """() => {
   const div = [...document.querySelectorAll('.lstm-live-chart')]
@@ -52,8 +66,9 @@ def test_home_and_train_render_and_train_live_without_remounting(page, app_url):
 
     page.evaluate(COUNT_MOUNTS)
     first = steps_shown(page)
-    page.wait_for_timeout(5000)
+    faintest = page.evaluate(LOWEST_OPACITY_OVER_5_S)
     mounts = page.evaluate("() => window.__plotMounts")
+    assert faintest == 1, f"live charts faded to opacity {faintest} between ticks"
     assert steps_shown(page) > first, "training stopped while watching"
     assert page.evaluate(LOSS_POINTS) > 0, "the loss chart has no points"
     assert mounts <= 2, f"live charts were remounted {mounts} times in 5 s"

@@ -4,6 +4,7 @@ projector mode, language switching with state kept, and lessons."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lstm_core import gradients
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from lstm_core.train import Trainer
 from ui import classroom, links, state
@@ -126,7 +127,7 @@ def test_the_address_follows_the_run_and_the_share_link_carries_it():
     assert shared.config.optim.lr == 0.02 and shared.changes == []
 
 
-@pytest.mark.parametrize("key", ["negation", "gates", "long_lags", "counting"])
+@pytest.mark.parametrize("key", [lesson.key for lesson in LESSONS])
 def test_starting_a_lesson_sets_it_up_and_opens_its_page(key):
     lesson = BY_KEY[key]
     at = AppTest.from_file(APP, default_timeout=60).run()
@@ -135,9 +136,12 @@ def test_starting_a_lesson_sets_it_up_and_opens_its_page(key):
     at.button(key=f"lessons_lesson_{key}").click().run()
     assert not at.exception, at.exception
     assert at.session_state[ACTIVE] == key
-    assert at.session_state[state.CONFIG] == links.normalized(lesson.config)
-    title = {"negation": "Train", "gates": "Cell sandbox", "long_lags": "Arena",
-             "counting": "Inside the cell"}[key]  # fmt: skip
+    assert links.normalized(at.session_state[state.CONFIG]) == links.normalized(lesson.config)
+    from ui.i18n import translate
+    from ui.page import PAGES
+
+    page = next(p for p in PAGES if p.path == lesson.page)
+    title = translate("arena.title" if page.key == "arena" else f"nav.{page.key}", "en")
     assert at.title[0].value == title
     banner = [e for e in at.expander if e.label.startswith("Lesson: ")]
     assert banner and banner[0].label.endswith(_title(key))
@@ -147,6 +151,8 @@ def test_starting_a_lesson_sets_it_up_and_opens_its_page(key):
         assert at.session_state["arena_setup"]["preset"] == "long_lags"
     if key == "counting":
         assert at.session_state[state.TRAINER].steps == lesson.train_steps
+    if key == "vanishing":  # the gradient preset's own training steps
+        assert at.session_state[state.TRAINER].steps == gradients.preset("vanishing")[1]
     at.button(key="lesson_finish").click().run()
     assert ACTIVE not in at.session_state
 

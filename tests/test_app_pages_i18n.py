@@ -1,6 +1,7 @@
 """Every page, run under AppTest in Simplified Chinese, shows no English UI sentence; every
 widget on every page has a label (in both languages)."""
 
+import json
 import re
 
 import pytest
@@ -80,6 +81,31 @@ def texts(at) -> list[str]:
     return out
 
 
+def figure_texts(at) -> list[str]:
+    """Titles, axis titles, annotations and trace names of every chart (Plotly and live)."""
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figures += [json.loads(json.loads(c.proto.json)["figure"]) for c in at.get("bidi_component")]
+    out = []
+    for fig in figures:
+        layout = fig.get("layout", {})
+        axes = [v for k, v in layout.items() if re.fullmatch(r"[xy]axis\d*", k)]
+        for part in (layout, *axes):
+            title = part.get("title")
+            out.append(title.get("text") if isinstance(title, dict) else title)
+        out += [a.get("text") for a in layout.get("annotations") or []]
+        out += [tr.get("name") for tr in fig.get("data", [])]
+    return [text for text in out if isinstance(text, str) and text]
+
+
+def english_words(texts: list[str]) -> list[str]:
+    """Chart texts are short: any English word of four letters or more is a leak."""
+    return [
+        text
+        for text in texts
+        if re.search(r"[A-Za-z]{4,}", ALLOWED.sub(" ", NOT_PROSE.sub(" ", text)))
+    ]
+
+
 def open_page(path: str, lang: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
@@ -116,6 +142,7 @@ def test_page_in_chinese_shows_no_english_sentence(path):
     lines = texts(at)
     assert len(lines) > 5  # the page really drew
     assert english_leaks(lines) == []
+    assert english_words(figure_texts(at)) == []
 
 
 def test_the_leak_check_catches_english():

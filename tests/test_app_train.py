@@ -183,3 +183,20 @@ def test_switching_language_keeps_the_run():
     assert not at.exception and at.title[0].value == "训练"
     assert trainer(at) is tr and tr.steps == 1 and metric(at, "步数") == "1"
     assert at.select_slider(key="train_hidden").value == 8  # the setup is kept too
+
+
+def test_data_tables_hold_the_chart_data():
+    at = open_train()
+    at.button(key="train_step").click().run()
+    at.toggle(key="train_tables").set_value(True).run()
+    tr = trainer(at)
+    loss, prediction, metric_table, grad = (df.value for df in at.dataframe)  # page order
+    np.testing.assert_allclose(loss[loss.series == "training"].y, tr.history.loss)
+    np.testing.assert_allclose(loss[loss.series == "validation"].y, tr.history.val_loss)
+    np.testing.assert_allclose(grad[grad.series == "gradient norm"].y, tr.history.grad_norm)
+    label = tr.task.metric.label["en"]
+    np.testing.assert_allclose(metric_table[metric_table.series == label].y, tr.history.metric)
+    one = tr.val_batch.subset([0])
+    np.testing.assert_allclose(
+        prediction[prediction.series == "prediction"].y, tr.predict(one.x)[:, 0, 0]
+    )

@@ -124,7 +124,6 @@ b = st.selectbox(
     t("grad.sal.sequence"),
     range(min(8, batch.B)),
     key="grad_seq",
-    format_func=lambda k: t("grad.sal.sequence_n", n=k),
 )
 sal = [
     (

@@ -72,14 +72,10 @@ k = c_layer.selectbox(
     range(L),
     key="eq_layer",
     disabled=L == 1,
-    format_func=lambda n: t("eq.layer_n", n=n + 1),
+    format_func=lambda n: str(n + 1),
 )
-b = c_seq.selectbox(
-    t("eq.sequence"), range(batch.B), key="eq_seq", format_func=lambda n: t("eq.sequence_n", n=n)
-)
-u = c_unit.selectbox(
-    t("eq.unit"), range(H), key="eq_unit", format_func=lambda n: t("eq.unit_n", n=n)
-)
+b = c_seq.selectbox(t("eq.sequence"), range(batch.B), key="eq_seq")
+u = c_unit.selectbox(t("eq.unit"), range(H), key="eq_unit")
 step = st.slider(t("eq.step"), 0, T - 1, key="eq_t")
 
 diff = f"{check['max_diff']:.1e}"

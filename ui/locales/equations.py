@@ -21,10 +21,8 @@ EN = {
     "eq.layer": "Layer",
     "eq.layer_n": "layer {n}",
     "eq.sequence": "Validation sequence",
-    "eq.sequence_n": "sequence {n}",
     "eq.step": "Time step t",
     "eq.unit": "Unit",
-    "eq.unit_n": "unit {n}",
     "eq.forward": "Forward: this step, this unit",
     "eq.where": (
         "Layer {layer}, sequence {b}, step t = {t}, unit {u}. W_if x_t is row {u} of the f block "
@@ -87,10 +85,8 @@ ZH = {
     "eq.layer": "层",
     "eq.layer_n": "第 {n} 层",
     "eq.sequence": "验证序列",
-    "eq.sequence_n": "序列 {n}",
     "eq.step": "时间步 t",
     "eq.unit": "单元",
-    "eq.unit_n": "单元 {n}",
     "eq.forward": "前向：这一步，这个单元",
     "eq.where": (
         "第 {layer} 层，序列 {b}，时间步 t = {t}，单元 {u}。"

@@ -92,7 +92,6 @@ EN = {
         "(the gradient's norm, by autograd), for one validation sequence."
     ),
     "grad.sal.sequence": "Validation sequence",
-    "grad.sal.sequence_n": "sequence {n}",
     "grad.clip.section": "Exploding gradients and clipping",
     "grad.clip.explain": (
         "The global gradient norm of every training step of your run (before clipping). "
@@ -187,7 +186,6 @@ ZH = {
         "（梯度的范数，由自动求导得到）。"
     ),
     "grad.sal.sequence": "验证序列",
-    "grad.sal.sequence_n": "序列 {n}",
     "grad.clip.section": "梯度爆炸与梯度裁剪",
     "grad.clip.explain": (
         "你这次运行中每个训练步的全局梯度范数（裁剪之前）。"

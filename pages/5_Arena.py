@@ -104,7 +104,7 @@ def live() -> None:
         if row["status"] == "diverged":
             badge = t("arena.badge.diverged")
         elif row["solved_at"] is not None:
-            badge = "✓ " + t("arena.badge.solved", step=row["solved_at"])
+            badge = t("arena.badge.solved", step=row["solved_at"])
         else:
             badge = t("arena.badge.not_yet")
         value = f"{row['metric']:.3f}"

@@ -104,7 +104,7 @@ else:
     )
     if compare:
         fig = compare_figure(runs.curves(run_store, [by_id[i] for i in compare]), lang)
-        st.plotly_chart(fig, key="runs_compare_chart", width="stretch")
+        st.plotly_chart(fig, key="runs_compare_chart", width="stretch", theme=None)
     else:
         st.caption(t("runs.compare.hint"))
 

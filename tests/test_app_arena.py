@@ -113,7 +113,7 @@ def test_badges_and_curves_show_the_models_numbers():
     at.run()
     badges = arena.solved_at()
     assert all(b is not None for b in badges)
-    assert [m.value for m in at.metric] == [f"✓ Solved at step {b}" for b in badges]
+    assert [m.value for m in at.metric] == [f"✓ step {b}" for b in badges]
     assert list(table(at)["Solved at step"]) == [str(b) for b in badges]
     loss = chart_figure(at, "arena_loss_chart")
     for k, tr in enumerate(arena.trainers):

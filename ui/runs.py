@@ -231,20 +231,19 @@ def save_run_button(prefix: str = "train") -> None:
         return
     trainer = state.get_trainer()
     where = f"{prefix}_save_flash"
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    c1.text_input(
+    # stacked, not side by side: on the Train page this sits in the narrow setup column
+    st.text_input(
         t("runs.save.name"),
         key=f"{prefix}_save_name",
         placeholder=default_name(trainer, current_language()),
         max_chars=120,
     )
-    c2.button(
+    st.button(
         t("runs.save"),
         key=f"{prefix}_save",
         on_click=save_current,
         args=(f"{prefix}_save_name", where),
         help=t("runs.save.help"),
         icon=":material/save:",
-        width="stretch",
     )
     show_flash(where)

@@ -67,11 +67,11 @@ EN = {
     "arena.reset": "Reset",
     "arena.steps": "Steps (each model)",
     "arena.sequences": "Sequences seen (each model)",
-    "arena.badge.solved": "Solved at step {step}",
+    "arena.badge.solved": "✓ step {step}",
     "arena.badge.not_yet": "Not solved yet",
     "arena.badge.help": (
         "{metric}: {value}. Solved when it passes {threshold} on the validation set; the badge "
-        "shows the first evaluation step where it did."
+        "shows the first evaluation step where it did (✓ step N)."
     ),
     "arena.badge.diverged": "Stopped (diverged)",
     "arena.chart.loss_title": "Loss: bold = validation, faint = training",
@@ -121,8 +121,8 @@ ZH = {
         "增大时滞，找出 RNN（然后是 GRU）在哪里失效。"
     ),
     "arena.about.train": (
-        "使用训练页设置的任务、参数、隐藏层大"
-        "小、优化器和种子，训练下面选择的模型。"
+        "使用训练页设置的任务、参数、隐藏层大小、优化器和种子，"
+        "训练下面选择的模型。"
     ),
     "arena.models": "模型",
     "arena.slot": "模型 {n}",
@@ -138,8 +138,8 @@ ZH = {
     "arena.model.rnn.standard": "RNN（tanh 激活）",
     "arena.lag": "时滞：`{knob}`（序列长度）",
     "arena.lag.help": (
-        "为所有模型设置任务的长度。时滞越长，依赖越难"
-        "学。改变它会让所有模型从第 0 步重新开始。"
+        "为所有模型设置任务的长度。时滞越长，依赖越难学。"
+        "改变它会让所有模型从第 0 步重新开始。"
     ),
     "arena.no_lag": "这个任务没有序列长度设置。",
     "arena.setup_note": (
@@ -154,11 +154,11 @@ ZH = {
     "arena.reset": "重置",
     "arena.steps": "步数（每个模型）",
     "arena.sequences": "已见序列数（每个模型）",
-    "arena.badge.solved": "第 {step} 步解决",
+    "arena.badge.solved": "✓ 第 {step} 步",
     "arena.badge.not_yet": "尚未解决",
     "arena.badge.help": (
-        "{metric}：{value}。在验证集上超过 {thr"
-        "eshold} 即为解决；徽章显示第一次达到时的评估步数。"
+        "{metric}：{value}。在验证集上超过 {threshold} 即为解决；"
+        "徽章显示第一次达到时的评估步数（✓ 第 N 步）。"
     ),
     "arena.badge.diverged": "已停止（发散）",
     "arena.chart.loss_title": "损失：粗线 = 验证，浅线 = 训练",

@@ -238,3 +238,22 @@ def traces_at(trainer, step: int) -> list[dict]:
         if snap.step == step:
             return snap.traces
     raise KeyError(f"no snapshot at step {step}")
+
+
+def unit_values(v: dict[str, np.ndarray], p: dict, u: int) -> dict:
+    """Unit ``u``'s scalars from ``cell_step`` output ``v``, with its inputs ``x``, ``h_prev``,
+    ``c_prev`` from the cell ``p``: what the sandbox diagram and equations show."""
+    out = {k: float(a[u]) for k, a in v.items()}
+    out.update(x=[float(a) for a in p["x"]], h_prev=float(p["h_prev"][u]))
+    out["c_prev"] = float(p["c_prev"][u])
+    return out
+
+
+def sequence_columns(xs: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The sequence table: each input ``x[j]``, then ``i f g o c h`` of every unit (named
+    ``i`` for a one-unit cell, ``i[k]`` otherwise)."""
+    H = out["h"].shape[1]
+    cols = {f"x[{j}]": xs[:, j] for j in range(xs.shape[1])}
+    for q in ("i", "f", "g", "o", "c", "h"):
+        cols.update({q if H == 1 else f"{q}[{k}]": out[q][:, k] for k in range(H)})
+    return cols

@@ -69,7 +69,7 @@ step = c_time.select_slider(
     options=times,
     key="cell_step",
     help=t("cell.when_help"),
-    format_func=lambda s: t("cell.step_n", step=s),
+    format_func=lambda s: t("cell.step_n", step=s),  # stable labels: the widget keeps its id
 )
 
 traces = ins.traces_at(tr, step)
@@ -106,6 +106,8 @@ stats = saturation(traces)[layer]  # gate -> (2, H), over the probe's sequences 
 if stats:
     st.subheader(t("cell.sat_title"))
     st.caption(t("cell.sat_caption", n=tr.probe.B, step=step))
+    if not any(v.any() for v in stats.values()):
+        st.info(t("cell.sat_none"))
     st.plotly_chart(fc.saturation_figure(stats, lang), key="cell_saturation")
     with st.expander(t("cell.sat_table")):
         table = {f"{q} {t(k)}": stats[q][r] for q in stats for r, k in enumerate(fc.SAT_KEYS)}

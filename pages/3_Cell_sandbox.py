@@ -113,8 +113,7 @@ for tab, gate in zip(gate_tabs, GATES, strict=True):
             slider(t("sandbox.w_h", k=k), p["W_hh"], (row, k), -8.0, 8.0, f"wh_{gate}{u}_{k}")
 
 v = ins.cell_step(p["x"], p["h_prev"], p["c_prev"], p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"])
-unit_values = {r: float(v[r][u]) for r in ROWS}
-unit_values.update(x=p["x"].tolist(), h_prev=float(p["h_prev"][u]), c_prev=float(p["c_prev"][u]))
+unit_values = ins.unit_values(v, p, u)
 diagram_col.plotly_chart(
     cell_diagram(unit_values, lang, title=t("sandbox.diagram", u=u)),
     key="sandbox_diagram",
@@ -150,8 +149,6 @@ if st.toggle(t("sandbox.seq.mode"), key="sandbox_seq_on"):
         )
         st.markdown(f"**{t('sandbox.seq.figure', u=u)}**")
         st.plotly_chart(sequence_lines(out, xs, u, lang), key="sandbox_seq_chart")
-        cols = {f"x[{j}]": xs[:, j] for j in range(I)}
-        for q in ("i", "f", "g", "o", "c", "h"):
-            cols.update({q if H == 1 else f"{q}[{k}]": out[q][:, k] for k in range(H)})
         st.markdown(f"**{t('sandbox.seq.table')}**")
-        st.dataframe(pd.DataFrame(cols).rename_axis("t"), key="sandbox_seq_table")
+        table = pd.DataFrame(ins.sequence_columns(xs, out)).rename_axis("t")
+        st.dataframe(table, key="sandbox_seq_table")

@@ -188,3 +188,19 @@ def test_traces_at_picks_the_snapshot_or_the_current_model():
     assert records_saturation(now)[0].keys() == {"i", "f", "o"}
     with pytest.raises(KeyError):
         ins.traces_at(tr, 7)
+
+
+def test_unit_values_and_sequence_columns():
+    p = random_cell(2, 2, seed=7)
+    v = ins.cell_step(p["x"], p["h_prev"], p["c_prev"], *weights(p))
+    one = ins.unit_values(v, p, 1)
+    assert one["f"] == v["f"][1] and one["c_prev"] == p["c_prev"][1] and one["x"] == list(p["x"])
+    xs = np.ones((3, 2))
+    out = ins.cell_sequence(xs, p["h_prev"], p["c_prev"], *weights(p))
+    cols = ins.sequence_columns(xs, out)
+    assert list(cols)[:4] == ["x[0]", "x[1]", "i[0]", "i[1]"] and len(cols) == 2 + 6 * 2
+    np.testing.assert_array_equal(cols["c[1]"], out["c"][:, 1])
+    single = ins.cell_sequence(
+        xs, p["h_prev"][:1], p["c_prev"][:1], *weights(ins.resize_cell(p, 1, 2))
+    )
+    assert "h" in ins.sequence_columns(xs, single)

@@ -55,6 +55,8 @@ EN = {
     "validation sequences, model after step {step}) where the gate is nearly closed or nearly "
     "open. A saturated gate acts like a switch, and passes almost no gradient.",
     "cell.sat_table": "Saturation as a table",
+    "cell.sat_none": "No gate of this layer is ever below 0.1 or above 0.9 here: "
+    "every gate still works as a soft dimmer, not yet as a switch.",
     "cell.text_title": "The text, coloured by one unit",
     "cell.text_unit": "Unit",
     "cell.text_quantity": "Quantity",
@@ -111,6 +113,8 @@ ZH = {
     "（基于 {n} 条被追踪的验证序列，第 {step} 步之后的模型）。"
     "饱和的门像开关一样工作，几乎不传递梯度。",
     "cell.sat_table": "以表格显示饱和度",
+    "cell.sat_none": "这一层的门在这里从未低于 0.1 或高于 0.9："
+    "每个门仍像柔和的调光器，还没有变成开关。",
     "cell.text_title": "按某个单元着色的文本",
     "cell.text_unit": "单元",
     "cell.text_quantity": "量",

@@ -685,7 +685,7 @@ def sequence_lines(out: dict[str, np.ndarray], xs: np.ndarray, unit: int, lang: 
                 xanchor="center",
                 yanchor="bottom",
                 showarrow=False,
-                font=dict(size=14),
+                font=dict(size=15, color="#222222"),
             )
             for title, (_, top) in zip(titles, _SEQ_ROWS, strict=True)
         ],

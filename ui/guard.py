@@ -14,6 +14,7 @@ goes to the server log, and the session keeps working.
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
@@ -21,6 +22,12 @@ from lstm_core import admission
 from ui.i18n import t
 
 log = logging.getLogger("lstm_playground")
+# A waiting session's fragment timer would rerun the page 10-20 times a second only to learn
+# that it still waits: 26 waiting students made 500 script runs a second, starving the four
+# who train and the server's event loop. Waiting ticks sleep instead (the thread holds no
+# lock that matters and no CPU; timer reruns do not pile up), so a waiting session asks about
+# once a second. A click while waiting is answered within that second.
+QUEUE_POLL_S = 1.0
 _FALLBACK_ID = "guard_session_id"
 
 
@@ -50,6 +57,7 @@ def admitted() -> bool:
             t("guard.queue.later", training=ticket.training, position=ticket.position),
             icon=":material/schedule:",
         )
+    time.sleep(QUEUE_POLL_S)
     return False
 
 

@@ -246,8 +246,8 @@ def test_tampered_link_values_are_replaced_and_reported(params, key, why):
     link = links.decode(params)
     changes = {c.key: c.why for c in link.changes}
     assert key in changes or key.removeprefix("k.") in changes, changes
-    make_task(link.config.task, **link.config.task_knobs)  # the result always builds
-    Trainer(link.config) if link.config.model.hidden_size <= 256 else None
+    assert link.config.model.hidden_size <= 256  # a link never asks for more than the UI
+    Trainer(link.config)  # the result always builds
 
 
 # --------------------------------------------------------------------------- extreme settings

@@ -64,6 +64,13 @@ def test_bad_link_values_are_clamped_with_a_visible_notice():
     assert not at.warning and not at.exception
 
 
+def test_a_link_cannot_inject_markdown_into_its_notice():
+    at = open_link({"page": "train", "hidden": "1`](http://evil)` **x**\n# big", "zz" * 40: "1"})
+    (notice,) = at.warning
+    assert "- `hidden` = `1'](http://evil)' **x** # big` is not a number; used 32" in notice.value
+    assert "\n# big" not in notice.value and "zz" * 40 not in notice.value
+
+
 def test_garbage_link_never_crashes_and_the_notice_is_translated():
     at = open_link({"page": "nowhere", "task": "csv", "lang": "zh", "cell": "☃", "seed": "1e99"})
     assert at.title[0].value == "LSTM 游乐场"  # unknown page: the page the link was opened on

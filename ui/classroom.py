@@ -113,7 +113,17 @@ def notice_lines(changes: list) -> list[str]:
     def used(c) -> str:
         return t("links.defaults") if c.used == "defaults" else (c.used or "–")
 
-    return [t(f"links.why.{c.why}", name=c.key, given=c.given, used=used(c)) for c in changes]
+    return [
+        t(f"links.why.{c.why}", name=_plain(c.key), given=_plain(c.given), used=_plain(used(c)))
+        for c in changes
+    ]
+
+
+def _plain(text: str, limit: int = 40) -> str:
+    """A link's text shown inside backticks: no backtick or line break can end the code span
+    (a tampered link must not inject markdown), and at most ``limit`` characters."""
+    text = " ".join(str(text).replace("`", "'").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def after_setup(page_key: str) -> None:

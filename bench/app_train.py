@@ -128,7 +128,11 @@ def live_rate(seconds: float) -> dict:
         }
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def render_and_ticks(repeats: int) -> dict:

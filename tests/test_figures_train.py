@@ -182,3 +182,6 @@ def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
     assert chunk_seconds(0.2) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.2)  # capped by the rate
     assert chunk_seconds(0.001) == MIN_CHUNK_S and chunk_seconds(5.0) == MIN_CHUNK_S
     assert MIN_CHUNK_S <= chunk_seconds(0.09) <= MAX_CHUNK_S
+    # Training that runs past its box (a long last step, an evaluation) shrinks the next box.
+    assert chunk_seconds(0.2, overrun=0.05) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.25)
+    assert chunk_seconds(0.05, overrun=0.05) == pytest.approx(0.15)

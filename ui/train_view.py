@@ -18,7 +18,7 @@ TICK_S = 0.05
 CHUNK_S = 0.14  # the time box when nothing is known yet about the overhead
 MIN_CHUNK_S, MAX_CHUNK_S = 0.12, 0.4
 TRAIN_SHARE = 0.8  # the share of wall time training should get while the user watches
-MIN_UPDATES_PER_S = 2.5  # the bar is 2; the margin absorbs jitter in the measured overhead
+MIN_UPDATES_PER_S = 2.2  # the bar is 2; a margin for the jitter of the measured overhead
 SPEEDS = ("auto", 1, 5, 20, 100)  # steps per tick; "auto": as many as fit in CHUNK_S
 FREE_RUN_SHARE = 0.05  # the free-running forecast may cost at most this share of the time
 TEXT_STEPS = 80  # characters of a sequence shown in the text view
@@ -39,12 +39,15 @@ def tick(trainer, speed, seconds: float = CHUNK_S) -> int:
 
 
 class TickClock:
-    """Chooses each tick's training time box from the measured overhead of the last ticks
-    (redraw, network, the browser drawing the charts, the timer's wait)."""
+    """Chooses each tick's training time box from the last ticks: their overhead (redraw,
+    network, the browser drawing the charts, the timer's wait) and how far training ran past
+    its box (the last step, an evaluation or a snapshot finish after the box has closed)."""
 
     def __init__(self):
         self.started = self.trained_until = None  # perf_counter of the last tick's phases
+        self.planned = 0.0  # the last tick's time box
         self.overhead = deque(maxlen=8)  # seconds per tick not spent training
+        self.overrun = deque(maxlen=8)  # seconds per tick trained beyond the box
 
     def start(self) -> float:
         """Call at the start of a tick; returns the time box for this tick's training."""
@@ -52,22 +55,26 @@ class TickClock:
         if self.trained_until is not None and now - self.trained_until < 2.0:
             self.overhead.append(now - self.trained_until)  # redraw + round trip
         self.started = now
-        return chunk_seconds(
-            sorted(self.overhead)[len(self.overhead) // 2] if self.overhead else None
-        )
+        self.planned = chunk_seconds(_median(self.overhead), _median(self.overrun) or 0.0)
+        return self.planned
 
     def trained(self) -> None:
         """Call when this tick's training is done."""
         self.trained_until = time.perf_counter()
+        self.overrun.append(max(0.0, self.trained_until - self.started - self.planned))
 
 
-def chunk_seconds(overhead: float | None) -> float:
-    """Training time per tick for a per-tick overhead: TRAIN_SHARE of the tick if that still
-    gives MIN_UPDATES_PER_S, otherwise as much as that rate allows; within the bounds."""
+def _median(values) -> float | None:
+    return sorted(values)[len(values) // 2] if values else None
+
+
+def chunk_seconds(overhead: float | None, overrun: float = 0.0) -> float:
+    """The training time box for a tick: training (box + overrun) should get TRAIN_SHARE of
+    the tick, unless that would drop the charts below MIN_UPDATES_PER_S; within the bounds."""
     if overhead is None:
         return CHUNK_S
-    for_share = overhead * TRAIN_SHARE / (1 - TRAIN_SHARE)
-    for_rate = 1 / MIN_UPDATES_PER_S - overhead
+    for_share = overhead * TRAIN_SHARE / (1 - TRAIN_SHARE) - overrun
+    for_rate = 1 / MIN_UPDATES_PER_S - overhead - overrun
     return min(max(min(for_share, for_rate), MIN_CHUNK_S), MAX_CHUNK_S)
 
 

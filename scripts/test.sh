@@ -10,12 +10,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 
-# The browser tests drive Debian's Chromium (no browser downloads on this network).
-if [ ! -x /usr/bin/chromium ]; then
+# The browser tests drive Debian's Chromium (no browser downloads on this network); the
+# Chinese screenshots need a CJK font.
+if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
 .venv/bin/ruff check .

@@ -256,12 +256,25 @@ class RunStore:
 
     # ----- reading
     def list(self) -> list[RunInfo]:
-        """Every saved run, newest first."""
+        """Every readable saved run, newest first; ``unreadable()`` names the others."""
+        return [r for r in self._scan() if isinstance(r, RunInfo)]
+
+    def unreadable(self) -> list[tuple[int, str]]:
+        """(run id, reason) for each saved run whose config cannot be read."""
+        return [r for r in self._scan() if not isinstance(r, RunInfo)]
+
+    def _scan(self) -> list:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, name, created, config, summary FROM runs ORDER BY id DESC"
             ).fetchall()
-        return [self._info(r) for r in rows]
+        out = []
+        for row in rows:
+            try:
+                out.append(self._info(row))
+            except StoreError as e:  # one damaged row must not hide every other run
+                out.append((int(row[0]), str(e)))
+        return out
 
     def _info(self, row) -> RunInfo:
         run_id, name, created, config, summary = row

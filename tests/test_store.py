@@ -154,3 +154,15 @@ def test_eight_threads_saving_renaming_deleting_at_once(store):
         k, j = r.name.split()[1], r.name.split()[3]
         assert int(j) % 2 == 1 and int(k) in kept
         np.testing.assert_array_equal(store.load(r.id).history.loss, parts[2].loss)
+
+
+def test_one_damaged_row_does_not_hide_the_other_runs(store):
+    good = store.save_parts("good", *make_parts(seed=1))
+    bad = store.save_parts("bad", *make_parts(seed=2))
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE runs SET config = ? WHERE id = ?", ("{not json", bad))
+    assert [r.id for r in store.list()] == [good]
+    [(run_id, reason)] = store.unreadable()
+    assert run_id == bad and "unreadable config" in reason
+    with pytest.raises(StoreError, match="unreadable config"):
+        store.load(bad)

@@ -47,8 +47,11 @@ def test_gradient_flow_preset_comparison_and_equations(app_url, page):
     settle(page)
     harness.assert_no_exception(page)
     expect_text(page, "RNN: 150 of 150 steps")
-    # Three models drawn in the gradient chart: LSTM (dh and dc), GRU and RNN.
-    names = page.evaluate(f"() => document.querySelectorAll('{PLOT}')[0].data.map(d => d.name)")
+    # Three models drawn in the gradient chart: LSTM (dh and dc), GRU and RNN (the chart is
+    # redrawn a moment after the rerun's text appears).
+    chart = f"document.querySelectorAll('{PLOT}')[0]"
+    page.wait_for_function(f"() => {chart} && {chart}.data && {chart}.data.length === 4")
+    names = page.evaluate(f"() => {chart}.data.map(d => d.name)")
     assert [n.split(" ")[0] for n in names] == ["LSTM", "LSTM", "GRU", "RNN"]
     harness.screenshot(page, "gradients_vanishing")
 

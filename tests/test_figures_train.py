@@ -82,7 +82,7 @@ def test_forecast_figure_one_step_and_free_running_panels():
     upper = {t.name: t for t in fig.data if t.xaxis in (None, "x")}
     np.testing.assert_array_equal(upper["target"].y, y)
     np.testing.assert_array_equal(upper["prediction"].y, pred)
-    fc = trace(fig, "forecast")
+    fc = trace(fig, "free-running forecast")
     np.testing.assert_array_equal(fc.y, free)
     assert fc.xaxis == "x2" and list(fc.x) == list(range(20, 30))  # continues after warm-up
     lower = {t.name: t for t in fig.data if t.xaxis == "x2"}

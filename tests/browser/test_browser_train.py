@@ -80,3 +80,18 @@ def test_home_and_train_render_and_train_live_without_remounting(page, app_url):
     paused = steps_shown(page)
     page.wait_for_timeout(1500)
     assert steps_shown(page) == paused, "Pause did not stop training"
+
+
+def test_a_chinese_browser_gets_the_chinese_train_page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app_url)
+        wait_for_app(page, "h1")
+        assert page.locator("h1").first.inner_text() == "LSTM 游乐场"
+        open_page(page, "训练", LIVE_PLOT)
+        assert page.locator("h1").first.inner_text() == "训练"
+        assert_no_exception(page)
+        screenshot(page, "train_zh")
+    finally:
+        context.close()

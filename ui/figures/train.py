@@ -227,7 +227,7 @@ def forecast_figure(
         "hovermode": "x",
         "margin": {"t": 30},
         "shapes": shapes,
-        "legend": {"y": -0.16 if two else -0.22},
+        "legend": {"y": -0.24 if two else -0.22},
     }
     if two:
         w = np.arange(len(warmup_x))

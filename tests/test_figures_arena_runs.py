@@ -1,0 +1,50 @@
+"""Figure builders of the Arena and Saved runs pages: pure, the data passed in, badges drawn."""
+
+import numpy as np
+
+from ui.figures.arena import COLOURS, loss_overlay, metric_overlay
+from ui.figures.runs import compare_figure
+
+
+def curve(label, n, solved=None, scale=1.0):
+    steps = list(range(1, n + 1))
+    return {
+        "label": label,
+        "steps": steps,
+        "loss": [scale / s for s in steps],
+        "val_steps": steps[::5],
+        "val_loss": [scale / s for s in steps[::5]],
+        "metric": [min(1.0, s / n) for s in steps[::5]],
+        "solved_at": solved,
+    }
+
+
+def test_loss_overlay_draws_each_models_numbers_and_badges():
+    curves = [curve("LSTM", 40, solved=30), curve("RNN", 40)]
+    fig = loss_overlay(curves, "en")
+    assert [t.name for t in fig.data] == ["LSTM training loss", "LSTM", "RNN training loss", "RNN"]
+    for k, c in enumerate(curves):
+        np.testing.assert_array_equal(fig.data[2 * k].y, c["loss"])
+        np.testing.assert_array_equal(fig.data[2 * k + 1].x, c["val_steps"])
+        assert fig.data[2 * k + 1].line.color == COLOURS[k]
+    assert [s.x0 for s in fig.layout.shapes] == [30]
+    assert fig.layout.annotations[0].text == "LSTM solved"
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1  # 1/40: > a decade
+
+
+def test_a_narrow_loss_range_keeps_plotlys_ticks():
+    fig = loss_overlay([curve("A", 3), curve("B", 3)], "en")
+    assert fig.layout.yaxis.dtick is None
+
+
+def test_metric_overlay_has_the_threshold_and_chinese_labels():
+    fig = metric_overlay([curve("GRU", 20, solved=10), curve("LSTM", 20)], 0.95, "准确率", "zh")
+    assert fig.data[-1].name == "解决阈值 0.95" and list(fig.data[-1].y) == [0.95, 0.95]
+    np.testing.assert_array_equal(fig.data[0].y, curve("GRU", 20)["metric"])
+    assert fig.layout.xaxis.title.text == "训练步数"
+
+
+def test_compare_figure_takes_any_number_of_runs():
+    fig = compare_figure([curve(f"#{i} run", 10) for i in range(6)], "en")
+    assert len(fig.data) == 12
+    assert fig.layout.title.text == "Validation loss (bold) and training loss (faint)"

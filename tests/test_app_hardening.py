@@ -344,3 +344,27 @@ def test_a_run_named_like_a_formula_is_neutralized_in_the_runs_table(tmp_path, m
     assert not at.exception
     names = list(at.dataframe[0].value["Name"])
     assert names == ["plain name", "'-1+2", '\'=HYPERLINK("http://evil.example","click")']
+
+
+def test_a_tampered_link_opens_with_a_notice_and_clamped_values():
+    at = AppTest.from_file(APP, default_timeout=60)
+    hostile = {
+        "page": "train",
+        "hidden": "99999",
+        "lr": "nan",
+        "cell": "<script>alert(1)</script>",
+        "k.seq_len": "1",
+        "seed": "-5",
+        "__class__": "x",
+    }
+    for key, value in hostile.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    notice = texts(at.warning)
+    for key in ("hidden", "lr", "cell", "seq_len", "seed", "__class__"):
+        assert key in notice, key
+    assert "<script>" not in "".join(m.value for m in at.markdown)  # shown as text only
+    cfg = at.session_state[state.CONFIG]
+    assert (cfg.model.hidden_size, cfg.model.cell, cfg.seed) == (256, "lstm", 0)
+    assert cfg.optim.lr == OptimConfig().lr and cfg.task_knobs["seq_len"] == 20

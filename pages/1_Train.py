@@ -121,7 +121,7 @@ def live() -> None:
     )
     now = (trainer, trainer.steps, lang)  # versions: redraw when these change
     evaluated = (trainer, h.val_step[-1], lang) if state.is_running() else now
-    left, right = st.columns(2)
+    left, right = st.columns(2)  # loss and metric side by side; the wide views below
     with left:
         chart(
             lambda: figs.loss_figure(
@@ -130,18 +130,6 @@ def live() -> None:
             "train_loss_chart",
             now,
         )
-        if trainer.task.kind in TEXT_KINDS:
-            st.markdown(f"**{t('train.text.title')}**")
-            labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
-            st.code(prediction_text(trainer, labels), language=None)
-        else:
-            free_run = st.session_state.setdefault("train_free_run", FreeRun())
-            chart(
-                lambda: prediction_figure(trainer, lang, free_run),
-                "train_pred_chart",
-                evaluated,
-                460,
-            )
     with right:
         chart(
             lambda: figs.metric_figure(
@@ -150,13 +138,23 @@ def live() -> None:
             "train_metric_chart",
             evaluated,
         )
+    if trainer.task.kind in TEXT_KINDS:
+        st.markdown(f"**{t('train.text.title')}**")
+        labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
+        st.code(prediction_text(trainer, labels), language=None)
+    else:
+        free_run = st.session_state.setdefault("train_free_run", FreeRun())
         chart(
-            lambda: figs.grad_norm_figure(
-                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
-            ),
-            "train_grad_chart",
-            (now, trainer.config.optim.clip),
+            lambda: prediction_figure(trainer, lang, free_run), "train_pred_chart", evaluated, 420
         )
+    chart(
+        lambda: figs.grad_norm_figure(
+            h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
+        ),
+        "train_grad_chart",
+        (now, trainer.config.optim.clip),
+        280,
+    )
 
 
 with live_col:

@@ -190,7 +190,7 @@ def test_data_tables_hold_the_chart_data():
     at.button(key="train_step").click().run()
     at.toggle(key="train_tables").set_value(True).run()
     tr = trainer(at)
-    loss, prediction, metric_table, grad = (df.value for df in at.dataframe)  # page order
+    loss, metric_table, prediction, grad = (df.value for df in at.dataframe)  # page order
     np.testing.assert_allclose(loss[loss.series == "training"].y, tr.history.loss)
     np.testing.assert_allclose(loss[loss.series == "validation"].y, tr.history.val_loss)
     np.testing.assert_allclose(grad[grad.series == "gradient norm"].y, tr.history.grad_norm)

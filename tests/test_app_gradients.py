@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import equations as eq
 from lstm_core import gradients as gr
 from lstm_core.config import ModelConfig, TrainConfig
+from lstm_core.train import Trainer
 from ui import gradient_view as view
 from ui import state
 
@@ -93,6 +94,11 @@ def test_adding_preset_rnn_gradient_at_t0_is_orders_below_the_lstm():
     expected = gr.saliency(tr.model, batch, 0)
     np.testing.assert_allclose(array(lstm_sal["y"]), expected, rtol=1e-12)
     assert sum(d["name"].endswith("|∂y/∂x_t|") for d in sal["data"]) == 3
+    # A restarted run with the same configuration does not show models ahead of it.
+    at.session_state[state.TRAINER] = Trainer(tr.config)
+    at.run()
+    assert not at.exception and len(at.dataframe[0].value) == 1
+    assert not [c.value for c in at.caption if c.value.startswith(("GRU:", "RNN:"))]
 
 
 def test_exploding_preset_marks_clipping():

@@ -61,9 +61,12 @@ def _signature(trainer) -> str:
 
 
 def comparisons(trainer) -> dict:
-    """The comparison trainers of this run, by cell (empty when none were trained for it)."""
+    """The comparison trainers of this run, by cell (empty when none were trained for it, or
+    when they are ahead of it: a run restarted with the same configuration)."""
     saved = st.session_state.get(COMPARE)
-    return saved["trainers"] if saved and saved["sig"] == _signature(trainer) else {}
+    if not saved or saved["sig"] != _signature(trainer):
+        return {}
+    return {c: m for c, m in saved["trainers"].items() if m.steps <= trainer.steps}
 
 
 def hit_limit(cell: str) -> bool:
@@ -72,26 +75,27 @@ def hit_limit(cell: str) -> bool:
 
 def train_comparisons(trainer, progress) -> None:
     """Train (or train on) the other cells up to the run's step count, each time-boxed;
-    ``progress`` is an ``st.progress`` element, updated between training chunks."""
+    ``progress`` is an ``st.progress`` element, updated between training chunks. The trainers
+    are in the session from the start, so a rerun that interrupts this keeps their progress."""
     from lstm_core.train import Trainer
 
     sig = _signature(trainer)
     saved = st.session_state.get(COMPARE)
     if not saved or saved["sig"] != sig:
-        saved = {"sig": sig, "trainers": {}, "limit": {}}
+        saved = st.session_state[COMPARE] = {"sig": sig, "trainers": {}, "limit": {}}
     n = trainer.steps
     for cell in others(trainer.config.model.cell):
         comp = saved["trainers"].get(cell)
-        if comp is None:
+        if comp is None or comp.steps > n:  # none yet, or ahead of a restarted run
             comp = Trainer(gr.comparison_config(trainer.config, cell), data=trainer.task_data)
+            saved["trainers"][cell] = comp
+        saved["limit"].pop(cell, None)
         for frac in gr.train_to(comp, n, COMPARE_SECONDS):
             progress.progress(
                 min(frac, 1.0),
                 text=t("grad.compare.progress", model=CELL_NAMES[cell], step=comp.steps, n=n),
             )
-        saved["trainers"][cell] = comp
         saved["limit"][cell] = comp.steps < n
-    st.session_state[COMPARE] = saved
 
 
 def first_last_table(rows: list[tuple[str, dict]]) -> pd.DataFrame:

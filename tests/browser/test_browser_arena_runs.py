@@ -1,8 +1,11 @@
 """Browser: the Arena trains its models live (the curves grow), and a run saved on the Train
-page is listed under Saved runs and can be loaded back. Screenshots in artifacts/screenshots/."""
+page is listed under Saved runs, downloads as a valid bundle and loads back. Screenshots in
+artifacts/screenshots/."""
 
 import pytest
 from conftest import assert_no_exception, open_page, screenshot, wait_for_app
+
+from lstm_core.bundle import load_bundle
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +54,12 @@ def test_save_on_train_then_listed_and_loaded(app_url, page):
     page.get_by_text("#1 browser run").first.wait_for(timeout=30_000)  # the run picker
     page.get_by_text("(saved as run #1)").wait_for(timeout=30_000)
     assert_no_exception(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download bundle (.zip)").click()
+    run = load_bundle(download.value.path())  # the bundle built on click, fully validated
+    assert run.name == "browser run" and run.history.step == [1, 2, 3]
     page.get_by_role("button", name="Load into the session").click()
-    page.get_by_text("Loaded “browser run” at step").wait_for(timeout=30_000)
+    page.get_by_text("Loaded “browser run” at step 3").wait_for(timeout=30_000)
     screenshot(page, "saved_runs")
     open_page(page, "Train")
     assert_no_exception(page)

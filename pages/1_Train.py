@@ -7,14 +7,12 @@ from lstm_core.tasks import TaskError
 from lstm_core.train import TrainError
 from ui import guard, state
 from ui.classroom import share_link
-from ui.controls import apply_setup, setup_controls
+from ui.controls import apply_setup, run_controls, setup_controls
 from ui.figures import train as figs
-from ui.figures.common import figure_table
 from ui.i18n import current_language, t
-from ui.live_chart import live_chart, live_chart_versioned
+from ui.live_chart import live_chart_with_table
 from ui.page import setup
 from ui.train_view import (
-    SPEEDS,
     TEXT_KINDS,
     TICK_S,
     FreeRun,
@@ -42,29 +40,8 @@ except (TaskError, TrainError) as e:
     )
     st.stop()
 
-b = st.columns([1, 1, 1, 1, 2.6, 1.6], vertical_alignment="bottom")
 running = state.is_running()
-b[0].button(
-    t("train.play"),
-    on_click=state.play,
-    type="primary",
-    disabled=running,
-    key="train_play",
-    width="stretch",
-)
-b[1].button(
-    t("train.pause"), on_click=state.pause, disabled=not running, key="train_pause", width="stretch"
-)
-b[2].button(t("train.step"), on_click=state.step_once, key="train_step", width="stretch")
-b[3].button(t("train.reset"), on_click=state.reset_trainer, key="train_reset", width="stretch")
-speed = b[4].select_slider(
-    t("train.speed"),
-    SPEEDS,
-    value="auto",
-    key="train_speed",
-    format_func=lambda v: t("train.speed.auto") if v == "auto" else str(v),
-)
-show_tables = b[5].toggle(t("train.tables"), key="train_tables")
+speed, show_tables = run_controls(running)
 
 setup_col, live_col = st.columns([1, 2.8], gap="medium")
 with setup_col:
@@ -75,13 +52,7 @@ with setup_col:
 
 
 def chart(build, key: str, version, height: int = 330) -> None:
-    """A live chart, rebuilt only when ``version`` changes; its data table when asked for."""
-    if show_tables:
-        fig = build()
-        live_chart(fig, key, height)
-        st.dataframe(figure_table(fig), height=200, hide_index=True, key=f"{key}_table")
-    else:
-        live_chart_versioned(build, key, version, height)
+    live_chart_with_table(build, key, version, height, table=show_tables)
 
 
 @st.fragment(run_every=TICK_S if running else None)

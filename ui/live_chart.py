@@ -93,3 +93,18 @@ def live_chart_versioned(
     if hit is None or hit[0] != version:
         hit = cache[key] = (version, figure_payload(build(), key, height))
     _component(key=key, data=hit[1], height=height)
+
+
+def live_chart_with_table(
+    build: Callable[[], go.Figure], key: str, version: Hashable, height: int, table: bool
+) -> None:
+    """``live_chart_versioned``, or (``table``) the chart rebuilt every time with its data as
+    a table under it: the accessible alternative to the chart."""
+    if not table:
+        live_chart_versioned(build, key, version, height)
+        return
+    from ui.figures.common import figure_table
+
+    fig = build()
+    live_chart(fig, key, height)
+    st.dataframe(figure_table(fig), height=200, hide_index=True, key=f"{key}_table")

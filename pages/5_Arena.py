@@ -1,6 +1,5 @@
 """Arena: 2-4 models trained side by side on the identical batch stream, one Play for all."""
 
-import pandas as pd
 import streamlit as st
 
 from lstm_core.arena import lag_knob
@@ -11,7 +10,6 @@ from ui.figures.common import figure_table
 from ui.i18n import current_language, t
 from ui.live_chart import live_chart, live_chart_versioned
 from ui.page import setup
-from ui.train_view import short
 
 setup("arena")
 st.title(t("arena.title"))
@@ -56,13 +54,16 @@ for k in range(len(chosen["models"])):
         args=(k,),
     )
 cfg = arena.base
+OPTIMIZER_NAMES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 st.caption(
     t(
         "arena.setup_note",
         task=TASKS[cfg.task].title.get(lang, cfg.task),
         hidden=cfg.model.hidden_size,
-        optimizer=cfg.optim.name,
+        forget_bias=f"{cfg.model.forget_bias:g}",
+        optimizer=OPTIMIZER_NAMES.get(cfg.optim.name, cfg.optim.name),
         lr=f"{cfg.optim.lr:g}",
+        clip=t("arena.clip_off") if cfg.optim.clip is None else f"{cfg.optim.clip:g}",
         batch=cfg.optim.batch_size,
         seed=cfg.seed,
     )
@@ -131,19 +132,7 @@ def live() -> None:
             (arena, last_eval, lang),
         )
     st.markdown(f"**{t('arena.results')}**")
-    num = lambda v: "–" if v is None or v != v else short(v)  # noqa: E731 (v != v: NaN)
-    table = pd.DataFrame(
-        {
-            t("arena.col.model"): [r["model"] for r in rows],
-            t("arena.col.steps"): [r["steps"] for r in rows],
-            t("arena.col.train_loss"): [num(r["train_loss"]) for r in rows],
-            t("arena.col.val_loss"): [num(r["val_loss"]) for r in rows],
-            t("arena.col.metric", metric=label): [f"{r['metric']:.3f}" for r in rows],
-            t("arena.col.solved_at"): [str(r["solved_at"] or "–") for r in rows],
-            t("arena.col.steps_per_s"): [f"{r['steps_per_s']:.0f}" for r in rows],
-        }
-    )
-    st.dataframe(table, hide_index=True, key="arena_results")
+    st.dataframe(A.results_table(rows, label), hide_index=True, key="arena_results")
 
 
 live()

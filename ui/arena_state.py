@@ -12,12 +12,15 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from lstm_core.arena import PRESETS, Arena, ArenaError, Contestant, lag_knob
 from lstm_core.config import VARIANTS
 from lstm_core.tasks import TASKS
 from ui import guard, state
+from ui.i18n import t
+from ui.train_view import short
 
 SETUP = "arena_setup"  # {"preset": key, "models": [(cell, variant), ...], "lag": int | None}
 ARENA = "arena_obj"  # the Arena
@@ -190,3 +193,22 @@ def tick() -> int:
                 st.session_state[RUNNING] = False
             return done
     return 0
+
+
+def results_table(rows: list[dict], metric_label: str) -> pd.DataFrame:
+    """The results table of ``Arena.results()`` rows, as shown (losses like the Train page)."""
+
+    def num(v):
+        return "–" if v is None or v != v else short(v)  # v != v: NaN (no step yet)
+
+    return pd.DataFrame(
+        {
+            t("arena.col.model"): [r["model"] for r in rows],
+            t("arena.col.steps"): [r["steps"] for r in rows],
+            t("arena.col.train_loss"): [num(r["train_loss"]) for r in rows],
+            t("arena.col.val_loss"): [num(r["val_loss"]) for r in rows],
+            t("arena.col.metric", metric=metric_label): [f"{r['metric']:.3f}" for r in rows],
+            t("arena.col.solved_at"): [str(r["solved_at"] or "–") for r in rows],
+            t("arena.col.steps_per_s"): [f"{r['steps_per_s']:.0f}" for r in rows],
+        }
+    )

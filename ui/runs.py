@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from lstm_core.arena import Contestant, solved_at
 from lstm_core.bundle import BundleError, csv_safe, export_saved, import_bundle
 from lstm_core.store import RunStore, StoreError
 from lstm_core.tasks import TASKS, TaskError
+from lstm_core.tasks.base import Metric
 from lstm_core.train import TrainError
 from ui import state
 from ui.i18n import current_language, t, translate
@@ -48,6 +50,14 @@ def model_label(cfg) -> str:
 
 def task_title(name: str, lang: str) -> str:
     return TASKS[name].title.get(lang, name) if name in TASKS else name
+
+
+def metric_label(task: str, name: str, lang: str) -> str:
+    """The task's own words for its metric (the store keeps the metric's short name)."""
+    metric = inspect.getattr_static(TASKS[task], "metric", None) if task in TASKS else None
+    if isinstance(metric, Metric) and metric.name == name:
+        return metric.label.get(lang, name)
+    return name  # a metric that depends on the knobs (a property): its name
 
 
 def default_name(trainer, lang: str) -> str:
@@ -87,7 +97,10 @@ def table(infos, lang: str) -> pd.DataFrame:
                 t("runs.col.model"): [model_label(i.config) for i in infos],
                 t("runs.col.steps"): [int(i.summary.get("steps", 0)) for i in infos],
                 t("runs.col.loss"): [num(i.summary.get("train_loss")) for i in infos],
-                t("runs.col.metric"): [str(i.summary.get("metric", "")) for i in infos],
+                t("runs.col.metric"): [
+                    metric_label(i.config.task, str(i.summary.get("metric", "")), lang)
+                    for i in infos
+                ],
                 t("runs.col.value"): [num(i.summary.get("metric_value")) for i in infos],
                 t("runs.col.solved"): [bool(i.summary.get("solved")) for i in infos],
                 t("runs.col.created"): [i.created.replace("T", " ")[:19] for i in infos],

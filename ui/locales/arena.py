@@ -56,10 +56,12 @@ EN = {
     ),
     "arena.no_lag": "This task has no sequence-length setting.",
     "arena.setup_note": (
-        "Shared by all models: task {task}, hidden size {hidden}, {optimizer} with learning "
-        "rate {lr}, batch {batch}, seed {seed}. Changing any setting starts them all again."
+        "Shared by all models: task {task}, hidden size {hidden}, LSTM forget-gate bias "
+        "{forget_bias}, {optimizer} with learning rate {lr}, gradient clipping {clip}, batch "
+        "{batch}, seed {seed}. Changing any setting starts them all again."
     ),
     "arena.refused": "That setup cannot be built: {message}",
+    "arena.clip_off": "off",
     "arena.play": "Play",
     "arena.pause": "Pause",
     "arena.step": "Step",
@@ -121,8 +123,7 @@ ZH = {
         "增大时滞，找出 RNN（然后是 GRU）在哪里失效。"
     ),
     "arena.about.train": (
-        "使用训练页设置的任务、参数、隐藏层大小、优化器和种子，"
-        "训练下面选择的模型。"
+        "使用训练页设置的任务、参数、隐藏层大小、优化器和种子，训练下面选择的模型。"
     ),
     "arena.models": "模型",
     "arena.slot": "模型 {n}",
@@ -138,15 +139,16 @@ ZH = {
     "arena.model.rnn.standard": "RNN（tanh 激活）",
     "arena.lag": "时滞：`{knob}`（序列长度）",
     "arena.lag.help": (
-        "为所有模型设置任务的长度。时滞越长，依赖越难学。"
-        "改变它会让所有模型从第 0 步重新开始。"
+        "为所有模型设置任务的长度。时滞越长，依赖越难学。改变它会让所有模型从第 0 步重新开始。"
     ),
     "arena.no_lag": "这个任务没有序列长度设置。",
     "arena.setup_note": (
-        "所有模型共用：任务 {task}，隐藏层大小 {hidden}，{optimizer}，学习率 {lr}，批大小 {batch}，"
-        "种子 {seed}。改变任何设置都会让它们全部重新开始。"
+        "所有模型共用：任务 {task}，隐藏层大小 {hidden}，LSTM 遗忘门偏置 {forget_bias}，"
+        "{optimizer}，学习率 {lr}，梯度裁剪 {clip}，批大小 {batch}，种子 {seed}。"
+        "改变任何设置都会让它们全部重新开始。"
     ),
     "arena.refused": "无法建立这个设置：{message}",
+    "arena.clip_off": "关闭",
     "arena.play": "播放",
     "arena.pause": "暂停",
     "arena.step": "单步",

@@ -167,3 +167,20 @@ def test_the_page_in_chinese(lang):
     at = open_arena(lang=lang)
     assert at.title[0].value == "竞技场"
     assert all(m.value == "尚未解决" for m in at.metric)
+
+
+def test_a_diverged_model_is_marked_and_the_others_train_on():
+    at = open_arena()
+    arena = arena_of(at)
+    nfg = arena.trainers[1]
+    nfg.status, nfg.message = "diverged", "Training stopped at step 1: the loss became nan."
+    at.button(key="arena_step").click()
+    at.run()
+    assert [tr.steps for tr in arena.trainers] == [1, 0, 1, 1]
+    assert at.metric[1].value == "Stopped (diverged)"
+    assert at.error[0].value == f"LSTM-NFG stopped: {nfg.message}"
+    for tr in arena.trainers:
+        tr.status = "diverged"
+    at.button(key="arena_play").click()  # nothing left to train: Play does not start
+    at.run()
+    assert not at.session_state[A.RUNNING]

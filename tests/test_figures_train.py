@@ -172,16 +172,19 @@ def test_small_helpers():
 def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
     from ui.train_view import (
         MAX_CHUNK_S,
+        MAX_UPDATES_PER_S,
         MIN_CHUNK_S,
         MIN_UPDATES_PER_S,
         TRAIN_SHARE,
         chunk_seconds,
     )
 
-    assert chunk_seconds(0.05) == pytest.approx(0.05 * TRAIN_SHARE / (1 - TRAIN_SHARE))  # 80%
-    assert chunk_seconds(0.2) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.2)  # capped by the rate
-    assert chunk_seconds(0.001) == MIN_CHUNK_S and chunk_seconds(5.0) == MIN_CHUNK_S
-    assert MIN_CHUNK_S <= chunk_seconds(0.09) <= MAX_CHUNK_S
-    # Training that runs past its box (a long last step, an evaluation) shrinks the next box.
-    assert chunk_seconds(0.2, overrun=0.05) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.25)
-    assert chunk_seconds(0.05, overrun=0.05) == pytest.approx(0.15)
+    share = TRAIN_SHARE / (1 - TRAIN_SHARE)  # box per second of overhead for TRAIN_SHARE
+    assert chunk_seconds(0.09) == pytest.approx(0.09 * share)  # 80% of the tick
+    # Small overhead: no need to redraw more than MAX_UPDATES_PER_S times a second.
+    assert chunk_seconds(0.03) == pytest.approx(1 / MAX_UPDATES_PER_S - 0.03)
+    # Large overhead: keep MIN_UPDATES_PER_S chart updates, training gets the rest.
+    assert chunk_seconds(0.2) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.2)
+    # Training that ran past its box (a long last step, an evaluation) shrinks the next box.
+    assert chunk_seconds(0.09, overrun=0.05) == pytest.approx(0.09 * share - 0.05)
+    assert chunk_seconds(5.0) == MIN_CHUNK_S and chunk_seconds(None) <= MAX_CHUNK_S

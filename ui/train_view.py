@@ -19,6 +19,7 @@ CHUNK_S = 0.14  # the time box when nothing is known yet about the overhead
 MIN_CHUNK_S, MAX_CHUNK_S = 0.12, 0.4
 TRAIN_SHARE = 0.8  # the share of wall time training should get while the user watches
 MIN_UPDATES_PER_S = 2.2  # the bar is 2; a margin for the jitter of the measured overhead
+MAX_UPDATES_PER_S = 3.0
 SPEEDS = ("auto", 1, 5, 20, 100)  # steps per tick; "auto": as many as fit in CHUNK_S
 FREE_RUN_SHARE = 0.05  # the free-running forecast may cost at most this share of the time
 TEXT_STEPS = 80  # characters of a sequence shown in the text view
@@ -69,13 +70,15 @@ def _median(values) -> float | None:
 
 
 def chunk_seconds(overhead: float | None, overrun: float = 0.0) -> float:
-    """The training time box for a tick: training (box + overrun) should get TRAIN_SHARE of
-    the tick, unless that would drop the charts below MIN_UPDATES_PER_S; within the bounds."""
+    """The training time box for a tick. Training (box + overrun) should get TRAIN_SHARE of
+    the tick; the charts need not update more than MAX_UPDATES_PER_S (redrawing costs
+    training time) and must not drop below MIN_UPDATES_PER_S; within the bounds."""
     if overhead is None:
         return CHUNK_S
-    for_share = overhead * TRAIN_SHARE / (1 - TRAIN_SHARE) - overrun
-    for_rate = 1 / MIN_UPDATES_PER_S - overhead - overrun
-    return min(max(min(for_share, for_rate), MIN_CHUNK_S), MAX_CHUNK_S)
+    box = overhead * TRAIN_SHARE / (1 - TRAIN_SHARE) - overrun
+    box = max(box, 1 / MAX_UPDATES_PER_S - overhead - overrun)
+    box = min(box, 1 / MIN_UPDATES_PER_S - overhead - overrun)
+    return min(max(box, MIN_CHUNK_S), MAX_CHUNK_S)
 
 
 class LiveMeter:

@@ -161,7 +161,7 @@ class Session:
     queued: bool = False  # saw the admission line's message
     exceptions: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # st.error texts (e.g. a diverged run)
-    curve: np.ndarray | None = None  # training loss, steps 1..n, from the live loss chart
+    curve: np.ndarray | None = None  # (step, training loss) rows, from the live loss chart
     urls_seed_ok: bool = True  # every URL the server wrote holds this session's seed
     reruns: int = 0
 
@@ -173,15 +173,25 @@ def _decode(v):
 
 
 def loss_curve(bidi_json: str) -> np.ndarray | None:
-    """The "training" trace of the live loss chart's figure."""
+    """The "training" trace of the live loss chart's figure: rows of (step, loss). Long
+    histories are thinned to evenly spaced points (``ui.figures.common.downsample``), so two
+    curves are compared at the steps both show."""
     try:
         fig = json.loads(json.loads(bidi_json)["figure"])
     except (ValueError, KeyError, TypeError):
         return None
     for trace in fig.get("data", []):
-        if trace.get("name") == "training" and "y" in trace:
-            return _decode(trace["y"])
+        if trace.get("name") == "training" and "y" in trace and "x" in trace:
+            x, y = _decode(trace["x"]), _decode(trace["y"])
+            if len(x) == len(y):
+                return np.stack([x.astype(float), y.astype(float)], axis=1)
     return None
+
+
+def common_steps(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The losses of two (step, loss) curves at the steps both show."""
+    steps, ia, ib = np.intersect1d(a[:, 0], b[:, 0], return_indices=True)
+    return a[ia, 1], b[ib, 1]
 
 
 def query(seed: int) -> str:
@@ -266,7 +276,7 @@ def _read_element(el, s: Session) -> None:
             s.errors.append(body[:200])
     elif kind == "bidi_component" and el.bidi_component.id.endswith("train_loss_chart"):
         curve = loss_curve(el.bidi_component.json)
-        if curve is not None and (s.curve is None or len(curve) >= len(s.curve)):
+        if curve is not None and len(curve) and (s.curve is None or curve[-1, 0] >= s.curve[-1, 0]):
             s.curve = curve
 
 
@@ -380,17 +390,21 @@ def check_state(sessions: list[Session]) -> dict:
             by_seed.setdefault(s.seed, []).append(s)
     for group in by_seed.values():
         for a, b in zip(group, group[1:], strict=False):
-            n = min(len(a.curve), len(b.curve))
-            compared += 1
-            same += bool(np.array_equal(a.curve[:n], b.curve[:n]))
+            ya, yb = common_steps(a.curve, b.curve)
+            if len(ya) >= 2:
+                compared += 1
+                same += bool(np.array_equal(ya, yb))
     firsts = [g[0] for g in by_seed.values()]
+    pairs = 0
     for a, b in zip(firsts, firsts[1:], strict=False):
-        n = min(len(a.curve), len(b.curve))
-        differ += not np.array_equal(a.curve[:n], b.curve[:n])
+        ya, yb = common_steps(a.curve, b.curve)
+        if len(ya) >= 2:
+            pairs += 1
+            differ += not np.array_equal(ya, yb)
     return {
         "same_seed_pairs": compared,
         "same_seed_identical": same,
-        "different_seed_pairs": max(0, len(firsts) - 1),
+        "different_seed_pairs": pairs,
         "different_seed_differ": differ,
         "urls_keep_own_seed": all(s.urls_seed_ok for s in sessions if s.connected),
     }

@@ -368,3 +368,27 @@ def test_a_tampered_link_opens_with_a_notice_and_clamped_values():
     cfg = at.session_state[state.CONFIG]
     assert (cfg.model.hidden_size, cfg.model.cell, cfg.seed) == (256, "lstm", 0)
     assert cfg.optim.lr == OptimConfig().lr and cfg.task_knobs["seq_len"] == 20
+
+
+def test_an_arena_chunk_that_raises_pauses_with_a_message_and_the_page_lives_on(monkeypatch):
+    from lstm_core.arena import Arena
+    from ui import arena_state as A
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/5_Arena.py").run()
+    arena = at.session_state[A.ARENA]
+
+    def broken(self, seconds):
+        raise RuntimeError("simulated failure inside the arena")
+
+    monkeypatch.setattr(Arena, "advance", broken)
+    at.button(key="arena_play").click().run()
+    at.run()
+    assert not at.exception and not at.session_state[A.RUNNING]
+    message = texts(at.error)
+    assert "unexpected error in this run (RuntimeError)" in message
+    assert "simulated failure" not in message and arena.rounds == 0
+    monkeypatch.undo()
+    at.button(key="arena_play").click().run()
+    at.run()
+    assert not at.exception and arena.rounds >= 1 and not at.error

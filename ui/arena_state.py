@@ -156,6 +156,7 @@ def spare_model(taken: list) -> tuple[str, str]:
 
 
 def play() -> None:
+    guard.clear("arena")
     arena = get_arena()
     if not arena.active:  # every model diverged: nothing to play
         return
@@ -185,10 +186,14 @@ def is_running() -> bool:
 
 def tick() -> int:
     """One live tick: whole rounds for up to CHUNK_S (skipped if another thread trains)."""
+    guard.notice("arena")  # a chunk that raised: a plain message until Play
     with state.trainer_turn() as mine:
         if mine and is_running() and guard.admitted():  # the server's training line
             arena = get_arena()
-            done = arena.advance(CHUNK_S)
+            done = guard.chunk("arena", arena.advance, CHUNK_S)
+            if done is None:  # it raised: pause; the message shows from the next run
+                st.session_state[RUNNING] = False
+                return 0
             if not arena.active:
                 st.session_state[RUNNING] = False
             return done

@@ -79,3 +79,32 @@ def train(tick, trainer, *args) -> int:
         trainer.status = "diverged"  # the page pauses and offers Resume, as for divergence
         trainer.message = t("guard.crashed", step=trainer.steps, error=type(e).__name__)
         return 0
+
+
+# ----- the same for a page whose chunk is not one Trainer (the Arena)
+FAILED = "guard_failed"  # page -> the message of a chunk that raised, shown until Play
+
+
+def chunk(page: str, fn, *args):
+    """``fn(*args)``, or None if it raised: the error is logged, the slot freed, and a plain
+    message kept for ``notice(page)``."""
+    try:
+        return fn(*args)
+    except Exception as e:  # noqa: BLE001 -- whatever a chunk raises, the session lives on
+        log.exception("a training chunk failed on the %s page", page)
+        release()
+        st.session_state.setdefault(FAILED, {})[page] = t(
+            "guard.chunk_failed", error=type(e).__name__
+        )
+        return None
+
+
+def notice(page: str) -> None:
+    """Show the message of a failed chunk on ``page`` (until ``clear``)."""
+    message = st.session_state.get(FAILED, {}).get(page)
+    if message:
+        st.error(message)
+
+
+def clear(page: str) -> None:
+    st.session_state.get(FAILED, {}).pop(page, None)

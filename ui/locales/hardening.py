@@ -14,6 +14,10 @@ EN = {
         "Training is switched off on this server for now (the teacher set the limit to 0). "
         "Your settings and your run so far are kept."
     ),
+    "guard.chunk_failed": (
+        "Training stopped because of an unexpected error in this run ({error}). The models are "
+        "kept as they were. Press Play to try again, or Reset to start over."
+    ),
     "guard.crashed": (
         "Training stopped at step {step} because of an unexpected error in this run "
         "({error}). Your model and its history are kept as they were after step {step}. "
@@ -33,6 +37,10 @@ ZH = {
     ),
     "guard.queue.closed": (
         "本服务器暂时关闭了训练（老师把上限设为 0）。你的设置和目前的训练进度都会保留。"
+    ),
+    "guard.chunk_failed": (
+        "训练已停止：这次运行出现了意外错误（{error}）。各个模型保持原样。"
+        "点击“播放”重试，或点击“重置”重新开始。"
     ),
     "guard.crashed": (
         "训练在第 {step} 步停止：这次运行出现了意外错误（{error}）。"

@@ -8,6 +8,7 @@ its reference, is printed at the end, then one JSON line per benchmark.
     engine       ms per training step of every engine and LSTM variant, x nn.LSTM (fused)
     app_train    live training on the Train page: steps/s vs headless, chart updates/s
     app_sandbox  server time of a slider move in the cell sandbox (<= 100 ms)
+    app_inside   server time of a cursor / snapshot move on Inside the cell (< 1 s)
     load         a class of 30 sessions on one server: health p99, MB per session, release
     papers       (slow, only with --papers) the 1997 experiments: sequences needed to solve
 
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "engine": "bench.engine",
     "app_train": "bench.app_train",
     "app_sandbox": "bench.app_sandbox",
+    "app_inside": "bench.app_inside",
     "load": "bench.load",  # memory per session is measured here, with the class open
 }
 SLOW = {"papers": "bench.papers"}  # minutes to hours: only with --papers or by name
@@ -79,6 +81,13 @@ def _app_sandbox(r: dict) -> list[tuple]:
     ]  # fmt: skip
 
 
+def _app_inside(r: dict) -> list[tuple]:
+    return [
+        ("app_inside", "cursor / snapshot move, worst median",
+         f"{r.get('worst_median_ms', float('nan')):.1f} ms", "< 1000 ms"),
+    ]  # fmt: skip
+
+
 def _load(r: dict) -> list[tuple]:
     n = f"{r.get('sessions')} sessions"
     return [
@@ -101,6 +110,7 @@ HEADLINES = {
     "engine": _engine,
     "app_train": _app_train,
     "app_sandbox": _app_sandbox,
+    "app_inside": _app_inside,
     "load": _load,
     "papers": _papers,
 }

@@ -54,7 +54,7 @@ def test_python_m_bench_quick_runs_the_load_test_and_prints_the_combined_table()
 def test_bench_registers_every_benchmark_and_keeps_papers_out_of_the_default_set():
     from bench.__main__ import BENCHMARKS, SLOW, available, combined_table
 
-    assert {"engine", "app_train", "app_sandbox", "load"} <= set(BENCHMARKS)
+    assert {"engine", "app_train", "app_sandbox", "app_inside", "load"} <= set(BENCHMARKS)
     assert "papers" in SLOW and "papers" not in BENCHMARKS
     assert set(available(BENCHMARKS)) == set(BENCHMARKS)  # every module exists
     table = combined_table({"load": {"error": "RuntimeError: boom"}})

@@ -19,29 +19,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import torch
 
+from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer
 from lstm_core.config import TrainConfig
 from lstm_core.train import Trainer
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 COUNT_REACTS = """() => {
   window.__lossUpdates = 0;
   if (window.Plotly.react.__counting) return;  // wrap once, reset the count every round
@@ -64,12 +51,6 @@ def headless_rate(cfg: TrainConfig, seconds: float) -> float:
     return (tr.steps - s0) / (time.perf_counter() - start)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _steps(page) -> int:
     text = page.get_by_test_id("stMetric").filter(has_text="Steps").first.inner_text()
     return int("".join(ch for ch in text.split("\n")[-1] if ch.isdigit()) or 0)
@@ -82,33 +63,14 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
         return {"live_skipped": f"no Chromium at {CHROMIUM}"}
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = StreamlitServer()
     headless, live, updates = [], [], []
     try:
-        _wait_healthy(url)
+        server.wait_healthy()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
+            page.goto(server.url)
             page.wait_for_selector('[data-testid="stPageLink-NavLink"]', timeout=90_000)
             page.get_by_test_id("stSidebar").get_by_role("link", name="Train").click()
             page.wait_for_selector(".lstm-live-chart .main-svg", timeout=90_000)
@@ -126,12 +88,7 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
                 page.wait_for_timeout(1000)
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
     med = statistics.median
     return {
         "headless_steps_per_s": med(headless),
@@ -140,18 +97,6 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
         "chart_updates_per_s": med(updates),
         "rounds": [[round(hl, 1), round(lv, 1)] for hl, lv in zip(headless, live, strict=True)],
     }
-
-
-def _wait_healthy(url: str, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not answer at {url}")
 
 
 def render_and_ticks(repeats: int) -> dict:

@@ -31,7 +31,6 @@ from lstm_core.train import Trainer, TrainError
 
 MIN_MODELS, MAX_MODELS = 2, 4
 LAG_KNOBS = ("seq_len", "lag", "window")  # the knob that sets how far back a task must look
-RECENT = 20  # training steps averaged for the "final loss" (as Trainer.summary does)
 
 
 class ArenaError(ValueError):

@@ -41,8 +41,6 @@ from torch import nn
 
 from .config import VARIANTS
 
-CLAMPED_ONE = {"nfg": "f", "nig": "i", "nog": "o"}  # variant -> the gate held at exactly 1
-
 
 @dataclass
 class SequenceCache:

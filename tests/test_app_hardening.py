@@ -392,3 +392,21 @@ def test_an_arena_chunk_that_raises_pauses_with_a_message_and_the_page_lives_on(
     at.button(key="arena_play").click().run()
     at.run()
     assert not at.exception and arena.rounds >= 1 and not at.error
+
+
+# --------------------------------------------------------------------------- your own text
+def test_your_own_text_is_pasted_or_uploaded_checked_and_trained_on():
+    at = open_train(TrainConfig(task="text", model=ModelConfig(hidden_size=8)))
+    at.selectbox(key="train_knob_text_source").set_value("custom").run()
+    assert not at.exception
+    at.text_area(key="train_text_area").set_value("to be or not to be, that is it. " * 50).run()
+    tr = at.session_state[state.TRAINER]
+    assert not at.exception and tr.task.values["source"] == "custom"
+    assert tr.task_data["text"].startswith("to be or not to be")
+    at.button(key="train_step").click().run()
+    assert tr.steps == 1 and "Training on your text: 1,600 characters." in texts(at.caption)
+    # a binary file is refused with the reason; the text in use and the run stay
+    at.get("file_uploader")[0].set_value(("photo.txt", bytes(range(256)) * 8, "text/plain"))
+    at.run()
+    assert not at.exception and "photo.txt cannot be used" in texts(at.error)
+    assert at.session_state[state.TRAINER] is tr and tr.steps == 1

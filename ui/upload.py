@@ -23,8 +23,10 @@ from lstm_core.tasks.csv_loader import load_csv
 from ui.i18n import t
 
 DATA = "train_task_data"  # {"name", "sha256", "data", "target", "inputs", "missing", "numeric"}
+TEXT = "train_task_text"  # {"text", "sha256", "chars"}: the text task's "your own text"
 MAX_MB = 20  # per-widget limit; the loader refuses more than 20 MB too (server: 25 MB)
 TASKS_WITH_FILES = ("csv",)
+TEXT_MB = 8  # the text task refuses more than 8 MB of bytes (2,000,000 characters)
 
 
 def example_bytes() -> bytes:
@@ -33,6 +35,9 @@ def example_bytes() -> bytes:
 
 def data_for(task_name: str) -> dict:
     """What ``make_task(task_name, ...)`` needs besides its knobs ({} for built-in tasks)."""
+    if task_name == "text":
+        own = st.session_state.get(TEXT)
+        return {"text": own["text"]} if own else {}
     if task_name not in TASKS_WITH_FILES:
         return {}
     d = st.session_state.get(DATA)
@@ -76,6 +81,8 @@ def _use(entry: dict, name: str) -> None:
 
 def data_controls(task_name: str, knobs: dict) -> None:
     """The uploader and, once a file is in use, its target / input / missing-value choices."""
+    if task_name == "text":
+        return text_controls(knobs)
     if task_name not in TASKS_WITH_FILES:
         return
     up = st.file_uploader(
@@ -132,3 +139,52 @@ def _column_choice(current: dict, knobs: dict) -> None:
             st.error(t("upload.rejected", name=current["name"], message=why))
         else:
             _use(entry, current["name"])
+
+
+# ----- the text task's "your own text"
+def text_controls(knobs: dict) -> None:
+    """A text box and a .txt uploader, shown when the text source is "your own text"."""
+    if st.session_state.get("train_knob_text_source", knobs.get("source")) != "custom":
+        return
+    own = st.session_state.get(TEXT)
+    pasted = st.text_area(
+        t("upload.text"),
+        value=own["text"][:20_000] if own else "",
+        height=140,
+        key="train_text_area",
+        help=t("upload.text.help"),
+    )
+    up = st.file_uploader(
+        t("upload.text_file"),
+        type=["txt", "md", "py", "csv"],
+        max_upload_size=TEXT_MB,
+        key="train_text_upload",
+    )
+    candidates = [(up.name, up.getvalue())] if up is not None else []
+    if pasted.strip() and (own is None or pasted != own["text"][:20_000]):
+        candidates.append((t("upload.text.pasted"), pasted))
+    for name, raw in candidates:
+        digest = hashlib.sha256(raw if isinstance(raw, bytes) else raw.encode()).hexdigest()
+        if own is not None and own["sha256"] == digest:
+            continue
+        try:
+            task = make_task("text", text=raw, **{**knobs, "source": "custom"})
+        except TaskError as e:
+            st.error(t("upload.rejected", name=name, message=str(e)))
+            continue
+        text = task.corpus()
+        st.session_state[TEXT] = {"text": text, "sha256": digest, "chars": len(text)}
+        own = st.session_state[TEXT]
+        _restart_text_run(name)
+        break
+    if own is not None:
+        st.caption(t("upload.text.using", chars=f"{own['chars']:,}"))
+
+
+def _restart_text_run(name: str) -> None:
+    from ui import state
+
+    if state.has_trainer() and state.get_trainer().task.name == "text":
+        if state.get_trainer().task.values.get("source") == "custom":
+            state.reset_trainer()
+            st.toast(t("upload.new_run", name=name))

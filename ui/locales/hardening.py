@@ -68,6 +68,13 @@ EN.update(
         "upload.missing": "Missing values",
         "upload.missing.interpolate": "interpolate",
         "upload.missing.drop": "drop the row",
+        "upload.text": "Your own text",
+        "upload.text.help": (
+            "Paste any text (up to 2,000,000 characters), or upload a text file below."
+        ),
+        "upload.text_file": "…or a text file",
+        "upload.text.pasted": "The pasted text",
+        "upload.text.using": "Training on your text: {chars} characters.",
     }
 )
 
@@ -88,5 +95,10 @@ ZH.update(
         "upload.missing": "缺失值",
         "upload.missing.interpolate": "插值",
         "upload.missing.drop": "删除该行",
+        "upload.text": "你自己的文本",
+        "upload.text.help": "粘贴任意文本（最多 2,000,000 个字符），或在下方上传文本文件。",
+        "upload.text_file": "……或上传一个文本文件",
+        "upload.text.pasted": "粘贴的文本",
+        "upload.text.using": "正在用你的文本训练：{chars} 个字符。",
     }
 )

@@ -321,24 +321,8 @@ def load_bundle(source) -> SavedRun:
         raise BundleError("history.csv is not UTF-8 text") from None
     history = history_from_csv(text)
     weights = _weights(files["weights.safetensors"])
-    snapshots = []
-    if "traces.npz" in files:
-        try:
-            snapshots = snapshots_from_arrays(from_npz(files["traces.npz"], MAX_UNPACKED_BYTES))
-        except RecordError as e:
-            raise BundleError(f"traces.npz: {e}") from None
-        if len(snapshots) > max(cfg.max_snapshots, 1) + 1:
-            raise BundleError(
-                f"traces.npz holds {len(snapshots)} snapshots; max_snapshots is {cfg.max_snapshots}"
-            )
-    task_data = {}
-    if "task_data.npz" in files:
-        try:
-            task_data = task_data_from_arrays(from_npz(files["task_data.npz"], MAX_UNPACKED_BYTES))
-        except RecordError as e:
-            raise BundleError(f"task_data.npz: {e}") from None
-        if isinstance(task_data.get("data"), str):
-            raise BundleError("task_data.npz: the CSV data must be the file's bytes, not a path")
+    snapshots = _snapshots(files, cfg)
+    task_data = _task_data(files)
     try:
         trainer = Trainer.from_saved(cfg, weights, history, snapshots, task_data)
     except TrainError as e:
@@ -347,16 +331,8 @@ def load_bundle(source) -> SavedRun:
         raise BundleError(f"config.json: {e}") from None
     for s in trainer.snapshots:
         _check_snapshot(s, trainer)
-    summary = trainer.summary()
-    old = meta.get("summary") if isinstance(meta.get("summary"), dict) else {}
-    for k in SUMMARY_KEYS:
-        if isinstance(old.get(k), int | float) and not isinstance(old.get(k), bool):
-            summary[k] = float(old[k])
-    name = meta.get("name") if isinstance(meta.get("name"), str) else "imported run"
-    try:
-        name = clean_name(name)
-    except StoreError:
-        name = "imported run"
+    summary = _summary(meta, trainer)
+    name = _name(meta)
     return SavedRun(
         None,
         name,
@@ -368,6 +344,53 @@ def load_bundle(source) -> SavedRun:
         trainer.state_dict(),
         trainer.task_data,
     )
+
+
+def _snapshots(files: dict[str, bytes], cfg: TrainConfig) -> list:
+    """The snapshots of traces.npz (none without it), at most max_snapshots + 1."""
+    if "traces.npz" not in files:
+        return []
+    try:
+        snapshots = snapshots_from_arrays(from_npz(files["traces.npz"], MAX_UNPACKED_BYTES))
+    except RecordError as e:
+        raise BundleError(f"traces.npz: {e}") from None
+    if len(snapshots) > max(cfg.max_snapshots, 1) + 1:
+        raise BundleError(
+            f"traces.npz holds {len(snapshots)} snapshots; max_snapshots is {cfg.max_snapshots}"
+        )
+    return snapshots
+
+
+def _task_data(files: dict[str, bytes]) -> dict:
+    """The task's user data of task_data.npz (empty without it); CSV data as bytes only."""
+    if "task_data.npz" not in files:
+        return {}
+    try:
+        task_data = task_data_from_arrays(from_npz(files["task_data.npz"], MAX_UNPACKED_BYTES))
+    except RecordError as e:
+        raise BundleError(f"task_data.npz: {e}") from None
+    if isinstance(task_data.get("data"), str):
+        raise BundleError("task_data.npz: the CSV data must be the file's bytes, not a path")
+    return task_data
+
+
+def _summary(meta: dict, trainer) -> dict:
+    """The rebuilt trainer's summary, with the bundle's own numbers where it has them."""
+    summary = trainer.summary()
+    old = meta.get("summary") if isinstance(meta.get("summary"), dict) else {}
+    for k in SUMMARY_KEYS:
+        if isinstance(old.get(k), int | float) and not isinstance(old.get(k), bool):
+            summary[k] = float(old[k])
+    return summary
+
+
+def _name(meta: dict) -> str:
+    """The bundle's run name, cleaned; "imported run" when it has none or a bad one."""
+    name = meta.get("name") if isinstance(meta.get("name"), str) else "imported run"
+    try:
+        return clean_name(name)
+    except StoreError:
+        return "imported run"
 
 
 def _weights(data: bytes) -> dict[str, np.ndarray]:

@@ -25,23 +25,28 @@ def gen(seed=0):
     return torch.Generator().manual_seed(seed)
 
 
+def naive_cell(a, peep, variant, c_prev):
+    """The oracle's step from the pre-activations a (B, 4H), the equations as written:
+    i_t, f_t, g_t, o_t, c_t, h_t."""
+    a_i, a_f, a_g, a_o = a.chunk(4, dim=-1)
+    if variant == "ph":
+        a_i, a_f = a_i + peep[0] * c_prev, a_f + peep[1] * c_prev
+    f = torch.ones_like(a_f) if variant == "nfg" else torch.sigmoid(a_f)
+    i = {"nig": torch.ones_like(a_i), "cifg": 1 - f}.get(variant, torch.sigmoid(a_i))
+    g = a_g if variant == "niaf" else torch.tanh(a_g)
+    c = f * c_prev + i * g
+    a_o = a_o + peep[2] * c if variant == "ph" else a_o
+    o = torch.ones_like(a_o) if variant == "nog" else torch.sigmoid(a_o)
+    h = o * (c if variant == "noaf" else torch.tanh(c))
+    return i, f, g, o, c, h
+
+
 def naive_layer(x, W_ih, W_hh, b_ih, b_hh, peep, variant, h, c):
     """The oracle: one step at a time, ordinary autograd, the equations as written."""
     hs, cs = [], []
     for t in range(x.shape[0]):
-        a_i, a_f, a_g, a_o = (x[t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh).chunk(4, dim=-1)
-        if variant == "ph":
-            a_i, a_f = a_i + peep[0] * c, a_f + peep[1] * c
-        f = torch.ones_like(a_f) if variant == "nfg" else torch.sigmoid(a_f)
-        i = {"nig": torch.ones_like(a_i), "cifg": 1 - f}.get(variant, torch.sigmoid(a_i))
-        g = a_g if variant == "niaf" else torch.tanh(a_g)
-        c = f * c + i * g
-        o = (
-            torch.ones_like(a_o)
-            if variant == "nog"
-            else torch.sigmoid(a_o + peep[2] * c if variant == "ph" else a_o)
-        )
-        h = o * (c if variant == "noaf" else torch.tanh(c))
+        a = x[t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh
+        *_, c, h = naive_cell(a, peep, variant, c)
         hs.append(h)
         cs.append(c)
     return torch.stack(hs), torch.stack(cs)
@@ -171,17 +176,9 @@ def _naive_gates(xp, W_hh, peep, variant):
     h = c = torch.zeros(B, H, dtype=F64)
     rec = {k: [] for k in "ifgoch"}
     for t in range(T):
-        a_i, a_f, a_g, a_o = (xp[t] + h @ W_hh.T).chunk(4, dim=-1)
-        if variant == "ph":
-            a_i, a_f = a_i + peep[0] * c, a_f + peep[1] * c
-        f = torch.ones_like(a_f) if variant == "nfg" else torch.sigmoid(a_f)
-        i = {"nig": torch.ones_like(a_i), "cifg": 1 - f}.get(variant, torch.sigmoid(a_i))
-        g = a_g if variant == "niaf" else torch.tanh(a_g)
-        c = f * c + i * g
-        a_o = a_o + peep[2] * c if variant == "ph" else a_o
-        o = torch.ones_like(a_o) if variant == "nog" else torch.sigmoid(a_o)
-        h = o * (c if variant == "noaf" else torch.tanh(c))
-        for name, v in zip("ifgoch", (i, f, g, o, c, h), strict=True):
+        gates = naive_cell(xp[t] + h @ W_hh.T, peep, variant, c)
+        c, h = gates[4], gates[5]
+        for name, v in zip("ifgoch", gates, strict=True):
             rec[name].append(v)
     return {k: torch.stack(v).numpy() for k, v in rec.items()}
 

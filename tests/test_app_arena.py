@@ -1,12 +1,11 @@
 """AppTest of the Arena page: it renders, Play / Step / Reset drive every model together, and
 the badges, the table and the charts show the arena's own numbers."""
 
-import base64
 import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import open_page, plotly_array
 
 from lstm_core.arena import PRESETS
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -18,14 +17,7 @@ ARENA = "pages/5_Arena.py"
 
 
 def open_arena(**session):
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.run()
-    for key, value in session.items():
-        at.session_state[key] = value
-    at.switch_page(ARENA)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(ARENA, **session)
 
 
 def arena_of(at):
@@ -39,13 +31,6 @@ def table(at):
 def chart_figure(at, key):
     """The figure last sent to the live chart ``key`` (the payload of ui.live_chart)."""
     return json.loads(at.session_state["live_chart_payloads"][key][1]["figure"])
-
-
-def values(a):
-    """A Plotly JSON array: a list, or {"dtype", "bdata"} (base64 of the raw array)."""
-    if isinstance(a, dict):
-        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"]))
-    return np.asarray(a)
 
 
 def test_the_default_preset_renders_its_models():
@@ -119,14 +104,14 @@ def test_badges_and_curves_show_the_models_numbers():
     for k, tr in enumerate(arena.trainers):
         val = loss["data"][2 * k + 1]
         assert val["name"] == arena.labels[k]
-        np.testing.assert_array_equal(values(val["x"]), tr.history.val_step)
-        np.testing.assert_array_equal(values(val["y"]), tr.history.val_loss)
-        np.testing.assert_array_equal(values(loss["data"][2 * k]["y"]), tr.history.loss)
+        np.testing.assert_array_equal(plotly_array(val["x"]), tr.history.val_step)
+        np.testing.assert_array_equal(plotly_array(val["y"]), tr.history.val_loss)
+        np.testing.assert_array_equal(plotly_array(loss["data"][2 * k]["y"]), tr.history.loss)
     lines = [s["x0"] for s in loss["layout"]["shapes"]]
     assert lines == badges
     metric = chart_figure(at, "arena_metric_chart")
     for k, tr in enumerate(arena.trainers):
-        np.testing.assert_array_equal(values(metric["data"][k]["y"]), tr.history.metric)
+        np.testing.assert_array_equal(plotly_array(metric["data"][k]["y"]), tr.history.metric)
 
 
 def test_presets_lag_and_model_slots():

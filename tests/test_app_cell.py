@@ -1,13 +1,12 @@
 """AppTest of "Inside the cell" and "Cell sandbox": the pages render, their widgets drive what
 is drawn, and every number shown equals what lstm_core computes."""
 
-import base64
 import json
 import re
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import open_page, plotly_array
 
 from lstm_core import inspect as ins
 from lstm_core.config import ModelConfig, TrainConfig
@@ -17,17 +16,6 @@ from ui import state
 
 INSIDE, SANDBOX = "pages/2_Inside_the_cell.py", "pages/3_Cell_sandbox.py"
 GATE_ROW = {"i": 0, "f": 1, "g": 2, "o": 3}
-
-
-def open_page(page, **session):
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.run()
-    at.switch_page(page)
-    for key, value in session.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def figures(at):
@@ -158,12 +146,7 @@ def test_sequence_mode_equals_lstm_forward():
 
 
 def _array(y):
-    """Plotly JSON arrays are plain lists or typed arrays ({"dtype", "bdata", "shape"})."""
-    if isinstance(y, dict):
-        a = np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
-        shape = y.get("shape")
-        return a.reshape([int(n) for n in str(shape).split(",")] if shape else -1).astype(float)
-    return np.asarray(y, dtype=float)
+    return plotly_array(y, dtype=float)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 projector mode, language switching with state kept, and lessons."""
 
 import pytest
+from apptest_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import gradients
@@ -12,7 +13,6 @@ from ui.figures import common
 from ui.lesson_state import ACTIVE
 from ui.lessons import BY_KEY, LESSONS
 
-APP = "../app.py"  # relative to this file
 CFG = TrainConfig(
     task="adding",
     task_knobs={"seq_len": 20},

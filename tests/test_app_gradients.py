@@ -1,13 +1,12 @@
 """AppTest of "Gradient flow" and "Equations": both pages render, show their check marks, and
 every number checked here is the one lstm_core computes for the session's model."""
 
-import base64
 import json
 import re
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import click, open_page, plotly_array
 
 from lstm_core import equations as eq
 from lstm_core import gradients as gr
@@ -19,28 +18,8 @@ from ui import state
 GRADIENTS, EQUATIONS = "pages/4_Gradient_flow.py", "pages/6_Equations.py"
 
 
-def open_page(page, **session):
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.run()
-    at.switch_page(page)
-    for key, value in session.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at, key, timeout=120):
-    at.button(key=key).click()
-    at.run(timeout=timeout)
-    assert not at.exception, at.exception
-
-
 def array(y) -> np.ndarray:
-    """Plotly JSON arrays are plain lists or typed arrays ({"dtype", "bdata"})."""
-    if isinstance(y, dict):
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).astype(float)
-    return np.asarray(y, dtype=float)
+    return plotly_array(y, dtype=float)
 
 
 def chart(at, name: str) -> dict:

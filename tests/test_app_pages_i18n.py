@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from apptest_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -13,9 +14,6 @@ from ui import state
 from ui.i18n import catalogues
 from ui.page import available_pages
 
-APP = str(
-    __import__("pathlib").Path(__file__).resolve().parent.parent / "app.py"
-)  # relative to this file
 # A small trained run on a token task, so the pages that inspect a model have one to show.
 CFG = TrainConfig(
     task="brackets",

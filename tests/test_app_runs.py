@@ -3,14 +3,13 @@ the history it was saved with on every page, rename / delete / compare / downloa
 hostile upload is refused plainly and leaves the store untouched, and unsaved training
 survives switching pages."""
 
-import base64
 import io
 import json
 import zipfile
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import open_page, plotly_array
 
 from lstm_core.bundle import export_bundle, load_bundle
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -46,23 +45,6 @@ def saved(store, name, steps, **kw):
     tr = Trainer(config(**kw))
     tr.step(steps)
     return store.save(tr, name), tr
-
-
-def open_page(page, **session):
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.run()
-    for key, value in session.items():
-        at.session_state[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def values(a):
-    if isinstance(a, dict):
-        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=np.dtype(a["dtype"]))
-    return np.asarray(a)
 
 
 def listing(store):
@@ -137,8 +119,8 @@ def test_a_loaded_run_shows_the_history_it_was_saved_with(fresh_store):
     assert shown["Training loss"] == short(stored["loss"][-1])
     assert shown["Metric"] == f"{stored['metric'][-1]:.3f}"
     loss = json.loads(at.session_state["live_chart_payloads"]["train_loss_chart"][1]["figure"])
-    np.testing.assert_array_equal(values(loss["data"][0]["y"]), stored["loss"])
-    np.testing.assert_array_equal(values(loss["data"][1]["y"]), stored["val_loss"])
+    np.testing.assert_array_equal(plotly_array(loss["data"][0]["y"]), stored["loss"])
+    np.testing.assert_array_equal(plotly_array(loss["data"][1]["y"]), stored["val_loss"])
 
 
 def test_rename_and_delete_with_a_confirmation(fresh_store):
@@ -184,8 +166,8 @@ def test_compare_overlays_the_stored_curves(fresh_store):
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     for k, run_id in enumerate([a, b]):
         h = fresh_store.history(run_id)
-        np.testing.assert_array_equal(values(fig["data"][2 * k]["y"]), h.loss)
-        np.testing.assert_array_equal(values(fig["data"][2 * k + 1]["y"]), h.val_loss)
+        np.testing.assert_array_equal(plotly_array(fig["data"][2 * k]["y"]), h.loss)
+        np.testing.assert_array_equal(plotly_array(fig["data"][2 * k + 1]["y"]), h.val_loss)
         assert fig["data"][2 * k + 1]["name"] == f"#{run_id} {'ab'[k]}"
 
 

@@ -1,10 +1,10 @@
 """AppTest of the home and Train pages: under AppTest one ``run()`` is one training tick."""
 
-import base64
 import json
 
 import numpy as np
 import pytest
+from apptest_helpers import APP, plotly_array
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -14,7 +14,6 @@ from ui import state
 from ui.controls import PENDING
 from ui.train_view import short
 
-APP = "../app.py"  # relative to this file
 TRAIN = "pages/1_Train.py"
 SMALL = TrainConfig(
     task="sine",
@@ -49,12 +48,9 @@ def chart_data(at, key: str) -> list[dict]:
     (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
     fig = json.loads(json.loads(el.proto.json)["figure"])
 
-    def decode(v):
-        if isinstance(v, dict) and "bdata" in v:
-            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return np.asarray(v)
-
-    return [{k: decode(v) if k in ("x", "y") else v for k, v in t.items()} for t in fig["data"]]
+    return [
+        {k: plotly_array(v) if k in ("x", "y") else v for k, v in t.items()} for t in fig["data"]
+    ]
 
 
 def test_home_renders_with_links_and_the_lessons():

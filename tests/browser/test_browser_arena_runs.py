@@ -3,7 +3,7 @@ page is listed under Saved runs, downloads as a valid bundle and loads back. Scr
 artifacts/screenshots/."""
 
 import pytest
-from conftest import assert_no_exception, open_page, screenshot, wait_for_app
+from harness import assert_no_exception, open_page, screenshot, wait_for_app
 
 from lstm_core.bundle import load_bundle
 

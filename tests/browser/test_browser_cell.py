@@ -2,20 +2,10 @@
 move what they should in the drawn figures, and a screenshot of each state for a person to
 look at (artifacts/screenshots/)."""
 
-import importlib.util
-from pathlib import Path
-
+import harness
 import pytest
 
 pytestmark = pytest.mark.browser
-
-# The harness's helpers (plain functions next to its fixtures), loaded by path: two
-# conftest.py modules (tests/ and tests/browser/) cannot both be imported as "conftest".
-_spec = importlib.util.spec_from_file_location(
-    "browser_harness", Path(__file__).with_name("conftest.py")
-)
-harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(harness)
 
 PLOT = ".js-plotly-plot"
 

@@ -2,21 +2,13 @@
 tampered link shows its notice, the lessons and projector mode in Chinese, with screenshots
 for a person to look at (artifacts/screenshots/classroom_*.png)."""
 
-import importlib.util
-from pathlib import Path
-
+import harness
 import pytest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from ui import links
 
 pytestmark = pytest.mark.browser
-
-_spec = importlib.util.spec_from_file_location(
-    "browser_harness", Path(__file__).with_name("conftest.py")
-)
-harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(harness)
 
 CFG = TrainConfig(
     task="adding",

@@ -2,19 +2,10 @@
 the comparison models, open the equations of the same run, in English and Chinese; no
 exception element anywhere; screenshots in artifacts/screenshots/ for a person to look at."""
 
-import importlib.util
-from pathlib import Path
-
+import harness
 import pytest
 
 pytestmark = pytest.mark.browser
-
-# The harness's helpers, loaded by path (tests/ and tests/browser/ both have a conftest.py).
-_spec = importlib.util.spec_from_file_location(
-    "browser_harness", Path(__file__).with_name("conftest.py")
-)
-harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(harness)
 
 PLOT = ".js-plotly-plot"
 LATEX = ".katex"

@@ -4,7 +4,7 @@ import re
 import time
 
 import pytest
-from conftest import assert_no_exception, open_page, screenshot, wait_for_app
+from harness import assert_no_exception, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 

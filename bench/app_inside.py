@@ -15,11 +15,10 @@ import argparse
 import json
 import os
 import statistics
-import time
 
 import torch
 
-from bench.app_sandbox import APP, server_bytecode_cache
+from bench.app_sandbox import APP, server_bytecode_cache, timed_runs_ms
 from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.train import Trainer
 
@@ -46,19 +45,14 @@ def moves_ms(cfg: TrainConfig, moves: int) -> dict[str, tuple[list[float], list[
     steps = [s.step for s in trainer.snapshots]
     out = {}
     for name, move in (
-        ("cursor", lambda k: at.slider(key="cell_t").set_value((7 * k) % 50)),
-        ("snapshot", lambda k: at.select_slider(key="cell_step").set_value(steps[k % len(steps)])),
+        ("cursor", lambda k: at.slider(key="cell_t").set_value(7 * (k + 1) % 50)),
+        (
+            "snapshot",
+            lambda k: at.select_slider(key="cell_step").set_value(steps[(k + 1) % len(steps)]),
+        ),
     ):
-        wall, cpu = [], []
-        for k in range(moves + 2):  # the first 2 warm up
-            widget = move(k + 1)
-            start, start_cpu = time.perf_counter(), time.process_time()
-            widget.run()
-            if k >= 2:
-                wall.append((time.perf_counter() - start) * 1000)
-                cpu.append((time.process_time() - start_cpu) * 1000)
+        out[name] = timed_runs_ms(move, moves, warm_up=2)
         assert not at.exception, at.exception
-        out[name] = wall, cpu
     return out
 
 

@@ -74,16 +74,26 @@ def slider_moves_ms(units: int, inputs: int, sequence: bool, moves: int):
     load the machine; wall time is what a user waits on an otherwise idle server."""
     at = _open(units, inputs, sequence)
     keys = ("sandbox_p_x0", "sandbox_p_b_f0")
+
+    def move(k):
+        return at.slider(key=keys[k % 2]).set_value(round(-1.5 + (k % 30) * 0.1, 2))
+
+    wall, cpu = timed_runs_ms(move, moves, warm_up=3)
+    assert not at.exception, at.exception
+    return wall, cpu
+
+
+def timed_runs_ms(move, runs: int, warm_up: int) -> tuple[list[float], list[float]]:
+    """Wall and process CPU ms of ``runs`` script runs: ``move(k)`` sets a widget (untimed),
+    its ``run()`` is timed; the first ``warm_up`` runs are not counted."""
     wall, cpu = [], []
-    for k in range(moves + 3):  # the first 3 warm up
-        value = round(-1.5 + (k % 30) * 0.1, 2)
-        slider = at.slider(key=keys[k % 2])
+    for k in range(runs + warm_up):
+        widget = move(k)
         start, start_cpu = time.perf_counter(), time.process_time()
-        slider.set_value(value).run()
-        if k >= 3:
+        widget.run()
+        if k >= warm_up:
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
-    assert not at.exception, at.exception
     return wall, cpu
 
 

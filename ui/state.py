@@ -45,19 +45,18 @@ def get_trainer():
     """
     trainer = st.session_state.get(TRAINER)
     if trainer is None:
-        from lstm_core.train import Trainer
-
-        cfg = copy.deepcopy(get_config())
-        trainer = Trainer(cfg, data=_task_data(cfg.task))
+        trainer = _build(get_config())
         st.session_state[TRAINER] = trainer
     return trainer
 
 
-def _task_data(task: str) -> dict:
-    """The user's file for tasks built from one (ui.upload), {} for the others."""
+def _build(cfg: TrainConfig):
+    """A Trainer on a copy of ``cfg``, with the user's file for tasks built from one
+    (ui.upload)."""
+    from lstm_core.train import Trainer
     from ui import upload
 
-    return upload.data_for(task)
+    return Trainer(copy.deepcopy(cfg), data=upload.data_for(cfg.task))
 
 
 def reset_trainer(cfg: TrainConfig | None = None) -> None:
@@ -66,10 +65,8 @@ def reset_trainer(cfg: TrainConfig | None = None) -> None:
     The new Trainer is built before anything changes: a configuration the engine rejects
     raises (``TaskError``, ``TrainError``) and leaves the old run in place.
     """
-    from lstm_core.train import Trainer
-
     cfg = copy.deepcopy(cfg if cfg is not None else get_config())
-    trainer = Trainer(copy.deepcopy(cfg), data=_task_data(cfg.task))
+    trainer = _build(cfg)
     st.session_state[CONFIG] = cfg
     st.session_state[TRAINER] = trainer
     set_running(False)

@@ -51,11 +51,17 @@ class TrainError(ValueError):
 
 
 class NeedsReset(Exception):
-    """A change needs a new model or data stream; ``reasons`` says why, one line each."""
+    """A change needs a new model or data stream; ``reasons`` says why, one line each
+    (English); ``texts`` holds each reason as {"en": ..., "zh": ...}."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], texts: list[dict] | None = None):
         super().__init__("; ".join(reasons))
         self.reasons = list(reasons)
+        self.texts = list(texts) if texts is not None else [{"en": r} for r in self.reasons]
+
+    def reasons_in(self, lang: str) -> list[str]:
+        """The reasons in ``lang`` (English where a reason has no translation)."""
+        return [text.get(lang) or text["en"] for text in self.texts]
 
 
 # --------------------------------------------------------------------------- checks
@@ -331,7 +337,9 @@ class Trainer:
         self.sequences_seen = 0
         self.seconds = 0.0  # time spent inside step()
         self.status = "ready"
-        self.message = ""
+        self.message = ""  # English; message_in(lang) for the user's language
+        self.messages: dict = {}  # {"en": message, "zh": ...} of the trainer's own message
+        self.applied: list[dict] = []  # the last apply()'s changes, {"en", "zh"} each
         self._speed = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
         self.evaluate()
         self.snapshot()
@@ -404,36 +412,20 @@ class Trainer:
         return True
 
     def _diverged(self, loss, grad_norm, batch, weights=False):
-        o = self.config.optim
         self.status = "diverged"
-        if not np.isfinite(np.asarray(batch.x, dtype=np.float64)).all():
-            what = "the training batch contains NaN or infinite inputs"
-            hint = "Check the data (a CSV column with gaps or huge values), then press Resume."
-        else:
-            if weights:
-                what = "this update would have made some weights infinite"
-            elif not math.isfinite(loss):
-                what = f"the loss became {loss}"
-            else:
-                what = f"the gradient norm became {grad_norm}"
-            clip = (
-                "turn on gradient clipping (e.g. 1.0)"
-                if o.clip is None
-                else (f"clip harder (now {o.clip:g})")
-            )
-            hint = (
-                f"Lower the learning rate (now {self.lr:g}, try {self.lr / 10:g}) or {clip}, "
-                "then press Resume."
-            )
-        self.message = (
-            f"Training stopped at step {self.steps + 1}: {what}, so that step was not applied. "
-            f"The weights are the last good ones (after step {self.steps}). {hint} "
-            "If it stops again at once, the weights have already grown too large: reset the run."
-        )
+        en, zh = _divergence_texts(self, loss, grad_norm, batch, weights)
+        self.message, self.messages = en, {"en": en, "zh": zh}
+
+    def message_in(self, lang: str) -> str:
+        """``message`` in ``lang`` (as set, when someone else has replaced the message)."""
+        messages = getattr(self, "messages", {})
+        if messages.get("en") == self.message:
+            return messages.get(lang) or self.message
+        return self.message
 
     def resume(self) -> None:
         """Clear a divergence pause; the next step draws the next batch."""
-        self.status, self.message = "ready", ""
+        self.status, self.message, self.messages = "ready", "", {}
 
     # ----- evaluation and snapshots
     def evaluate(self) -> dict:
@@ -482,10 +474,10 @@ class Trainer:
         if new.task == self.task.name:
             for k in new.task_knobs:
                 self.task.knob(k)  # TaskError naming the unknown knob
-        reasons = reset_reasons(self.config, new, self.task)
-        if reasons:
-            raise NeedsReset(reasons)
-        old, changes = self.config, []
+        texts = reset_texts(self.config, new, self.task)
+        if texts:
+            raise NeedsReset([text["en"] for text in texts], texts)
+        old, changes = self.config, []  # changes: {"en": ..., "zh": ...} each
         wanted = {k: self.task.knob(k).default for k in old.task_knobs} | new.task_knobs
         knobs = {k: v for k, v in wanted.items() if self.task.values.get(k) != v}
         if knobs:
@@ -493,31 +485,37 @@ class Trainer:
                 self.task.set_knobs(**knobs)
             except TaskError as e:
                 raise NeedsReset([str(e)]) from None
-            changes += [f"{k}: {self.task.values[k]}" for k in knobs]
+            changes += [_both(f"{k}: {self.task.values[k]}") for k in knobs]
             self._refresh_validation()
         o, n = old.optim, new.optim
-        for label, a, b in (
-            ("learning rate", o.lr, n.lr),
-            ("clipping", o.clip, n.clip),
-            ("momentum", o.momentum, n.momentum),
-            ("schedule", o.schedule, n.schedule),
-            ("schedule steps", o.schedule_steps, n.schedule_steps),
+        for (en, zh), a, b in (
+            (("learning rate", "学习率"), o.lr, n.lr),
+            (("clipping", "梯度裁剪"), o.clip, n.clip),
+            (("momentum", "动量"), o.momentum, n.momentum),
+            (("schedule", "学习率调度"), o.schedule, n.schedule),
+            (("schedule steps", "调度步数"), o.schedule_steps, n.schedule_steps),
         ):
             if a != b:
-                changes.append(f"{label}: {a} -> {b}")
+                changes.append({"en": f"{en}: {a} -> {b}", "zh": f"{zh}：{a} -> {b}"})
         self.config = replace(
             new, task_knobs=dict(new.task_knobs), model=replace(new.model), optim=replace(new.optim)
         )
         if o.name != n.name:
             self.engine.make_optimizer(n)
-            changes.append(f"optimizer: {o.name} -> {n.name} (its state starts fresh)")
+            changes.append(
+                {
+                    "en": f"optimizer: {o.name} -> {n.name} (its state starts fresh)",
+                    "zh": f"优化器：{o.name} -> {n.name}（其状态重新开始）",
+                }
+            )
         for label in ("eval_every", "snapshot_every", "max_snapshots"):
             if getattr(old, label) != getattr(new, label):
-                changes.append(f"{label.replace('_', ' ')}: {getattr(new, label)}")
+                changes.append(_both(f"{label.replace('_', ' ')}: {getattr(new, label)}"))
         self.snapshots = thin(self.snapshots, self.config.max_snapshots, key=_step)
         if self.status == "diverged" and (n.lr != o.lr or n.clip != o.clip):
             self.resume()
-        return changes
+        self.applied = changes  # the same changes in both languages, for the UI
+        return [change["en"] for change in changes]
 
     # ----- reports and restoring
     def summary(self) -> dict:
@@ -577,43 +575,122 @@ def _step(snapshot: Snapshot) -> int:
     return snapshot.step
 
 
-def reset_reasons(old: TrainConfig, new: TrainConfig, task) -> list[str]:
-    """Plain-word reasons why ``new`` cannot be applied to a running ``old`` run."""
-    reasons = []
+def _both(text: str) -> dict:
+    """A text that reads the same in both languages (names and numbers)."""
+    return {"en": text, "zh": text}
+
+
+def _divergence_texts(tr, loss, grad_norm, batch, weights) -> tuple[str, str]:
+    """The divergence message in English and Chinese: what happened and what to try."""
+    o, step, lr = tr.config.optim, tr.steps, tr.lr
+    if not np.isfinite(np.asarray(batch.x, dtype=np.float64)).all():
+        what = (
+            "the training batch contains NaN or infinite inputs",
+            "训练批次里有 NaN 或无穷大的输入",
+        )
+        hint = (
+            "Check the data (a CSV column with gaps or huge values), then press Resume.",
+            "请检查数据（CSV 中有缺失或极大的值），然后按“继续”。",
+        )
+    else:
+        if weights:
+            what = (
+                "this update would have made some weights infinite",
+                "这次更新会让部分权重变为无穷大",
+            )
+        elif not math.isfinite(loss):
+            what = (f"the loss became {loss}", f"损失变成了 {loss}")
+        else:
+            what = (f"the gradient norm became {grad_norm}", f"梯度范数变成了 {grad_norm}")
+        if o.clip is None:
+            clip = ("turn on gradient clipping (e.g. 1.0)", "打开梯度裁剪（例如 1.0）")
+        else:
+            clip = (f"clip harder (now {o.clip:g})", f"调低裁剪阈值（当前为 {o.clip:g}）")
+        hint = (
+            f"Lower the learning rate (now {lr:g}, try {lr / 10:g}) or {clip[0]}, "
+            "then press Resume.",
+            f"请降低学习率（当前为 {lr:g}，可试 {lr / 10:g}）或{clip[1]}，然后按“继续”。",
+        )
+    en = (
+        f"Training stopped at step {step + 1}: {what[0]}, so that step was not applied. "
+        f"The weights are the last good ones (after step {step}). {hint[0]} "
+        "If it stops again at once, the weights have already grown too large: reset the run."
+    )
+    zh = (
+        f"训练在第 {step + 1} 步停止：{what[1]}，因此这一步没有执行。"
+        f"权重保持为最后一组正常的值（第 {step} 步之后）。{hint[1]}"
+        "如果一继续就再次停止，说明权重已经变得过大：请重置这次运行。"
+    )
+    return en, zh
+
+
+# Model fields whose change needs a new model: (English, Chinese) names.
+_MODEL_FIELDS = {
+    "cell": ("the cell type", "单元类型"),
+    "variant": ("the LSTM variant", "LSTM 变体"),
+    "hidden_size": ("the hidden size", "隐藏单元数"),
+    "num_layers": ("the number of layers", "层数"),
+    "embed_size": ("the embedding size", "嵌入维度"),
+    "forget_bias": ("the forget-gate bias at initialization", "初始遗忘门偏置"),
+    "recurrent_init": ("the recurrent initialization", "循环权重初始化"),
+    "recurrent_scale": ("the recurrent weight scale", "循环权重缩放"),
+    "engine": ("the engine", "计算引擎"),
+    "device": ("the device", "计算设备"),
+}
+
+
+def reset_texts(old: TrainConfig, new: TrainConfig, task) -> list[dict]:
+    """Why ``new`` cannot be applied to a running ``old`` run: {"en", "zh"} per reason."""
+    texts = []
     m_old, m_new = old.model, new.model
-    labels = {
-        "cell": "the cell type",
-        "variant": "the LSTM variant",
-        "hidden_size": "the hidden size",
-        "num_layers": "the number of layers",
-        "embed_size": "the embedding size",
-        "forget_bias": "the forget-gate bias at initialization",
-        "recurrent_init": "the recurrent initialization",
-        "recurrent_scale": "the recurrent weight scale",
-        "engine": "the engine",
-        "device": "the device",
-    }
-    for name, label in labels.items():
-        if getattr(m_old, name) != getattr(m_new, name):
-            reasons.append(
-                f"{label} changed ({getattr(m_old, name)} -> {getattr(m_new, name)}): "
-                "that needs a new model"
+    for name, (en, zh) in _MODEL_FIELDS.items():
+        a, b = getattr(m_old, name), getattr(m_new, name)
+        if a != b:
+            texts.append(
+                {
+                    "en": f"{en} changed ({a} -> {b}): that needs a new model",
+                    "zh": f"{zh}已更改（{a} -> {b}）：需要一个新模型",
+                }
             )
     if old.task != new.task:
-        reasons.append(f"the task changed ({old.task} -> {new.task}): that needs a new model")
+        texts.append(
+            {
+                "en": f"the task changed ({old.task} -> {new.task}): that needs a new model",
+                "zh": f"任务已更改（{old.task} -> {new.task}）：需要一个新模型",
+            }
+        )
     if old.seed != new.seed:
-        reasons.append("the seed changed: it fixes the initial weights and the data")
+        texts.append(
+            {
+                "en": "the seed changed: it fixes the initial weights and the data",
+                "zh": "随机种子已更改：它决定初始权重和数据",
+            }
+        )
     if old.optim.batch_size != new.optim.batch_size:
-        reasons.append("the batch size changed: it fixes the stream of training batches")
+        texts.append(
+            {
+                "en": "the batch size changed: it fixes the stream of training batches",
+                "zh": "批大小已更改：它决定训练批次的数据流",
+            }
+        )
     if old.task == new.task:
         for k in sorted(set(old.task_knobs) | set(new.task_knobs)):
             a = old.task_knobs.get(k, task.values.get(k))
             b = new.task_knobs.get(k, task.knob(k).default if _has_knob(task, k) else None)
             if a != b and not (_has_knob(task, k) and task.knob(k).live):
-                reasons.append(
-                    f"the task setting {k!r} changed ({a} -> {b}): it cannot change during training"
+                texts.append(
+                    {
+                        "en": f"the task setting {k!r} changed ({a} -> {b}): "
+                        "it cannot change during training",
+                        "zh": f"任务设置 `{k}` 已更改（{a} -> {b}）：训练过程中不能更改",
+                    }
                 )
-    return reasons
+    return texts
+
+
+def reset_reasons(old: TrainConfig, new: TrainConfig, task) -> list[str]:
+    """Plain-word reasons (English) why ``new`` cannot be applied to a running ``old`` run."""
+    return [text["en"] for text in reset_texts(old, new, task)]
 
 
 def _has_knob(task, name) -> bool:

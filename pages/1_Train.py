@@ -11,7 +11,7 @@ from ui.controls import apply_setup, run_controls, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, t
 from ui.live_chart import live_chart_with_table
-from ui.page import setup
+from ui.page import lesson_box, setup
 from ui.train_view import (
     TEXT_KINDS,
     TICK_S,
@@ -19,6 +19,7 @@ from ui.train_view import (
     LiveMeter,
     TickClock,
     prediction_figure,
+    prediction_height,
     prediction_text,
     short,
     solved_step,
@@ -27,6 +28,7 @@ from ui.train_view import (
 
 setup("train")
 st.title(t("train.title"))
+lesson_box()
 st.write(t("train.intro"))
 try:
     state.get_trainer()
@@ -70,7 +72,7 @@ def live() -> None:
         if state.is_running():
             state.pause()
             st.rerun()  # a full run stops the timer and shows Resume
-        st.error(f"**{t('train.diverged')}** {trainer.message}")
+        st.error(f"**{t('train.diverged')}** {trainer.message_in(lang)}")
         st.button(t("train.resume"), on_click=state.play, key="train_resume")
     h, metric = trainer.history, trainer.task.metric
     label, solved = metric.label.get(lang, metric.name), solved_step(h)
@@ -116,7 +118,10 @@ def live() -> None:
     else:
         free_run = st.session_state.setdefault("train_free_run", FreeRun())
         chart(
-            lambda: prediction_figure(trainer, lang, free_run), "train_pred_chart", evaluated, 420
+            lambda: prediction_figure(trainer, lang, free_run),
+            "train_pred_chart",
+            evaluated,
+            prediction_height(trainer),
         )
     chart(
         lambda: figs.grad_norm_figure(

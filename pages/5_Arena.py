@@ -9,10 +9,11 @@ from ui.figures import arena as figs
 from ui.figures.common import figure_table
 from ui.i18n import current_language, t
 from ui.live_chart import live_chart, live_chart_versioned
-from ui.page import setup
+from ui.page import lesson_box, setup
 
 setup("arena")
 st.title(t("arena.title"))
+lesson_box()
 st.write(t("arena.intro"))
 lang = current_language()
 arena = A.get_arena()
@@ -114,7 +115,7 @@ def live() -> None:
         c[k].caption(f"{label}: {value}")
     for row, tr in zip(rows, arena.trainers, strict=True):
         if row["status"] == "diverged":
-            st.error(t("arena.diverged", model=row["model"], message=tr.message))
+            st.error(t("arena.diverged", model=row["model"], message=tr.message_in(lang)))
     steps = arena.rounds
     st.caption(
         f"{t('arena.steps')}: {steps:,} · {t('arena.sequences')}: "

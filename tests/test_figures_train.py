@@ -2,6 +2,8 @@
 
 import json
 
+import re
+
 import numpy as np
 import pytest
 
@@ -112,7 +114,33 @@ def test_preview_figure_draws_each_example_in_its_own_panel():
     fig = figs.preview_figure(examples)
     assert len(fig.data) == 3 * 2  # 3 examples x 2 input channels
     np.testing.assert_allclose(fig.data[2].y, examples[1]["x"][:, 0])
-    assert [a.text for a in fig.layout.annotations] == [e["label"] for e in examples]
+    assert [a.text for a in fig.layout.annotations] == [e["caption"]["en"] for e in examples]
+    zh = figs.preview_figure(examples, "zh")  # each title in the user's language
+    assert [a.text for a in zh.layout.annotations] == [e["caption"]["zh"] for e in examples]
+    assert all(re.search("[\u4e00-\u9fff]", a.text) for a in zh.layout.annotations)
+
+
+def test_log_axes_label_decades_only():
+    loss = figs.loss_figure([0, 1, 2], [5.0, 0.1, 0.0004], [0], [5.0], 0.5)
+    axis = loss.layout.yaxis
+    assert axis.type == "log" and list(axis.ticktext) == ["1e-4", "0.001", "0.01", "0.1", "1", "10"]
+    np.testing.assert_allclose(axis.tickvals, [1e-4, 1e-3, 1e-2, 0.1, 1, 10])
+    narrow = figs.grad_norm_figure([0, 1], [0.3, 0.5], [False, False], 1.0).layout.yaxis
+    assert list(narrow.ticktext) == ["0.1", "0.2", "0.5", "1", "2", "5"]  # under 2 decades: 1-2-5
+
+
+def test_solved_marker_sits_above_the_plot_area():
+    fig = figs.loss_figure([0, 50, 100], [1.0, 0.1, 0.01], [0], [1.0], 0.5, solved_step=25)
+    (note,) = fig.layout.annotations
+    assert note.yref == "paper" and note.y == 1 and note.yanchor == "bottom"
+
+
+def test_forecast_legend_sits_under_the_lower_axis_title():
+    t = np.arange(20.0)
+    fig = figs.forecast_figure(t, t, t, None, t, t[:5], t[:5])
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.xaxis2.title.text and not fig.layout.xaxis.title.text
+    assert fig.layout.yaxis.domain[0] - fig.layout.yaxis2.domain[1] >= 0.2  # room between panels
 
 
 def test_figure_table_lists_every_point():

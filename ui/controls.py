@@ -16,8 +16,8 @@ from lstm_core.tasks import TASKS, Task, TaskError, make_task
 from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
 from ui.classroom import widget
-from ui.figures.train import preview_figure
-from ui.i18n import current_language, t
+from ui.figures.train import caption, preview_figure
+from ui.i18n import current_language, t, translate
 
 LR_GRID = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
 CLIP_GRID = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -25,6 +25,13 @@ HIDDEN_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 BATCH_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 SCALE_GRID = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN (tanh)"}
+
+
+def _labels(prefix: str):
+    """A select box's ``format_func``: option v -> the catalogue's ``prefix.v`` in the language
+    of this run (options stay stable values, so a language switch only relabels them)."""
+    lang = current_language()
+    return lambda v: translate(f"{prefix}.{v}", lang)
 
 
 def _with(grid: tuple, value) -> list:
@@ -76,8 +83,15 @@ def _knob_widget(task: Task, knob) -> object:
     if key not in st.session_state:
         st.session_state[key] = task.values[knob.name]
     label = f"`{knob.name}` · {knob.help.get(lang) or knob.help_en}".rstrip("。.")
-    if knob.kind == "choice":
-        return widget("knobs", st.selectbox, label, knob.choices, key=key)
+    if knob.kind == "choice":  # options are the values; labels follow the current language
+        return widget(
+            "knobs",
+            st.selectbox,
+            label,
+            knob.choices,
+            key=key,
+            format_func=lambda v: knob.choice_label(v, lang),
+        )
     if knob.kind == "bool":
         return widget("knobs", st.checkbox, label, key=key)
     if knob.kind == "int":
@@ -117,7 +131,8 @@ def task_preview(name: str, values: dict, seed: int) -> None:
         return
     st.markdown(f"**{t('train.preview')}**")
     if "text" in examples[0]:
-        lines = [f"{e['text'][:70]}  → {e.get('label', '')}" for e in examples]
+        lang = current_language()
+        lines = [f"{e['text'][:70]}  → {caption(e, lang)}" for e in examples]
         st.code("\n".join(lines), language=None)
     else:
         st.plotly_chart(
@@ -147,7 +162,7 @@ def model_controls(cfg: TrainConfig):
         t("train.variant"),
         VARIANTS,
         key="train_variant",
-        format_func=lambda v: t(f"train.variant.{v}"),
+        format_func=_labels("train.variant"),
         disabled=cell != "lstm",
     )
     hidden = widget(
@@ -177,7 +192,7 @@ def model_controls(cfg: TrainConfig):
         t("train.init"),
         RECURRENT_INITS,
         key="train_init",
-        format_func=lambda v: t(f"train.init.{v}"),
+        format_func=_labels("train.init"),
     )
     scale = widget(
         "scale",
@@ -193,7 +208,7 @@ def model_controls(cfg: TrainConfig):
         t("train.engine"),
         ["torch", "numpy"],
         key="train_engine",
-        format_func=lambda v: t(f"train.engine.{v}"),
+        format_func=_labels("train.engine"),
     )
     return replace(
         cfg.model,
@@ -217,7 +232,7 @@ def optim_controls(cfg: TrainConfig):
         t("train.optimizer"),
         OPTIMIZERS,
         key="train_opt",
-        format_func=lambda v: t(f"train.optimizer.{v}"),
+        format_func=_labels("train.optimizer"),
     )
     batch = widget(
         "batch",
@@ -312,7 +327,8 @@ def apply_setup(new: TrainConfig) -> None:
                 st.error(t("train.bad_config", message=str(bad)))
                 return
             st.session_state[PENDING] = new
-            st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in e.reasons))
+            reasons = e.reasons_in(current_language())
+            st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in reasons))
             st.button(
                 t("train.confirm_reset"),
                 on_click=_confirm_reset,
@@ -330,7 +346,9 @@ def apply_setup(new: TrainConfig) -> None:
     state.set_config(new)
     st.session_state.pop(PENDING, None)
     if changes:
-        st.toast(t("train.changed", changes="; ".join(changes)))
+        lang = current_language()
+        texts = [c.get(lang, c["en"]) for c in getattr(trainer, "applied", [])] or changes
+        st.toast(t("train.changed", changes="; ".join(texts)))
 
 
 # ----- Play / Pause / Step / Reset (outside the live fragment: on_click callbacks)
@@ -356,11 +374,12 @@ def run_controls(running: bool) -> tuple:
     )
     b[2].button(t("train.step"), on_click=state.step_once, key="train_step", width="stretch")
     b[3].button(t("train.reset"), on_click=state.reset_trainer, key="train_reset", width="stretch")
+    auto = t("train.speed.auto")
     speed = b[4].select_slider(
         t("train.speed"),
         SPEEDS,
         value="auto",
         key="train_speed",
-        format_func=lambda v: t("train.speed.auto") if v == "auto" else str(v),
+        format_func=lambda v: auto if v == "auto" else str(v),
     )
     return speed, b[5].toggle(t("train.tables"), key="train_tables")

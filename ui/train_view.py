@@ -176,7 +176,7 @@ def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
     one = val.subset([0])
     out = trainer.predict(one.x)
     if task.kind == "classification":
-        names = getattr(task, "classes", None) or [str(k) for k in range(task.spec.output_size)]
+        names = [task.class_name(k, lang) for k in range(task.spec.output_size)]
         return figs.class_prob_figure(softmax(out[0]), int(one.y[0]), names, lang)
     mask = None if one.mask is None else one.mask[:, 0]
     free = free_run.get(trainer) if free_run is not None else None
@@ -184,6 +184,11 @@ def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
     return figs.forecast_figure(
         one.x[:, 0, 0], one.y[:, 0, 0], out[:, 0, 0], mask, warm, future, forecast, lang
     )
+
+
+def prediction_height(trainer) -> int:
+    """Chart height of the prediction view: two stacked panels need more room than one."""
+    return 500 if hasattr(trainer.task, "forecast_inputs") else 420
 
 
 def prediction_text(trainer, labels: dict) -> str:

@@ -51,6 +51,14 @@ class Knob:
     help: dict = field(default_factory=dict)  # {"en": ..., "zh": ...}
     choices: tuple = ()  # allowed values of a "choice" knob
     live: bool = False  # may change mid-training without a reset (set_knobs)
+    choice_labels: dict = field(default_factory=dict)  # {"en": {value: label}, "zh": {...}}
+
+    def choice_label(self, value: Any, lang: str = "en") -> str:
+        """A choice as the user reads it in ``lang`` (falls back to English, then the value)."""
+        for labels in (self.choice_labels.get(lang, {}), self.choice_labels.get("en", {})):
+            if value in labels:
+                return labels[value]
+        return str(value)
 
     @property
     def help_en(self) -> str:
@@ -198,6 +206,8 @@ class Task:
     title: ClassVar[dict] = {}  # {"en": ..., "zh": ...}
     description: ClassVar[dict] = {}  # one paragraph each
     teaches: ClassVar[dict] = {}  # one paragraph each: what this task shows about the gates
+    classes: ClassVar[tuple] = ()  # class names of a classification task (English ids)
+    class_labels: ClassVar[dict] = {}  # {"en": (...), "zh": (...)}: classes as shown
     vocab: list[str] | None = None  # token id -> symbol, when tokens are used
 
     def __init__(self, **values):
@@ -305,14 +315,21 @@ class Task:
         batch = self.sample(derived_rng(seed, PREVIEW_STREAM), int(n))
         return [self.example(batch, i) for i in range(batch.B)]
 
+    def class_name(self, k: int, lang: str = "en") -> str:
+        """Class ``k`` as the user reads it in ``lang`` (``class_labels``, else ``classes``)."""
+        names = self.class_labels.get(lang) or self.class_labels.get("en") or self.classes
+        return str(names[k]) if k < len(names) else str(k)
+
     def example(self, batch: Batch, i: int) -> dict:
-        """One sequence of a batch as plain arrays: x (T, I) or (T,), y, mask, label, text."""
+        """One sequence of a batch as plain arrays: x (T, I) or (T,), y, mask, text, and its
+        ``label`` (English) with ``caption`` ({"en", "zh"}: the label in each language)."""
         one = batch.subset([i])
         d = {
             "x": one.x[:, 0],
             "y": one.y[:, 0] if one.per_step else one.y[0],
             "mask": None if one.mask is None else one.mask[:, 0],
             "label": "",
+            "caption": {"en": "", "zh": ""},
         }
         if self.vocab is not None and one.x.ndim == 2:
             d["text"] = self.decode(one.x[:, 0])

@@ -87,7 +87,9 @@ class Adding(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = f"target {float(d['y'][0]):.3f}"
+        value = f"{float(d['y'][0]):.3f}"
+        d["caption"] = {"en": f"target {value}", "zh": f"目标 {value}"}
+        d["label"] = d["caption"]["en"]
         return d
 
 
@@ -143,6 +145,7 @@ class TemporalOrder(Task):
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
         d["label"] = self.classes[int(d["y"])]
+        d["caption"] = {"en": d["label"], "zh": f"顺序 {d['label']}"}
         return d
 
 
@@ -253,7 +256,9 @@ class Copy(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = "recall " + "".join(self.vocab[int(s)] for s in d["y"][-self.values["k"] :])
+        recall = "".join(self.vocab[int(s)] for s in d["y"][-self.values["k"] :])
+        d["caption"] = {"en": f"recall {recall}", "zh": f"复现 {recall}"}
+        d["label"] = d["caption"]["en"]
         return d
 
 
@@ -402,9 +407,10 @@ class Reber(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = (
-            f"{len(np.unique(batch.aux['string_id'][i][batch.aux['string_id'][i] >= 0]))} strings"
-        )
+        ids = batch.aux["string_id"][i]
+        n = len(np.unique(ids[ids >= 0]))
+        d["caption"] = {"en": f"{n} strings", "zh": f"{n} 个字符串"}
+        d["label"] = d["caption"]["en"]
         return d
 
 
@@ -473,5 +479,7 @@ class Brackets(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = f"max depth {int(d['y'].max())}"
+        depth = int(d["y"].max())
+        d["caption"] = {"en": f"max depth {depth}", "zh": f"最大深度 {depth}"}
+        d["label"] = d["caption"]["en"]
         return d

@@ -79,6 +79,7 @@ class Sentiment(Task):
 
     name, kind, menu_order = "sentiment", "classification", 7
     classes = ("negative", "positive")
+    class_labels = {"en": classes, "zh": ("负面", "正面")}
     vocab = _sentiment_vocab()
     knobs = (
         Knob(
@@ -86,6 +87,10 @@ class Sentiment(Task):
             "both",
             kind="choice",
             choices=("en", "zh", "both"),
+            choice_labels={
+                "en": {"en": "English", "zh": "Chinese", "both": "both"},
+                "zh": {"en": "英文", "zh": "中文", "both": "中英文"},
+            },
             help={"en": "Sentence language.", "zh": "句子的语言。"},
             live=True,
         ),
@@ -168,7 +173,9 @@ class Sentiment(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = self.classes[int(d["y"])]
+        k = int(d["y"])
+        d["label"] = self.classes[k]
+        d["caption"] = {lang: self.class_name(k, lang) for lang in ("en", "zh")}
         return d
 
 
@@ -176,6 +183,7 @@ class Sentiment(Task):
 ACTIONS = ["browse", "search", "cart", "buy", "return"]
 BROWSE, SEARCH, CART, BUY, RETURN = range(5)
 USER_TYPES = ("window shopper", "decisive buyer", "returner", "weekly shopper")
+USER_TYPES_ZH = ("随便逛逛的顾客", "果断的买家", "常退货的顾客", "每周购物的顾客")
 
 
 def habit(user_type: int, period: int) -> list[int]:
@@ -302,6 +310,8 @@ class NextAction(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = USER_TYPES[int(batch.aux["user_type"][i])]
+        user = int(batch.aux["user_type"][i])
+        d["label"] = USER_TYPES[user]
+        d["caption"] = {"en": USER_TYPES[user], "zh": USER_TYPES_ZH[user]}
         d["text"] = " ".join(ACTIONS[int(a)] for a in d["x"])
         return d

@@ -277,14 +277,15 @@ class SeriesTask(Task):
         d = super().example(batch, i)
         start = int(batch.aux["start"][i])
         t = self.table.time
-        d["label"] = f"from {_when(t, start)}"
+        d["caption"] = {"en": f"from {_when(t, start)}", "zh": f"始于 {_when(t, start, 'zh')}"}
+        d["label"] = d["caption"]["en"]
         return d
 
 
-def _when(time: np.ndarray | None, row: int) -> str:
+def _when(time: np.ndarray | None, row: int, lang: str = "en") -> str:
     """A row's time as text: the date for datetimes, else the number, else the row number."""
     if time is None:
-        return f"row {row + 1}"
+        return f"row {row + 1}" if lang == "en" else f"第 {row + 1} 行"
     if time.dtype.kind == "M":
         return str(np.datetime_as_string(time[row], unit="D"))
     return f"{time[row]:g}"
@@ -301,6 +302,9 @@ class Series(SeriesTask):
             "sunspots",
             kind="choice",
             choices=tuple(DATASETS),
+            choice_labels={
+                lang: {k: d.title[lang] for k, d in DATASETS.items()} for lang in ("en", "zh")
+            },
             help={"en": "Which real series.", "zh": "选择哪一条真实序列。"},
         ),
         SeriesTask.window_knob,

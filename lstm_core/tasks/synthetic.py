@@ -55,6 +55,16 @@ class Waves(Task):
             "sine",
             kind="choice",
             choices=shapes,
+            choice_labels={
+                "en": {s: s for s in shapes} | {"sum": "sum of two sines", "damped": "damped sine"},
+                "zh": {
+                    "sine": "正弦波",
+                    "sum": "两个正弦波之和",
+                    "square": "方波",
+                    "sawtooth": "锯齿波",
+                    "damped": "衰减正弦波",
+                },
+            },
             help={"en": "Wave form.", "zh": "波形。"},
             live=True,
         ),
@@ -164,7 +174,11 @@ class Waves(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = self.values["shape"]
+        shape = self.knob("shape")
+        d["caption"] = {
+            lang: shape.choice_label(self.values["shape"], lang) for lang in ("en", "zh")
+        }
+        d["label"] = d["caption"]["en"]
         return d
 
 
@@ -236,7 +250,8 @@ class SeedExample(Task):
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
-        d["label"] = "random input, random target"
+        d["caption"] = {"en": "random input, random target", "zh": "随机输入，随机目标"}
+        d["label"] = d["caption"]["en"]
         return d
 
     def training_set(self, seed: int) -> Batch:
@@ -290,6 +305,10 @@ class Gesture(Task):
 
     name, kind, menu_order = "gesture", "classification", 12
     classes = ("circle", "zigzag", "swipe_left", "swipe_right", "check")
+    class_labels = {
+        "en": ("circle", "zigzag", "swipe left", "swipe right", "check mark"),
+        "zh": ("画圈", "之字形", "向左滑", "向右滑", "打勾"),
+    }
     knobs = (
         Knob(
             "seq_len",
@@ -368,5 +387,7 @@ class Gesture(Task):
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
         d["xy"] = d["x"]  # (T, 2): the trajectory to draw
-        d["label"] = self.classes[int(d["y"])]
+        k = int(d["y"])
+        d["label"] = self.classes[k]
+        d["caption"] = {lang: self.class_name(k, lang) for lang in ("en", "zh")}
         return d

@@ -164,6 +164,20 @@ class Text(Task):
             "Which text to learn.",
             "学习哪一段文本。",
             choices=("module", "brackets", "arithmetic", "custom"),
+            choice_labels={
+                "en": {
+                    "module": "Python module source",
+                    "brackets": "brackets",
+                    "arithmetic": "arithmetic",
+                    "custom": "your own text",
+                },
+                "zh": {
+                    "module": "Python 模块源代码",
+                    "brackets": "括号",
+                    "arithmetic": "算术式",
+                    "custom": "自定义文本",
+                },
+            },
         ),
         _knob(
             "module",

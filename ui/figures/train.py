@@ -21,6 +21,7 @@ from ui.figures.common import (
     base_layout,
     downsample,
     make_figure,
+    projector,
 )
 from ui.i18n import translate
 
@@ -54,6 +55,28 @@ def _ref_line(x0, x1, y, name, colour=GREY, dash="dash", **kw) -> dict:
 
 def _x_span(steps) -> tuple[float, float]:
     return (0.0, float(max(steps[-1], 1))) if len(steps) else (0.0, 1.0)
+
+
+def _decade(k: int) -> str:
+    """10**k as a tick label: 0.001, 0.01, ..., 100, and 1e-4 below."""
+    return f"{10.0**k:g}" if k >= -3 else f"1e{k}"
+
+
+def log_axis(*values) -> dict:
+    """A log y axis labelled at decades only (1-2-5 within a range under two decades), with
+    explicit ticks: Plotly's own labels the minor digits too ("2 0.1 5")."""
+    v = np.concatenate([np.ravel(np.asarray(x, dtype=float)) for x in values] or [[]])
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return {"type": "log"}
+    lo, hi = int(np.floor(np.log10(v.min()))), int(np.ceil(np.log10(v.max())))
+    decades = list(range(lo, hi + 1))
+    if np.log10(v.max() / v.min()) >= 2:
+        vals, text = [10.0**k for k in decades], [_decade(k) for k in decades]
+    else:
+        vals = [m * 10.0**k for k in decades for m in (1, 2, 5)]
+        text = [f"{x:g}" if 1e-3 <= x < 1e4 else f"{x:.0e}".replace("e-0", "e-") for x in vals]
+    return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
 
 
 def _title(text: str, top: float) -> dict:
@@ -102,7 +125,8 @@ def loss_figure(
                 x0, x1, baseline_loss, tr("train.chart.baseline", value=f"{baseline_loss:.3g}")
             )
         )
-    extra = {"yaxis": {"type": "log"}}
+    # Few x ticks: the chart is half the page wide and must not tilt its labels on a projector.
+    extra = {"yaxis": log_axis(loss, val_loss, [baseline_loss]), "xaxis": {"nticks": 5}}
     if solved_step is not None:
         extra["shapes"] = [
             {
@@ -117,7 +141,7 @@ def loss_figure(
             }
         ]
         extra["annotations"] = [
-            {
+            {  # above the plot area, where no curve can run through it
                 "x": solved_step,
                 "y": 1,
                 "xref": "x",
@@ -126,7 +150,7 @@ def loss_figure(
                 "showarrow": False,
                 # Label on the side of the line with more room.
                 "xanchor": "left" if solved_step < 0.6 * _x_span(list(steps))[1] else "right",
-                "yanchor": "top",
+                "yanchor": "bottom",
                 "font": {"color": SOLVED},
             }
         ]
@@ -161,7 +185,7 @@ def metric_figure(
                 x0, x1, baseline_metric, tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
             )
         )
-    return make_figure(traces, base_layout(label, tr("train.chart.step"), ""))
+    return make_figure(traces, base_layout(label, tr("train.chart.step"), "", xaxis={"nticks": 5}))
 
 
 def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = "en") -> go.Figure:
@@ -186,9 +210,8 @@ def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = 
     if clip is not None:
         x0, x1 = _x_span(steps)
         traces.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
-    layout = base_layout(
-        tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", yaxis={"type": "log"}
-    )
+    yaxis = log_axis(norm, [] if clip is None else [clip])
+    layout = base_layout(tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", yaxis=yaxis)
     return make_figure(traces, layout)
 
 
@@ -223,11 +246,14 @@ def forecast_figure(
                 "line": {"width": 0},
             }
         )
+    # The legend sits at the bottom of the figure (container coordinates) under the x axis
+    # title, whatever the panels' heights; the bottom margin holds ticks, title and legend.
+    bottom = 100 if projector() else 84
     extra = {
         "hovermode": "x",
-        "margin": {"t": 30},
+        "margin": {"t": 30, "b": bottom},
         "shapes": shapes,
-        "legend": {"y": -0.24 if two else -0.22},
+        "legend": {"yref": "container", "y": 0.0, "yanchor": "bottom"},
     }
     if two:
         w = np.arange(len(warmup_x))
@@ -256,14 +282,14 @@ def forecast_figure(
             ),
             _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
         ]
-        notes.append(_title(tr("train.chart.free_run"), 0.42))
-        extra["yaxis"] = {"domain": [0.58, 1.0]}
+        notes.append(_title(tr("train.chart.free_run"), 0.4))
+        extra["yaxis"] = {"domain": [0.62, 1.0]}  # the gap holds ticks and the lower title
         extra["xaxis2"] = {
             "anchor": "y2",
             "showgrid": True,
-            "title": {"text": tr("train.chart.time")},
+            "title": {"text": tr("train.chart.time"), "standoff": 4},
         }
-        extra["yaxis2"] = {"anchor": "x2", "domain": [0.0, 0.42], "showgrid": True}
+        extra["yaxis2"] = {"anchor": "x2", "domain": [0.0, 0.4], "showgrid": True}
     extra["annotations"] = notes
     layout = base_layout("", "" if two else tr("train.chart.time"), "", **extra)
     return make_figure(traces, layout)
@@ -321,6 +347,11 @@ def class_prob_figure(probs, true_class: int, class_names, lang: str = "en") -> 
     return make_figure([bar], layout)
 
 
+def caption(example: dict, lang: str = "en") -> str:
+    """A preview example's title in ``lang``: its ``caption`` ({"en", "zh"}), else ``label``."""
+    return example.get("caption", {}).get(lang) or str(example.get("label", ""))
+
+
 def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
     """Example input sequences of a numeric task: one panel per example (stacked, shared
     time axis), one line per input channel (at most 4), titled with the example's label."""
@@ -357,7 +388,7 @@ def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
             )
         notes.append(
             {
-                "text": str(ex.get("label", "")),
+                "text": caption(ex, lang),
                 "x": 0,
                 "y": top,
                 "xref": "paper",

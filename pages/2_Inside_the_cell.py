@@ -9,7 +9,7 @@ from lstm_core.records import saturation
 from ui.a11y import chart_with_table
 from ui.figures import cell as fc
 from ui.i18n import current_language, t
-from ui.page import setup
+from ui.page import lesson_box, setup
 from ui.state import get_trainer, has_trainer, trainer_turn
 
 QUICK_STEPS = 200  # the "train a quick model" button
@@ -17,6 +17,7 @@ QUICK_STEPS = 200  # the "train a quick model" button
 setup("inside")
 lang = current_language()
 st.title(t("nav.inside"))
+lesson_box()
 st.markdown(t("cell.intro"))
 
 

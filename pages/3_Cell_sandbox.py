@@ -7,7 +7,7 @@ import streamlit as st
 from lstm_core import inspect as ins
 from ui.figures.cell import cell_diagram, equations_markdown, quantity_label, sequence_lines
 from ui.i18n import current_language, t
-from ui.page import setup
+from ui.page import lesson_box, setup
 
 CELL = "sandbox_cell"  # the cell's parameters and state (non-widget: survives page switches)
 PRESET = "sandbox_preset"  # the preset last applied: its explanation stays on screen
@@ -54,6 +54,7 @@ p = st.session_state[CELL]
 H, I = len(p["h_prev"]), len(p["x"])
 
 st.title(t("nav.sandbox"))
+lesson_box()
 st.markdown(t("sandbox.intro"))
 c_units, c_inputs, c_presets = st.columns([1.3, 0.8, 3])
 c_units.radio(

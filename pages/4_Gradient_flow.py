@@ -12,11 +12,12 @@ from ui.figures import gradients as fg
 from ui.figures.common import figure_table
 from ui.figures.train import grad_norm_figure
 from ui.i18n import current_language, t
-from ui.page import setup
+from ui.page import lesson_box, setup
 
 setup("gradients")
 lang = current_language()
 st.title(t("nav.gradients"))
+lesson_box()
 st.markdown(t("grad.intro"))
 
 c_van, c_exp = st.columns(2)

@@ -91,7 +91,7 @@ bn = eq.backward_numbers(layer, back, bptt.dh_above[k], b, step, u)
 st.subheader(t("eq.forward"))
 st.caption(t("eq.where", layer=k + 1, b=b, t=step, u=u))
 for q in eq.GATES:
-    st.latex(fe.gate_latex(q, fn["gates"][q]))
+    st.latex(fe.two_lines(fe.gate_latex(q, fn["gates"][q])))
 st.latex(fe.cell_latex(fn))
 st.latex(fe.hidden_latex(fn))
 
@@ -100,10 +100,10 @@ st.caption(t("eq.backward_explain", B=batch.B))
 st.latex(fe.dh_latex(bn))
 st.latex(fe.dc_latex(bn))
 for q in eq.GATES:
-    st.latex(fe.da_latex(q, bn, fn))
+    st.latex(fe.two_lines(fe.da_latex(q, bn, fn)))
 st.markdown(f"**{t('eq.contrib', u=u)}**")
-for i, col in enumerate(st.columns(2) * 2):
-    col.latex(fe.contribution_latex(eq.GATES[i], bn))
+for q in eq.GATES:  # one gate per row: a row of weights does not fit half the page
+    st.latex(fe.contribution_latex(q, bn))
 with st.expander(t("eq.values", layer=k + 1, b=b)):
     rows = {
         q: {

@@ -3,8 +3,9 @@ teacher's flags (locked / hidden controls, projector mode).
 
 ``ui.page.setup`` calls ``open_link`` (first run of a session: the URL's configuration,
 language and flags) and ``after_setup`` (projector style, notices about clamped values, URL
-sync). The Train page's controls ask ``is_hidden(name)`` / ``is_locked(name)`` through
-``widget``. Encoding and clamping are pure functions in ``ui.links``.
+sync); ``ui.page.lesson_box`` draws the lesson in progress under the page's title. The
+Train page's controls ask ``is_hidden(name)`` / ``is_locked(name)`` through ``widget``.
+Encoding and clamping are pure functions in ``ui.links``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ html { font-size: 20px; }
 .js-plotly-plot .scatterlayer .js-line {
     stroke-width: 6px !important;
 }
-[data-testid="stMetricValue"] { font-size: 2rem; font-weight: 700; }
+[data-testid="stMetricValue"] { font-size: 1.6rem; font-weight: 700; }
 [data-testid="stWidgetLabel"] p { font-weight: 600; }
 button, [data-baseweb="select"] > div, input {
     border-width: 2px !important; border-color: #000 !important;
@@ -127,7 +128,8 @@ def _plain(text: str, limit: int = 40) -> str:
 
 
 def after_setup(page_key: str) -> None:
-    """Projector style, the notice about a shared link's changed values, and the URL sync."""
+    """Projector style and the notice about a shared link's changed values (the lesson box
+    comes under the page's title: ``lesson_box``)."""
     if projector_on():
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     changes = st.session_state.get(NOTICES)
@@ -135,10 +137,14 @@ def after_setup(page_key: str) -> None:
         lines = "\n".join(f"- {line}" for line in notice_lines(changes))
         st.warning(f"**{t('links.changed')}**\n\n{lines}", icon=":material/link:")
         st.button(t("links.dismiss"), key="link_dismiss", on_click=_dismiss)
+    sync_url(page_key)
+
+
+def lesson_box(page_key: str) -> None:
+    """The prompts of the lesson in progress, when it belongs to this page."""
     path = _page_path(page_key)
     if path:
         lesson_state.banner(path)
-    sync_url(page_key)
 
 
 def current_params(page_key: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Every page starts with ``setup("train")``: page config, one torch thread, language, sidebar.
+"""Every page starts with ``setup("train")``: page config, one torch thread, language, sidebar;
+a page that hosts lessons calls ``lesson_box()`` right under its title.
 
 The sidebar draws translated ``st.page_link``s from ``PAGES`` (the default navigation is
 hidden by ``client.showSidebarNavigation = false``). A new page is one line in ``PAGES``;
@@ -37,11 +38,16 @@ PAGES = (
 )
 
 # Less empty space around the page: charts get the width (projectors are often 1280 wide).
+# Labels in narrow columns (metrics, toggles) wrap onto a second line instead of ending in "...".
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 2rem 2rem; max-width: 100%; }
 [data-stale="true"]:has([data-testid="stMetric"]) { opacity: 1 !important; transition: none; }
+.stMarkdownEllipsis, .stMarkdownEllipsis p {
+    white-space: normal !important; text-overflow: clip !important; overflow: visible !important;
+}
 </style>"""
 LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
+PAGE = "page_current"  # session key of the page being drawn (set by setup)
 _LANG_WIDGET = "nav_lang"
 _threads_set = False
 classroom.install_figure_style()
@@ -73,12 +79,32 @@ def _one_torch_thread() -> None:
 
 def _on_language_change() -> None:
     st.session_state[LANG] = st.session_state[_LANG_WIDGET]
+    _relabel_widgets()
+
+
+def _relabel_widgets() -> None:
+    """Make every select box show its option in the new language. The browser keeps the
+    label it last showed (options are stable values, labelled by ``format_func``) unless the
+    script sets the value: setting each widget to its own value re-sends it, relabelled.
+    Buttons and uploads cannot be set (and need no label): they are skipped."""
+    from streamlit.errors import StreamlitAPIException
+
+    for key in list(st.session_state):
+        value = st.session_state[key]
+        if key in (LANG, _LANG_WIDGET) or isinstance(value, bool):
+            continue
+        if isinstance(value, str | int | float):
+            try:
+                st.session_state[key] = value
+            except StreamlitAPIException:
+                pass
 
 
 def setup(page_key: str) -> None:
     """Call first on every page: config, language, sidebar navigation."""
     if LANG not in st.session_state:
         st.session_state[LANG] = browser_language()
+    st.session_state[PAGE] = page_key
     classroom.open_link(page_key)  # a shared link: configuration, language, teacher's flags
     st.set_page_config(page_title=f"{t('nav.' + page_key)} · {t('app.title')}", layout="wide")
     _one_torch_thread()
@@ -96,4 +122,9 @@ def setup(page_key: str) -> None:
             key=_LANG_WIDGET,
             on_change=_on_language_change,
         )
-    classroom.after_setup(page_key)  # projector style, link notices, URL in step with the run
+    classroom.after_setup(page_key)  # projector style, link notices
+
+
+def lesson_box() -> None:
+    """Call right after the page's title: the lesson in progress on this page, if any."""
+    classroom.lesson_box(st.session_state.get(PAGE, ""))

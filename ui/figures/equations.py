@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 DIGITS = 4
-SHOWN = 2  # entries of a weight row shown before "..."
+SHOWN = 3  # entries of a weight row shown before "..." (a row must fit the page's width)
 ACT = {"i": r"\sigma", "f": r"\sigma", "g": r"\tanh", "o": r"\sigma"}
 # How each pre-activation gradient is made (lstm_core.equations.pre_activation_grads):
 # the symbols, then the quantities that fill them ("1-x" prints (1 - x), "1-sq x" (1 - x^2)).
@@ -44,11 +44,41 @@ def num(v: float, paren: bool = True) -> str:
     return f"({s})" if v < 0 and paren else s
 
 
+def short_num(v: float) -> str:
+    """A number in a weight row: 3 significant digits (``num`` has 4 decimals); negatives in
+    parentheses."""
+    v = float(v) + 0.0
+    if v == 0 or abs(v) >= 0.001:
+        s = f"{v:.4f}" if abs(v) < 0.01 else f"{v:.3f}"
+    else:
+        mant, exp = f"{v:.2e}".split("e")
+        s = rf"{mant} \times 10^{{{int(exp)}}}"
+    return f"({s})" if v < 0 else s
+
+
 def vec(v: np.ndarray) -> str:
     """A weight row: the first SHOWN entries, then dots."""
     v = np.ravel(v)
-    parts = [num(x) for x in v[:SHOWN]] + ([r"\dots"] if len(v) > SHOWN else [])
+    parts = [short_num(x) for x in v[:SHOWN]] + ([r"\dots"] if len(v) > SHOWN else [])
     return r"\left[" + r",\ ".join(parts) + r"\right]"
+
+
+def two_lines(latex: str) -> str:
+    """``lhs = symbols = numbers ...`` on two lines (three for a gate: symbols, its four
+    terms, its value): a whole line is too wide for a projector. The text still starts with
+    ``lhs =`` and ends with the value (KaTeX breaks a display line at a top-level ``\\``)."""
+    depth, cuts = 0, []
+    for k, ch in enumerate(latex):
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        elif depth == 0 and latex.startswith(" = ", k):
+            cuts.append(k)
+    breaks = cuts[1:3] if len(cuts) >= 4 else cuts[1:2]  # a gate: symbols / terms / value
+    for k in reversed(breaks):
+        latex = rf"{latex[:k]} \\ {latex[k + 1 :]}"
+    return latex
 
 
 def gate_latex(q: str, g: dict) -> str:

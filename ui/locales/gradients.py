@@ -154,8 +154,8 @@ ZH = {
     "grad.table.title": "第一步和最后一步的梯度（第 1 层）",
     "grad.table.model": "模型",
     "grad.table.first": "‖∂L/∂h_0‖",
-    "grad.table.last": "‖∂L/∂h_T‖（最后一步）",
-    "grad.table.ratio": "第一步 / 最后一步",
+    "grad.table.last": "‖∂L/∂h_T‖（末步）",
+    "grad.table.ratio": "首步 / 末步",
     "grad.table.data": "图表数据",
     "grad.factors.title": "曲线为什么下降：每一步的乘数",
     "grad.pascanu": (

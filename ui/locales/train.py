@@ -112,7 +112,7 @@ EN = {
 ZH = {
     "train.title": "训练",
     "train.intro": (
-        "选择任务和模型，然后按“播放”：网络以小块方式训练，图表随之更新。"
+        "选择任务和模型，然后按“播放”：网络一小段一小段地训练，图表随之更新。"
         "学习率和梯度裁剪立即生效；更改模型、任务或随机种子会开始一次新的运行。"
     ),
     "train.tab.task": "任务",
@@ -137,7 +137,7 @@ ZH = {
     "train.layers": "层数",
     "train.forget_bias": "初始遗忘门偏置",
     "train.forget_bias.help": (
-        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，细胞默认保持记忆。"
+        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，细胞状态默认被保留。"
     ),
     "train.init": "循环权重 W_hh",
     "train.init.default": "PyTorch 默认（均匀分布）",
@@ -167,7 +167,7 @@ ZH = {
     "train.speed.auto": "尽可能多",
     "train.tables": "以表格显示数据",
     "train.steps": "步数",
-    "train.sequences": "已见序列",
+    "train.sequences": "已见过的序列",
     "train.steps_per_s": "步 / 秒",
     "train.loss_now": "训练损失",
     "train.metric": "指标",
@@ -199,7 +199,7 @@ ZH = {
     "train.chart.prediction": "预测",
     "train.chart.warmup": "预热输入",
     "train.chart.future": "真实后续",
-    "train.chart.forecast": "多步预测",
+    "train.chart.forecast": "自由运行预测",
     "train.chart.time": "时间步 t",
     "train.chart.perfect": "完美预测",
     "train.chart.sequences": "验证序列",

@@ -1,7 +1,6 @@
 """Pure figure builders of the Train and Home pages: the traces hold exactly the data given."""
 
 import json
-
 import re
 
 import numpy as np

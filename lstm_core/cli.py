@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from lstm_core.config import CELLS, ENGINES, OPTIMIZERS, SCHEDULES, VARIANTS
+from lstm_core.runtime import single_thread
 
 SUMMARY_KEYS = (
     "task",
@@ -383,9 +384,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command != "tasks":
-            import torch
-
-            torch.set_num_threads(1)  # one thread: fastest for these small models (NOTES.md)
+            single_thread()  # one torch and one BLAS thread: fastest for these small models
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from lstm_core.runtime import single_thread
 from ui import classroom
 from ui.i18n import LANGUAGES, current_language, t
 
@@ -49,7 +50,6 @@ _CSS = """<style>
 LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
 PAGE = "page_current"  # session key of the page being drawn (set by setup)
 _LANG_WIDGET = "nav_lang"
-_threads_set = False
 classroom.install_figure_style()
 
 
@@ -68,13 +68,8 @@ def browser_language() -> str:
 
 
 def _one_torch_thread() -> None:
-    """Sessions are threads of one process: two torch threads each made steps 300x slower."""
-    global _threads_set
-    if not _threads_set:
-        import torch
-
-        torch.set_num_threads(1)
-        _threads_set = True
+    """Sessions are threads of one process: one torch and one BLAS thread (runtime.py)."""
+    single_thread()
 
 
 def _on_language_change() -> None:

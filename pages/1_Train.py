@@ -3,11 +3,11 @@
 import streamlit as st
 
 from lstm_core.config import TrainConfig
-from lstm_core.tasks import TaskError
+from lstm_core.tasks import NeedsInput, TaskError
 from lstm_core.train import TrainError
 from ui import guard, state
 from ui.classroom import share_link
-from ui.controls import apply_setup, run_controls, setup_controls
+from ui.controls import apply_setup, error_text, run_controls, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, t
 from ui.live_chart import live_chart_with_table
@@ -33,7 +33,10 @@ st.write(t("train.intro"))
 try:
     state.get_trainer()
 except (TaskError, TrainError) as e:
-    st.error(t("train.bad_config", message=str(e)))
+    if isinstance(e, NeedsInput):  # a prompt (e.g. "paste a text"), not a fault
+        st.info(error_text(e))
+    else:
+        st.error(t("train.bad_config", message=error_text(e)))
     st.button(
         t("train.use_defaults"),
         on_click=state.reset_trainer,

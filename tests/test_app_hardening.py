@@ -177,6 +177,22 @@ def test_extreme_settings_train_or_stop_with_a_message(cfg, expect):
         assert np.isfinite(tr.history.loss).all()
 
 
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "'seq_len' = 1 is outside the allowed range 20..500"),
+        ("zh", "无法使用这个设置：设置 'seq_len' = 1 超出了允许的范围 20..500"),
+    ],
+)
+def test_a_knob_out_of_range_is_refused_in_the_readers_language(lang, message):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state[state.CONFIG] = TrainConfig(task="sine", task_knobs={"seq_len": 1})
+    at.run()
+    at.switch_page(TRAIN).run()
+    assert not at.exception and message in texts(at.error)
+
+
 def test_sequence_length_1_is_refused_with_the_allowed_range_and_a_way_out():
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[state.CONFIG] = TrainConfig(task="sine", task_knobs={"seq_len": 1})
@@ -410,3 +426,23 @@ def test_your_own_text_is_pasted_or_uploaded_checked_and_trained_on():
     at.run()
     assert not at.exception and "photo.txt cannot be used" in texts(at.error)
     assert at.session_state[state.TRAINER] is tr and tr.steps == 1
+
+
+@pytest.mark.parametrize(
+    "lang, prompt",
+    [
+        ("en", "Paste a text or upload a text file to train on it."),
+        ("zh", "粘贴一段文本或上传一个文本文件，即可用它来训练。"),
+    ],
+)
+def test_your_own_text_before_any_text_shows_a_plain_prompt(lang, prompt):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state[state.CONFIG] = TrainConfig(task="text", model=ModelConfig(hidden_size=8))
+    at.run()
+    at.switch_page(TRAIN).run()
+    at.selectbox(key="train_knob_text_source").set_value("custom").run()
+    assert not at.exception
+    assert texts(at.info) == prompt
+    assert not at.error and not at.warning
+    assert "make_task" not in texts(at.info)

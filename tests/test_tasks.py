@@ -276,3 +276,15 @@ def test_tasks_import_numpy_only():
     code = "import sys, lstm_core.tasks; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_knob_errors_read_in_english_and_chinese():
+    with pytest.raises(TaskError) as err:
+        make_task("adding", seq_len=5)
+    assert err.value.message_in("en") == str(err.value)
+    assert err.value.message_in("zh") == "设置 'seq_len' = 5 超出了允许的范围 10..200"
+    with pytest.raises(TaskError) as err:
+        make_task("text", source="poetry")
+    assert "必须是" in err.value.message_in("zh") and "must be one of" in str(err.value)
+    # an error without a translation reads in English in every language
+    assert TaskError("plain").message_in("zh") == "plain"

@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lstm_core.config import OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
-from lstm_core.tasks import TASKS, Task, TaskError, make_task
+from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError, make_task
 from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
 from ui.classroom import widget
@@ -100,6 +100,13 @@ def _knob_widget(task: Task, knob) -> object:
     return widget("knobs", st.slider, label, float(knob.low), float(knob.high), step=step, key=key)
 
 
+def error_text(error: Exception) -> str:
+    """A task or training error as the reader reads it: in their language where it has one."""
+    if isinstance(error, TaskError):
+        return error.message_in(current_language())
+    return str(error)
+
+
 def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
     """Task selector and its knobs; returns (task name, knob values)."""
     lang = current_language()
@@ -126,8 +133,10 @@ def task_preview(name: str, values: dict, seed: int) -> None:
     """A few example sequences of the task as it is set now (text, or a plot of numbers)."""
     try:
         examples = make_task(name, **upload.data_for(name), **values).preview(seed, n=3)
+    except NeedsInput:
+        return  # the data controls ask for the text or file
     except TaskError as e:
-        st.warning(t("train.bad_config", message=str(e)))
+        st.warning(t("train.bad_config", message=error_text(e)))
         return
     st.markdown(f"**{t('train.preview')}**")
     if "text" in examples[0]:
@@ -323,8 +332,10 @@ def apply_setup(new: TrainConfig) -> None:
         except NeedsReset as e:
             try:  # offer a new run only if one can be built (e.g. a window longer than the file)
                 make_task(new.task, **upload.data_for(new.task), **new.task_knobs)
+            except NeedsInput:
+                return  # the data controls ask for the text or file
             except TaskError as bad:
-                st.error(t("train.bad_config", message=str(bad)))
+                st.error(t("train.bad_config", message=error_text(bad)))
                 return
             st.session_state[PENDING] = new
             reasons = e.reasons_in(current_language())
@@ -340,8 +351,10 @@ def apply_setup(new: TrainConfig) -> None:
                 t("train.cancel_reset"), on_click=_cancel_reset, key="train_cancel", width="stretch"
             )
             return
+        except NeedsInput:
+            return  # the data controls ask for the text or file
         except (TaskError, TrainError) as e:
-            st.error(t("train.bad_config", message=str(e)))
+            st.error(t("train.bad_config", message=error_text(e)))
             return
     state.set_config(new)
     st.session_state.pop(PENDING, None)

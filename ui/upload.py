@@ -20,7 +20,7 @@ import streamlit as st
 
 from lstm_core.tasks import TaskError, make_task
 from lstm_core.tasks.csv_loader import load_csv
-from ui.i18n import t
+from ui.i18n import current_language, t
 
 DATA = "train_task_data"  # {"name", "sha256", "data", "target", "inputs", "missing", "numeric"}
 TEXT = "train_task_text"  # {"text", "sha256", "chars"}: the text task's "your own text"
@@ -170,14 +170,16 @@ def text_controls(knobs: dict) -> None:
         try:
             task = make_task("text", text=raw, **{**knobs, "source": "custom"})
         except TaskError as e:
-            st.error(t("upload.rejected", name=name, message=str(e)))
+            st.error(t("upload.rejected", name=name, message=e.message_in(current_language())))
             continue
         text = task.corpus()
         st.session_state[TEXT] = {"text": text, "sha256": digest, "chars": len(text)}
         own = st.session_state[TEXT]
         _restart_text_run(name)
         break
-    if own is not None:
+    if own is None:
+        st.info(t("upload.text.prompt"))
+    else:
         st.caption(t("upload.text.using", chars=f"{own['chars']:,}"))
 
 

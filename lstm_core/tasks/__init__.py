@@ -11,7 +11,16 @@ import lstm_core.tasks.language  # noqa: F401  (sentiment, next-action)
 import lstm_core.tasks.real_series  # noqa: F401  (series)
 import lstm_core.tasks.synthetic  # noqa: F401  (sine, seed-example, gesture)
 import lstm_core.tasks.text  # noqa: F401  (text)
-from lstm_core.tasks.base import Batch, Knob, Metric, Task, TaskError, register, registered
+from lstm_core.tasks.base import (
+    Batch,
+    Knob,
+    Metric,
+    NeedsInput,
+    Task,
+    TaskError,
+    register,
+    registered,
+)
 
 TASKS: dict[str, type[Task]] = registered()
 
@@ -23,4 +32,14 @@ def make_task(name: str, **knobs) -> Task:
     return TASKS[name](**knobs)
 
 
-__all__ = ["TASKS", "Batch", "Knob", "Metric", "Task", "TaskError", "make_task", "register"]
+__all__ = [
+    "TASKS",
+    "Batch",
+    "Knob",
+    "Metric",
+    "NeedsInput",
+    "Task",
+    "TaskError",
+    "make_task",
+    "register",
+]

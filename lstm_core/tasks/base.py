@@ -35,7 +35,23 @@ NEG = -1e9  # a logit that is "impossible": exp(NEG - max) == 0.0 exactly
 
 
 class TaskError(ValueError):
-    """A task was asked for something it cannot do: a bad knob, name or input."""
+    """A task was asked for something it cannot do: a bad knob, name or input.
+
+    ``str(error)`` is the English message (command line, logs); ``texts`` may hold the message
+    for the page in other languages, {"en": ..., "zh": ...}; ``message_in(lang)`` reads it.
+    """
+
+    def __init__(self, message: str, texts: dict | None = None):
+        super().__init__(message)
+        self.texts = dict(texts) if texts else {}
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (English where it has no translation)."""
+        return self.texts.get(lang) or self.texts.get("en") or str(self)
+
+
+class NeedsInput(TaskError):
+    """The task needs data the user has not given yet (a text, a file): a prompt, not a fault."""
 
 
 # --------------------------------------------------------------------------- knobs and metrics
@@ -73,30 +89,48 @@ class Knob:
         if self.kind == "bool":
             if isinstance(value, bool | np.bool_):
                 return bool(value)
-            raise TaskError(f"knob {self.name!r} must be true or false, got {value!r}")
+            raise self._error(
+                f"knob {self.name!r} must be true or false, got {value!r}",
+                f"设置 {self.name!r} 必须是真或假，收到的是 {value!r}",
+            )
         if self.kind == "choice":
             if value in self.choices:
                 return value
-            raise TaskError(
-                f"knob {self.name!r} must be one of {list(self.choices)}, got {value!r}"
+            raise self._error(
+                f"knob {self.name!r} must be one of {list(self.choices)}, got {value!r}",
+                f"设置 {self.name!r} 必须是 {list(self.choices)} 之一，收到的是 {value!r}",
             )
         return self._check_number(value)
 
+    @staticmethod
+    def _error(en: str, zh: str) -> TaskError:
+        return TaskError(en, {"en": en, "zh": zh})
+
     def _check_number(self, value: Any) -> int | float:
         allowed = f"allowed range {self.low}..{self.high}"
+        allowed_zh = f"允许的范围是 {self.low}..{self.high}"
         ok_type = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
         if not ok_type or not math.isfinite(float(value)):
-            raise TaskError(f"knob {self.name!r} must be a number ({allowed}), got {value!r}")
+            raise self._error(
+                f"knob {self.name!r} must be a number ({allowed}), got {value!r}",
+                f"设置 {self.name!r} 必须是数字（{allowed_zh}），收到的是 {value!r}",
+            )
         if self.kind == "int":
             if float(value) != int(value):
-                raise TaskError(f"knob {self.name!r} must be a whole number, got {value!r}")
+                raise self._error(
+                    f"knob {self.name!r} must be a whole number, got {value!r}",
+                    f"设置 {self.name!r} 必须是整数，收到的是 {value!r}",
+                )
             value = int(value)
         else:
             value = float(value)
         if (self.low is not None and value < self.low) or (
             self.high is not None and value > self.high
         ):
-            raise TaskError(f"knob {self.name!r} = {value!r} is outside the {allowed}")
+            raise self._error(
+                f"knob {self.name!r} = {value!r} is outside the {allowed}",
+                f"设置 {self.name!r} = {value!r} 超出了允许的范围 {self.low}..{self.high}",
+            )
         return value
 
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from lstm_core.config import TaskSpec
 from lstm_core.losses import loss as kind_loss
-from lstm_core.tasks.base import Batch, Knob, Metric, Task, TaskError, register
+from lstm_core.tasks.base import Batch, Knob, Metric, NeedsInput, Task, TaskError, register
 from lstm_core.tasks.csv_loader import decode_text
 from lstm_core.tasks.windows import gather, min_length, random_starts, split_index, spread_starts
 
@@ -282,7 +282,13 @@ class Text(Task):
         if v["source"] == "arithmetic":
             return arithmetic_text(rng, v["length"], v["depth"])
         if self._custom is None:
-            raise TaskError('source "custom" needs the text: make_task("text", text=...)')
+            raise NeedsInput(
+                'source "custom" needs the text: make_task("text", text=...)',
+                {
+                    "en": "Paste a text or upload a text file to train on it.",
+                    "zh": "粘贴一段文本或上传一个文本文件，即可用它来训练。",
+                },
+            )
         return self._custom[0]
 
     def validate(self) -> None:

@@ -75,6 +75,7 @@ EN.update(
         "upload.text_file": "…or a text file",
         "upload.text.pasted": "The pasted text",
         "upload.text.using": "Training on your text: {chars} characters.",
+        "upload.text.prompt": "Paste a text or upload a text file to train on it.",
     }
 )
 
@@ -100,5 +101,6 @@ ZH.update(
         "upload.text_file": "……或上传一个文本文件",
         "upload.text.pasted": "粘贴的文本",
         "upload.text.using": "正在用你的文本训练：{chars} 个字符。",
+        "upload.text.prompt": "粘贴一段文本或上传一个文本文件，即可用它来训练。",
     }
 )

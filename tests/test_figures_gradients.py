@@ -25,10 +25,26 @@ def test_flow_figure_draws_every_curve():
     assert len(table) == 9 and set(table.series) == set(names)
 
 
+def decades(axis: dict) -> list[int]:
+    return [round(np.log10(v)) for v in axis["tickvals"]]
+
+
 def test_log_axis_labels_at_most_a_few_decades():
-    assert fg.log_axis([1e-3, 1e-1])["dtick"] == 1
-    assert fg.log_axis([1e-12, 1.0])["dtick"] == 2  # 12 decades: every second power of ten
-    assert fg.log_axis([0.0, np.nan, 1e-20, 1.0])["dtick"] == 3  # zeros and NaN are ignored
+    assert decades(fg.log_axis([1e-3, 1e-1])) == [-3, -2, -1]  # every power of ten
+    assert decades(fg.log_axis([1e-12, 1.0])) == list(range(-12, 1, 2))  # every second
+    # zeros and NaN are ignored; 20 decades: every third
+    assert decades(fg.log_axis([0.0, np.nan, 1e-20, 1.0])) == list(range(-18, 1, 3))
+
+
+def test_the_gradient_norm_chart_labels_decades_not_the_digits_between():
+    axis = fg.flow_figure(flows(), "en").layout.yaxis
+    assert axis.type == "log" and axis.tickmode == "array"
+    # the norms run from 1e-9 to 2: over seven decades, every second power of ten
+    np.testing.assert_allclose(axis.tickvals, [1e-8, 1e-6, 1e-4, 1e-2, 1.0])
+    assert list(axis.ticktext) == ["1e-8", "1e-6", "1e-4", "0.01", "1"]
+    # a range under two decades: 1-2-5, never the digits 3, 4, 6, ...
+    narrow = fg.log_axis([0.3, 4.0])
+    assert narrow["ticktext"] == ["0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50"]
 
 
 def test_factor_figures_and_saliency():

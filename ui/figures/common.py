@@ -120,6 +120,34 @@ def _thick(trace: dict) -> dict:
     return trace
 
 
+MAX_DECADES = 7  # labelled powers of ten on a log axis, at most (about)
+
+
+def _decade(k: int) -> str:
+    """10**k as a tick label: 0.001, 0.01, ..., 100, and 1e-4 below."""
+    return f"{10.0**k:g}" if k >= -3 else f"1e{k}"
+
+
+def log_axis(*values) -> dict:
+    """A log y axis labelled at decades only (every 2nd, 3rd, ... when the data span more than
+    MAX_DECADES decades; 1-2-5 within a range under two decades), with explicit ticks: Plotly's
+    own labels the minor digits too ("2 0.1 5"). Zeros, negatives and NaN are ignored."""
+    v = np.concatenate([np.ravel(np.asarray(x, dtype=float)) for x in values] or [[]])
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return {"type": "log"}
+    lo, hi = int(np.floor(np.log10(v.min()))), int(np.ceil(np.log10(v.max())))
+    span = np.log10(v.max() / v.min())
+    if span >= 2:
+        every = max(1, int(np.ceil(span / MAX_DECADES)))
+        decades = [k for k in range(lo, hi + 1) if k % every == 0]
+        vals, text = [10.0**k for k in decades], [_decade(k) for k in decades]
+    else:
+        vals = [m * 10.0**k for k in range(lo, hi + 1) for m in (1, 2, 5)]
+        text = [f"{x:g}" if 1e-3 <= x < 1e4 else f"{x:.0e}".replace("e-0", "e-") for x in vals]
+    return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
+
+
 def make_figure(traces: list[dict], layout: dict) -> go.Figure:
     """A figure from plain trace and layout dicts. Validation is skipped: it (and Plotly's
     named templates) dominated the redraw time of charts drawn twice a second."""

@@ -18,6 +18,7 @@ from ui.figures.common import (
     LINE_WIDTH,
     SERIES,
     base_layout,
+    log_axis,
     make_figure,
 )
 from ui.i18n import translate
@@ -25,7 +26,6 @@ from ui.i18n import translate
 MODEL_COLOURS = {"lstm": SERIES[0], "gru": SERIES[2], "rnn": SERIES[4]}  # blue, green, vermillion
 LAYER_DASH = ("solid", "dot", "dashdot")  # layers 1, 2, 3
 INPUT_COLOURS = (SERIES[6], GREY, SERIES[5], SERIES[3])
-MAX_TICKS = 7  # labelled powers of ten on a log axis
 
 
 def _line(y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", x=None, **kw) -> dict:
@@ -37,19 +37,6 @@ def _line(y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", x=None,
 def _hline(x1, y, name, colour, dash, **kw) -> dict:
     """A horizontal reference line from t = 0 to x1, as a named trace (legend and table)."""
     return _line([y, y], name, colour, 2, dash, x=[0, x1], hoverinfo="name+y", **kw)
-
-
-def log_axis(*arrays) -> dict:
-    """A log axis labelled 10^k, every power of ten, or every 2nd, 3rd, ... when the data span
-    more than MAX_TICKS decades."""
-    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
-    values = values[np.isfinite(values) & (values > 0)]
-    span = np.log10(values.max() / values.min()) if values.size else 1.0
-    return {
-        "type": "log",
-        "exponentformat": "power",
-        "dtick": max(1, int(np.ceil(span / MAX_TICKS))),
-    }
 
 
 def _layer_suffix(k: int, n_layers: int, lang: str) -> str:

@@ -20,6 +20,7 @@ from ui.figures.common import (
     SERIES,
     base_layout,
     downsample,
+    log_axis,
     make_figure,
     projector,
 )
@@ -55,28 +56,6 @@ def _ref_line(x0, x1, y, name, colour=GREY, dash="dash", **kw) -> dict:
 
 def _x_span(steps) -> tuple[float, float]:
     return (0.0, float(max(steps[-1], 1))) if len(steps) else (0.0, 1.0)
-
-
-def _decade(k: int) -> str:
-    """10**k as a tick label: 0.001, 0.01, ..., 100, and 1e-4 below."""
-    return f"{10.0**k:g}" if k >= -3 else f"1e{k}"
-
-
-def log_axis(*values) -> dict:
-    """A log y axis labelled at decades only (1-2-5 within a range under two decades), with
-    explicit ticks: Plotly's own labels the minor digits too ("2 0.1 5")."""
-    v = np.concatenate([np.ravel(np.asarray(x, dtype=float)) for x in values] or [[]])
-    v = v[np.isfinite(v) & (v > 0)]
-    if not len(v):
-        return {"type": "log"}
-    lo, hi = int(np.floor(np.log10(v.min()))), int(np.ceil(np.log10(v.max())))
-    decades = list(range(lo, hi + 1))
-    if np.log10(v.max() / v.min()) >= 2:
-        vals, text = [10.0**k for k in decades], [_decade(k) for k in decades]
-    else:
-        vals = [m * 10.0**k for k in decades for m in (1, 2, 5)]
-        text = [f"{x:g}" if 1e-3 <= x < 1e4 else f"{x:.0e}".replace("e-0", "e-") for x in vals]
-    return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
 
 
 def _title(text: str, top: float) -> dict:

@@ -249,6 +249,17 @@ def test_training_time_slider_picks_the_snapshot():
     assert at.select_slider(key="cell_step").value == 40
 
 
+@pytest.mark.parametrize(
+    "lang, label", [("en", "Training time: model snapshot"), ("zh", "训练时间：模型快照")]
+)
+def test_training_time_label_is_short_and_whole(lang, label):
+    # beside the sequence (and layer) menus it must fit the column at 1400 px: a short label,
+    # no trailing "…" that reads as text cut off
+    at = open_page(INSIDE, lang=lang, **{state.TRAINER: trainer(small(layers=2), 10)})
+    assert not at.exception
+    assert at.select_slider(key="cell_step").label == label and "…" not in label
+
+
 def test_gru_layers_show_r_z_n_h():
     tr = trainer(small("gru", layers=2), 10)
     at = open_page(INSIDE, **{state.TRAINER: tr})

@@ -42,7 +42,7 @@ EN = {
     "cell.layer_n": "layer {n}",
     "cell.sequence": "Validation sequence",
     "cell.sequence_n": "sequence {n}",
-    "cell.when": "Training time: the model after step…",
+    "cell.when": "Training time: model snapshot",
     "cell.when_help": "How did the forget gate learn? Each mark is a snapshot taken during "
     "training; the last one is the model as it is now.",
     "cell.step_n": "step {step}",
@@ -101,7 +101,7 @@ ZH = {
     "cell.layer_n": "第 {n} 层",
     "cell.sequence": "验证序列",
     "cell.sequence_n": "序列 {n}",
-    "cell.when": "训练时间：第几步之后的模型…",
+    "cell.when": "训练时间：模型快照",
     "cell.when_help": "遗忘门是怎样学会的？每个刻度是训练中保存的一个快照；最后一个是当前的模型。",
     "cell.step_n": "第 {step} 步",
     "cell.cursor": "时间光标：序列中的第 t 步",

@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,17 @@ PRESET = {  # the preset every session trains: small, so that 30 fit on two core
 
 
 # --------------------------------------------------------------------------- the server
+def run_sync(coro):
+    """``asyncio.run``, also from a thread whose event loop is already running (Playwright's
+    sync API leaves one running in pytest's main thread): then in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -113,7 +125,7 @@ class Server:
         while time.monotonic() < deadline:
             if not self.alive():
                 raise RuntimeError(f"the server exited; see {self.log.name}")
-            if asyncio.run(health_once(self.port, 2.0))[0]:
+            if run_sync(health_once(self.port, 2.0))[0]:
                 return
             time.sleep(0.3)
         raise RuntimeError(f"the server did not become healthy in {timeout:.0f} s")
@@ -370,7 +382,7 @@ def _released(server: Server) -> float:
     for _ in range(2):
         time.sleep(TTL_S + 1)
         try:
-            asyncio.run(visit(server.port))
+            run_sync(visit(server.port))
         except (OSError, TimeoutError):
             pass  # a failed visit only delays the reading; the server's health is checked apart
     time.sleep(2)
@@ -418,15 +430,15 @@ def run_load(n: int, seconds: float, browsers: int = 0, max_trainers: str | None
     try:
         server.wait_healthy()
         warm = Session(-1, 0)  # one session loads torch and the pages, like a first visitor
-        asyncio.run(ws_session(server.port, warm, time.monotonic() + 15))
+        run_sync(ws_session(server.port, warm, time.monotonic() + 15))
         base_rss = _released(server)
         sessions = [Session(i, 1000 + i // 2) for i in range(n)]
         for s in sessions[n - browsers :]:
             s.kind = "browser"
-        loaded = asyncio.run(_class(server, sessions, seconds))
+        loaded = run_sync(_class(server, sessions, seconds))
         after_rss = _released(server) if server.alive() else float("nan")
         again = [Session(i, 2000 + i) for i in range(n)]
-        reloaded = asyncio.run(_class(server, again, max(5.0, seconds / 3)))
+        reloaded = run_sync(_class(server, again, max(5.0, seconds / 3)))
         after2_rss = _released(server) if server.alive() else float("nan")
         alive = server.alive()
     finally:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bench.load import HOST, Server
+from bench.load import HOST, Server, run_sync
 
 LIMIT_MB = 25  # .streamlit/config.toml
 
@@ -83,5 +83,15 @@ def test_uploads_need_the_xsrf_token_and_stay_under_the_size_limit(server):
         finally:
             await ws.close()
 
-    asyncio.run(check())
+    run_sync(check())
     assert server.alive()
+
+
+def test_run_sync_works_inside_a_running_event_loop():
+    async def answer():
+        return 42
+
+    async def inside_a_loop():
+        return run_sync(answer())  # asyncio.run here would raise
+
+    assert run_sync(inside_a_loop()) == 42

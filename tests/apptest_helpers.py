@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def open_page(page: str, **session) -> AppTest:
+def open_page(page: str, timeout: float = 30, **session) -> AppTest:
     """A new session: the home page runs, ``session`` goes into its state, then ``page`` runs."""
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=timeout)
     at.run()
     for key, value in session.items():
         at.session_state[key] = value

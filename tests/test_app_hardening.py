@@ -4,6 +4,7 @@ CSV upload. Every case: a plain message, no exception element, nothing lost."""
 
 import numpy as np
 import pytest
+from apptest_helpers import open_page
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import admission
@@ -32,12 +33,7 @@ def gate():
 
 
 def open_train(cfg: TrainConfig = SMALL) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[state.CONFIG] = cfg
-    at.run()
-    at.switch_page(TRAIN).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(TRAIN, timeout=60, **{state.CONFIG: cfg})
 
 
 def texts(elements) -> str:

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import APP, plotly_array
+from apptest_helpers import APP, open_page, plotly_array
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -26,12 +26,7 @@ SMALL = TrainConfig(
 
 
 def open_train(cfg: TrainConfig = SMALL) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[state.CONFIG] = cfg
-    at.run()
-    at.switch_page(TRAIN).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(TRAIN, **{state.CONFIG: cfg})
 
 
 def trainer(at) -> Trainer:

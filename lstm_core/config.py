@@ -20,6 +20,12 @@ SCHEDULES = ("constant", "cosine", "step")
 #   next_token     character-level LM:      x (T, B) int token ids, y (T, B) int token ids
 KINDS = ("next_step", "regression", "classification", "labelling", "next_token")
 
+# Gate names, each defined once.
+GATE_ORDER = ("i", "f", "g", "o")  # LSTM: PyTorch's stacking of W_ih / W_hh rows, (4H, .)
+GRU_GATE_ORDER = ("r", "z", "n")  # GRU: (3H, .)
+GATE_COUNT = {"lstm": 4, "gru": 3, "rnn": 1}  # row blocks of W_ih per cell type
+SIGMOID_GATES = frozenset("ifozr")  # gates that are sigmoids: always in (0, 1)
+
 
 @dataclass(frozen=True)
 class TaskSpec:

@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_core.config import GATE_ORDER
 from lstm_core.reference import LSTMTrace
-
-GATES = ("i", "f", "g", "o")
 
 
 def sigmoid(a):
@@ -76,7 +75,7 @@ def forward_numbers(tr: LSTMTrace, b: int, t: int, u: int) -> dict:
     H = tr.hs.shape[-1]
     x_t, h_prev = tr.x[t, b], tr.hs[t, b]
     gates = {}
-    for k, q in enumerate(GATES):
+    for k, q in enumerate(GATE_ORDER):
         r = k * H + u
         terms = (
             float(tr.W_ih[r] @ x_t),
@@ -107,7 +106,7 @@ def backward_numbers(tr: LSTMTrace, back: dict, dh_above: np.ndarray, b: int, t:
     dc_next = 0.0 if last else float(tr.f[t + 1, b, u] * back["dc"][t + 1, b, u])
     dh, dc = float(back["dh"][t, b, u]), float(back["dc"][t, b, u])
     gates = {}
-    for k, q in enumerate(GATES):
+    for k, q in enumerate(GATE_ORDER):
         d = float(da[t, b, k * H + u])
         gates[q] = {"da": d, "dW_ih": d * tr.x[t, b], "dW_hh": d * tr.hs[t, b], "db": d}
     return {

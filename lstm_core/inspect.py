@@ -14,11 +14,11 @@ import re
 import numpy as np
 
 from lstm_core import records
+from lstm_core.config import SIGMOID_GATES
 from lstm_core.reference import lstm_forward, lstm_step_forward
 
 # Display order of every quantity a trace may hold.
 ORDER = ("i", "f", "g", "o", "r", "z", "n", "a", "c", "h")
-GATES = frozenset("ifozr")  # sigmoid outputs: always in (0, 1)
 SQUASHED = frozenset("gnh")  # tanh outputs: always in (-1, 1)
 # c (LSTM cell state) and a (RNN pre-activation) are unbounded.
 
@@ -30,7 +30,7 @@ def quantities(layer_trace: dict) -> tuple[str, ...]:
 
 def gates(layer_trace: dict) -> tuple[str, ...]:
     """The sigmoid gates in the trace (i f o for LSTM, r z for GRU, none for RNN)."""
-    return tuple(q for q in quantities(layer_trace) if q in GATES)
+    return tuple(q for q in quantities(layer_trace) if q in SIGMOID_GATES)
 
 
 def one_sequence(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
@@ -43,7 +43,7 @@ def one_sequence(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
 def value_range(name: str, *arrays: np.ndarray) -> tuple[float, float]:
     """The fixed colour range of a quantity: (0, 1) for gates, (-1, 1) for tanh outputs,
     symmetric around 0 and wide enough for every array given for c and a."""
-    if name in GATES:
+    if name in SIGMOID_GATES:
         return 0.0, 1.0
     if name in SQUASHED:
         return -1.0, 1.0

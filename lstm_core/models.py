@@ -29,12 +29,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from .config import CELLS, KINDS, RECURRENT_INITS, VARIANTS, ModelConfig, TaskSpec
+from .config import CELLS, GATE_COUNT, KINDS, RECURRENT_INITS, VARIANTS, ModelConfig, TaskSpec
 from .losses import PER_STEP_CLASS_KINDS, REGRESSION_KINDS
 from .variants import VariantLSTM, input_projection, lstm_sequence, lstm_step
 
 DEVICES = ("cpu", "cuda", "mps", "auto")
-GATES_PER_CELL = {"lstm": 4, "gru": 3, "rnn": 1}
 
 
 class ModelError(ValueError):
@@ -197,7 +196,7 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
             p.uniform_(-bound, bound, generator=generator)
     for k in range(cfg.num_layers):
         W_ih, W_hh, b_ih, b_hh, peep = model.layer_weights(k)
-        for gate in range(GATES_PER_CELL[cfg.cell]):
+        for gate in range(GATE_COUNT[cfg.cell]):
             block = W_hh[gate * H : (gate + 1) * H]  # (H, H)
             if cfg.recurrent_init == "orthogonal":
                 block.copy_(_orthogonal(H, generator))

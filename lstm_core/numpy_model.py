@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core import reference as ref
-from lstm_core.config import CELLS, KINDS, RECURRENT_INITS, ModelConfig, TaskSpec
+from lstm_core.config import CELLS, GATE_COUNT, KINDS, RECURRENT_INITS, ModelConfig, TaskSpec
 from lstm_core.losses import loss_and_grad
 
 LAST_STEP_KINDS = ("regression", "classification")  # many-to-one: the head reads h_T
@@ -61,7 +61,7 @@ class NumpySequenceModel:
         U(-1/sqrt(H), 1/sqrt(H)); then W_hh per gate block orthogonal or identity when asked,
         times ``recurrent_scale``, and ``forget_bias`` added to the f slice of each LSTM b_ih."""
         spec, cfg = self.spec, self.cfg
-        H, G = cfg.hidden_size, ref.GATES[cfg.cell]
+        H, G = cfg.hidden_size, GATE_COUNT[cfg.cell]
         k = 1.0 / np.sqrt(H)
         p: dict[str, np.ndarray] = {}
         if spec.vocab_size:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstm_core.config import SIGMOID_GATES
+
 STEP_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr")
 EVAL_COLUMNS = ("val_step", "val_loss", "metric", "solved")
 COLUMN_DTYPES = {
@@ -29,7 +31,6 @@ COLUMN_DTYPES = {
     "metric": np.float64,
     "solved": np.bool_,
 }
-SIGMOID_GATES = ("i", "f", "o", "r", "z")  # gates in (0, 1): saturation is defined for these
 LOW, HIGH = 0.1, 0.9  # a gate "saturates" below LOW (closed) or above HIGH (open)
 
 

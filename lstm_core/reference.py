@@ -558,4 +558,3 @@ TRACE_FIELDS = {
     "gru": ("r", "z", "n", "h"),
     "rnn": ("a", "h"),
 }
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}

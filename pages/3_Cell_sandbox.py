@@ -13,7 +13,7 @@ CELL = "sandbox_cell"  # the cell's parameters and state (non-widget: survives p
 PRESET = "sandbox_preset"  # the preset last applied: its explanation stays on screen
 SEQ = "sandbox_seq_text"  # the typed sequence (non-widget copy of the text box)
 ROWS = ("a_i", "a_f", "a_g", "a_o", "i", "f", "g", "o", "c", "h")
-GATES = ("f", "i", "g", "o")  # left to right, as on the diagram
+DIAGRAM_GATES = ("f", "i", "g", "o")  # left to right, as on the diagram
 
 setup("sandbox")
 lang = current_language()
@@ -94,7 +94,7 @@ if H > 1:
 diagram_col, controls = st.columns([3, 2])  # the sliders sit beside what they move
 with controls:
     state_tab, *gate_tabs = st.tabs(
-        [t("sandbox.tab.state")] + [t(f"sandbox.tab.{g}") for g in GATES]
+        [t("sandbox.tab.state")] + [t(f"sandbox.tab.{g}") for g in DIAGRAM_GATES]
     )
 with state_tab:
     for j in range(I):
@@ -103,7 +103,7 @@ with state_tab:
         slider(t("sandbox.h_prev", k=k), p["h_prev"], k, -1.0, 1.0, f"h{k}")
     for k in range(H):
         slider(t("sandbox.c_prev", k=k), p["c_prev"], k, -3.0, 3.0, f"c{k}")
-for tab, gate in zip(gate_tabs, GATES, strict=True):
+for tab, gate in zip(gate_tabs, DIAGRAM_GATES, strict=True):
     row = ins.GATE_ORDER.index(gate) * H + u  # this gate's row of W_ih, W_hh, b_ih
     with tab:
         st.caption(t("sandbox.gate_of", gate=quantity_label(gate, lang), u=u))

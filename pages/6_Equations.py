@@ -9,7 +9,7 @@ import streamlit as st
 
 from lstm_core import equations as eq
 from lstm_core import gradients as gr
-from lstm_core.config import ModelConfig
+from lstm_core.config import GATE_ORDER, ModelConfig
 from ui import state
 from ui.figures import equations as fe
 from ui.gradient_view import label, memo
@@ -90,7 +90,7 @@ bn = eq.backward_numbers(layer, back, bptt.dh_above[k], b, step, u)
 
 st.subheader(t("eq.forward"))
 st.caption(t("eq.where", layer=k + 1, b=b, t=step, u=u))
-for q in eq.GATES:
+for q in GATE_ORDER:
     st.latex(fe.two_lines(fe.gate_latex(q, fn["gates"][q])))
 st.latex(fe.cell_latex(fn))
 st.latex(fe.hidden_latex(fn))
@@ -99,10 +99,10 @@ st.subheader(t("eq.backward"))
 st.caption(t("eq.backward_explain", B=batch.B))
 st.latex(fe.dh_latex(bn))
 st.latex(fe.dc_latex(bn))
-for q in eq.GATES:
+for q in GATE_ORDER:
     st.latex(fe.two_lines(fe.da_latex(q, bn, fn)))
 st.markdown(f"**{t('eq.contrib', u=u)}**")
-for q in eq.GATES:  # one gate per row: a row of weights does not fit half the page
+for q in GATE_ORDER:  # one gate per row: a row of weights does not fit half the page
     st.latex(fe.contribution_latex(q, bn))
 with st.expander(t("eq.values", layer=k + 1, b=b)):
     rows = {
@@ -111,7 +111,7 @@ with st.expander(t("eq.values", layer=k + 1, b=b)):
             t("eq.col.value"): fn["gates"][q]["value"],
             t("eq.col.da"): bn["gates"][q]["da"],
         }
-        for q in eq.GATES
+        for q in GATE_ORDER
     }
     st.dataframe(pd.DataFrame(rows).T, key="eq_values")
     contrib = {

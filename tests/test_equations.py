@@ -10,7 +10,7 @@ import pytest
 from lstm_core import equations as eq
 from lstm_core import gradients as gr
 from lstm_core import models
-from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+from lstm_core.config import GATE_ORDER, ModelConfig, OptimConfig, TrainConfig
 from lstm_core.train import Trainer
 from ui.figures import equations as fe
 
@@ -87,7 +87,7 @@ def test_contributions_sum_to_the_gradient(run):
     k, u, H = 1, 2, 5
     layer, back, above = bptt.layers[k], bptt.backward[k], bptt.dh_above[k]
     T, B = layer.x.shape[:2]
-    for gi, q in enumerate(eq.GATES):
+    for gi, q in enumerate(GATE_ORDER):
         r = gi * H + u
         parts = [eq.backward_numbers(layer, back, above, b, t, u)["gates"][q]
                  for t in range(T) for b in range(B)]  # fmt: skip

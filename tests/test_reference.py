@@ -8,8 +8,8 @@ import torch
 from torch import nn
 
 from lstm_core import reference as ref
+from lstm_core.config import GATE_COUNT
 
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 TORCH_LAYER = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 TORCH_CELL = {"lstm": nn.LSTMCell, "gru": nn.GRUCell, "rnn": nn.RNNCell}
 # (T, B, I, H): T=1, B=1, H=1, I>1 and a longer sequence
@@ -17,7 +17,7 @@ SHAPES = [(1, 1, 1, 1), (5, 3, 2, 4), (7, 1, 3, 1), (1, 4, 5, 6), (12, 2, 1, 8),
 
 
 def _weights(cell, I, H, rng, scale=0.6, dtype=np.float64):
-    G = GATES[cell]
+    G = GATE_COUNT[cell]
     return [
         (rng.uniform(-scale, scale, shape)).astype(dtype)
         for shape in [(G * H, I), (G * H, H), (G * H,), (G * H,)]

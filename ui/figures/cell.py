@@ -15,7 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, hex_to_rgb, unlabel_rgb
 
-from lstm_core.inspect import GATES, value_range
+from lstm_core.config import SIGMOID_GATES
+from lstm_core.inspect import value_range
 from ui.figures.common import (
     DIVERGING,
     GATE_COLOURS,
@@ -64,7 +65,7 @@ def _scale(name: str) -> list:
 
 def scale_of(name: str) -> str:
     """The colour scale of a quantity: sequential for gates, diverging otherwise."""
-    return GATE_SCALE if name in GATES else SIGNED_SCALE
+    return GATE_SCALE if name in SIGMOID_GATES else SIGNED_SCALE
 
 
 def quantity_label(name: str, lang: str) -> str:
@@ -489,7 +490,7 @@ _FUNC = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
 
 
 def _fill(name: str, value: float) -> str:
-    lo, hi = (0.0, 1.0) if name in GATES else (-1.0, 1.0)
+    lo, hi = (0.0, 1.0) if name in SIGMOID_GATES else (-1.0, 1.0)
     x = min(max((value - lo) / (hi - lo), 0.0), 1.0)
     return colours_on(scale_of(name), [x])[0]
 

@@ -18,7 +18,9 @@ SCHEDULES = ("constant", "cosine", "step")
 #   classification many-to-one:             y (B,) int class ids, read at the last step
 #   labelling      sequence labelling:      y (T, B) int class ids
 #   next_token     character-level LM:      x (T, B) int token ids, y (T, B) int token ids
-KINDS = ("next_step", "regression", "classification", "labelling", "next_token")
+#   seq2seq        encoder-decoder:         x (S, B) source ids, y (T, B) target ids + EOS,
+#                                           mask (T, B); T = TaskSpec.target_len
+KINDS = ("next_step", "regression", "classification", "labelling", "next_token", "seq2seq")
 
 # Gate names, each defined once.
 GATE_ORDER = ("i", "f", "g", "o")  # LSTM: PyTorch's stacking of W_ih / W_hh rows, (4H, .)
@@ -35,6 +37,8 @@ class TaskSpec:
     input_size: int  # features per step; 0 when the input is token ids
     output_size: int  # regression outputs, or number of classes / vocabulary size
     vocab_size: int = 0  # > 0: x holds token ids and the model starts with an embedding
+    target_len: int = 0  # seq2seq: decoder steps (the longest target plus its EOS)
+    attention: str = "none"  # seq2seq: "none" | "dot" (Luong dot-product attention)
 
 
 @dataclass

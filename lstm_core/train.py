@@ -327,6 +327,10 @@ class Trainer:
         self.task = make_task(config.task, **self.task_data, **config.task_knobs)
         self.spec = self.task.spec
         engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
+        if self.spec.kind == "seq2seq":  # the encoder-decoder has engines of its own
+            from lstm_core.seq2seq_engines import engine_for
+
+            engine = engine_for(config.model.engine)
         self.engine = engine(self.spec, self.config)
         self.model = self.engine.model
         self._batches = self.task.train_batches(config.seed, config.optim.batch_size)
@@ -461,6 +465,10 @@ class Trainer:
         """dL/dh_t, dL/dc_t per layer and input saliency (models.gradient_flow)."""
         from lstm_core.models import gradient_flow
 
+        if self.spec.kind == "seq2seq":
+            raise TrainError(
+                "gradient flow is not measured for the encoder-decoder (translate) yet"
+            )
         return gradient_flow(self.engine.torch_model(), batch or self.probe, self.spec.kind)
 
     def state_dict(self) -> dict[str, np.ndarray]:

@@ -21,7 +21,8 @@ Dates: "3 December 2026" (English), "2026年12月3日" (Chinese), "2026-12-03" (
 
 Held out: a number (or a date) belongs to validation when a fixed integer hash of it falls in
 bucket 0 of ``HOLD_OUT_BUCKETS``; training never draws those, so validation measures
-translation of numbers the model has never seen.
+translation of numbers the model has never seen. The numbers 0-19 are never held out: their
+words (eleven, thirteen, ...) cannot be composed from parts seen in training.
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ FORM_LABELS = {
     "zh": {"en": "英文单词", "zh": "中文数字", "digits": "阿拉伯数字", "iso": "ISO 格式"},
 }
 HOLD_OUT_BUCKETS = 10  # one bucket in ten is held out for validation
+ATOMS = 20  # numbers below this are words of their own: always trained on
 
 
 def number_form(n: int, form: str) -> str:
@@ -225,7 +227,7 @@ def held_out(values: np.ndarray) -> np.ndarray:
 def _pools(what: str, largest: int) -> tuple[np.ndarray, np.ndarray]:
     """(training values, held-out values) for numbers 0..largest or every date."""
     values = np.arange(FIRST_DAY, LAST_DAY + 1) if what == "date" else np.arange(largest + 1)
-    out = held_out(values)
+    out = held_out(values) & ((values >= ATOMS) | (what == "date"))
     return values[~out], values[out]
 
 

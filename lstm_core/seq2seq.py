@@ -269,9 +269,9 @@ class NumpySeq2Seq:
                 W_hh = rng.uniform(-k, k, (G * H, H))
                 for gate in range(G):
                     if cfg.recurrent_init == "orthogonal":
-                        W_hh[gate * H : (gate + 1) * H] = np.linalg.qr(
-                            rng.standard_normal((H, H))
-                        )[0]
+                        W_hh[gate * H : (gate + 1) * H] = np.linalg.qr(rng.standard_normal((H, H)))[
+                            0
+                        ]
                     elif cfg.recurrent_init == "identity":
                         W_hh[gate * H : (gate + 1) * H] = np.eye(H)
                 b_ih = rng.uniform(-k, k, G * H)

@@ -345,7 +345,7 @@ class Translate(Task):
         """(source length, target length + EOS): the longest text each side can have."""
         what, src, tgt = self.forms
         if what == "date":
-            sample = [date_forms(dt.date(2000, 9, 28).toordinal())]  # longest month name
+            sample = [date_forms(dt.date(2000, m, 28).toordinal()) for m in range(1, 13)]
             return max(len(f[src]) for f in sample), max(len(f[tgt]) for f in sample) + 1
         return _longest(src, self.values["largest"]), _longest(tgt, self.values["largest"]) + 1
 

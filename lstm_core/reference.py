@@ -153,6 +153,20 @@ class LSTMTrace:
     c0 = property(lambda self: self.cs[0], doc="(B, H) initial cell state")
     h0 = property(lambda self: self.hs[0], doc="(B, H) initial hidden state")
 
+    def step(self, t: int) -> LSTMTrace:
+        """Step t as a T = 1 trace (views, no copy): the cache ``lstm_step_backward`` takes."""
+        return LSTMTrace(
+            self.x[t : t + 1],
+            self.W_ih,
+            self.W_hh,
+            self.b_ih,
+            self.b_hh,
+            self.gates[t : t + 1],
+            self.cs[t : t + 2],
+            self.tanh_c[t : t + 1],
+            self.hs[t : t + 2],
+        )
+
 
 def _lstm_cell(a, c_prev, s, s0, c_t, tanh_c, h_t):
     """``lstm_forward``'s fused cell, the maths of ``lstm_step_forward``: from the scaled

@@ -77,6 +77,9 @@ def test_backward_numbers_add_up(run, k, b, t, u):
     bn = eq.backward_numbers(bptt.layers[k], bptt.backward[k], bptt.dh_above[k], b, t, u)
     assert bn["dh_above"] + bn["dh_next"] == pytest.approx(bn["dh"], rel=1e-10, abs=1e-18)
     assert bn["dc_from_h"] + bn["dc_next"] == pytest.approx(bn["dc"], rel=1e-10, abs=1e-18)
+    # dc from reference.lstm_step_backward equals the fused BPTT's
+    want_dc = float(bptt.backward[k]["dc"][t, b, u])
+    assert bn["dc"] == pytest.approx(want_dc, rel=1e-10, abs=1e-18)
     if t == 9:  # the last step: nothing arrives from t + 1
         assert bn["dh_next"] == 0 and bn["dc_next"] == 0
 

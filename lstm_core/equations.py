@@ -29,12 +29,23 @@ recombination equals the reference's BPTT.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from lstm_core.config import GATE_ORDER
-from lstm_core.reference import LSTMTrace, lstm_step_backward, sigmoid
+from lstm_core.reference import LSTMTrace, lstm_step_backward, lstm_step_forward, sigmoid
 
 ACTIVATION = {"i": sigmoid, "f": sigmoid, "g": np.tanh, "o": sigmoid}
+
+
+def code_lines() -> dict[str, int]:
+    """Where the readable step functions start in ``lstm_core/reference.py``: {"forward": line,
+    "backward": line}, read from the source so that the page's pointer never goes stale."""
+    return {
+        "forward": inspect.getsourcelines(lstm_step_forward)[1],
+        "backward": inspect.getsourcelines(lstm_step_backward)[1],
+    }
 
 
 def _gate(a: np.ndarray, k: int, H: int) -> np.ndarray:

@@ -596,9 +596,11 @@ def gru_step_backward(dh_t, cache: GRUTrace) -> dict:
     dah = np.concatenate([da_r, da_z, dah_n], axis=1)  # on W_hh h_{t-1} + b_hh, (B, 3H)
     dx_t = dax @ cache.W_ih  # dx_t = W_ih^T dax
     dh_prev = dh_t * z_t + dah @ cache.W_hh  # dh_{t-1} = dh_t z_t + W_hh^T dah
+    dW_ih = dax.T @ x_t  # dW_ih = dax x_t^T
+    dW_hh = dah.T @ h_prev  # dW_hh = dah h_{t-1}^T
     return {
-        "W_ih": dax.T @ x_t,  # dW_ih = dax x_t^T
-        "W_hh": dah.T @ h_prev,  # dW_hh = dah h_{t-1}^T
+        "W_ih": dW_ih,
+        "W_hh": dW_hh,
         "b_ih": dax.sum(axis=0),
         "b_hh": dah.sum(axis=0),
         "x": dx_t,

@@ -1,0 +1,64 @@
+"""Strings of the translation views (Train page table, top-3, attention; Inside the cell)."""
+
+EN = {
+    "translate.table_title": "Translations of held-out numbers (never trained on)",
+    "translate.col.source": "source",
+    "translate.col.target": "target",
+    "translate.col.output": "model output",
+    "translate.col.right": "right?",
+    "translate.marked": "Wrong characters are bold and red; a missing character is shown "
+    "as ▯. Character accuracy {char:.1%}, exact match {exact:.1%}.",
+    "translate.example": "Example to look inside",
+    "translate.topk_title": "The decoder's top 3 next characters at each output step",
+    "translate.topk_axis_step": "output step (character written)",
+    "translate.topk_axis_rank": "rank",
+    "translate.attention_title": "Attention: where each output step looks in the source",
+    "translate.attention_axis_source": "source character",
+    "translate.attention_axis_output": "output character",
+    "translate.attention_off": "Attention is off: the decoder knows the source only through "
+    "the encoder's final h and c. Turn the task's attention knob to 'dot product' to see where "
+    "it looks.",
+    "translate.end": "end",
+    "translate.handover_title": "Encoder, then decoder: the hand-over",
+    "translate.handover_caption": "Steps 0 to {S} read the source (encoder); after the line the "
+    "decoder writes the translation, starting from the encoder's last h and c.",
+    "translate.told_title": "What the decoder is told: the encoder's final c",
+    "translate.told_caption": "Every unit of the encoder's last cell state c (sequence {b}). The "
+    "decoder starts from this vector (and h): without attention it is all it knows of the "
+    "source.",
+    "translate.axis_unit": "unit",
+    "translate.encoder": "encoder",
+    "translate.decoder": "decoder",
+    "translate.numpy_attention": "The NumPy engine computes attention by hand too (checked "
+    "against autograd).",
+}
+
+ZH = {
+    "translate.table_title": "留出数字的翻译（从未用于训练）",
+    "translate.col.source": "源",
+    "translate.col.target": "目标",
+    "translate.col.output": "模型输出",
+    "translate.col.right": "正确？",
+    "translate.marked": "错误的字符标为红色粗体；缺少的字符显示为 ▯。字符准确率 {char:.1%}，"
+    "完全正确率 {exact:.1%}。",
+    "translate.example": "查看内部的例子",
+    "translate.topk_title": "解码器在每个输出步最可能的 3 个下一个字符",
+    "translate.topk_axis_step": "输出步（写出的字符）",
+    "translate.topk_axis_rank": "名次",
+    "translate.attention_title": "注意力：每个输出步在源序列中看向哪里",
+    "translate.attention_axis_source": "源字符",
+    "translate.attention_axis_output": "输出字符",
+    "translate.attention_off": "注意力已关闭：解码器只能通过编码器最后的 h 和 c 了解源序列。"
+    "把任务的注意力设置改为“点积”即可看到它看向哪里。",
+    "translate.end": "结束",
+    "translate.handover_title": "先编码器，后解码器：交接",
+    "translate.handover_caption": "第 0 到 {S} 步读入源序列（编码器）；"
+    "竖线之后解码器从编码器最后的 h 和 c 出发写出译文。",
+    "translate.told_title": "解码器被告知的内容：编码器最后的 c",
+    "translate.told_caption": "编码器最后的细胞状态 c 的每个单元（序列 {b}）。"
+    "解码器从这个向量（以及 h）出发：没有注意力时，这就是它对源序列的全部了解。",
+    "translate.axis_unit": "单元",
+    "translate.encoder": "编码器",
+    "translate.decoder": "解码器",
+    "translate.numpy_attention": "NumPy 引擎也手工计算注意力（已与自动求导核对）。",
+}

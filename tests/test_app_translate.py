@@ -75,3 +75,9 @@ def test_inside_the_cell_shows_the_hand_over(lang):
     S = tr.probe.x.shape[0]
     c_S = tr.trace(tr.probe.x)[0]["c"][S - 1, 0]
     np.testing.assert_allclose(plotly_array(spec["data"][0]["y"], float), c_S, atol=1e-5)
+
+
+def test_gradient_flow_page_explains_instead_of_failing():
+    tr = _trainer(attention="none", steps=1)
+    at = open_page("pages/4_Gradient_flow.py", **{state.TRAINER: tr})
+    assert any("encoder-decoder" in e.value for e in at.info)

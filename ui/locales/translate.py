@@ -29,8 +29,8 @@ EN = {
     "translate.axis_unit": "unit",
     "translate.encoder": "encoder",
     "translate.decoder": "decoder",
-    "translate.numpy_attention": "The NumPy engine computes attention by hand too (checked "
-    "against autograd).",
+    "translate.no_gradient_flow": "Gradient flow is not drawn for the encoder-decoder "
+    "(translate) yet: pick another task on the Train page, or press a preset above.",
 }
 
 ZH = {
@@ -60,5 +60,6 @@ ZH = {
     "translate.axis_unit": "单元",
     "translate.encoder": "编码器",
     "translate.decoder": "解码器",
-    "translate.numpy_attention": "NumPy 引擎也手工计算注意力（已与自动求导核对）。",
+    "translate.no_gradient_flow": "编码器-解码器（翻译）暂时还没有梯度流视图："
+    "请在训练页选择其他任务，或点击上面的预设。",
 }

@@ -81,3 +81,16 @@ def test_gradient_flow_page_explains_instead_of_failing():
     tr = _trainer(attention="none", steps=1)
     at = open_page("pages/4_Gradient_flow.py", **{state.TRAINER: tr})
     assert any("encoder-decoder" in e.value for e in at.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_arena_translation_preset_names_its_models(lang):
+    at = open_page("pages/5_Arena.py", lang=lang)
+    at.selectbox(key="arena_preset").set_value("translate_reverse")
+    at.run(timeout=120)
+    assert not at.exception, at.exception
+    slot = at.selectbox(key="arena_slot_1")
+    assert slot.value == ("lstm", "standard", (("reverse", True),))
+    label = "LSTM (standard, with forget gate) · reversed source"
+    label = label if lang == "en" else "LSTM（标准，有遗忘门） · 倒序源序列"
+    assert label in slot.options  # the labels as drawn

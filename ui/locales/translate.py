@@ -31,6 +31,29 @@ EN = {
     "translate.decoder": "decoder",
     "translate.no_gradient_flow": "Gradient flow is not drawn for the encoder-decoder "
     "(translate) yet: pick another task on the Train page, or press a preset above.",
+    # the Arena's translation presets (lstm_core.arena.PRESETS)
+    "arena.preset.translate_reverse": "Translation: reversed source vs plain (Sutskever 2014)",
+    "arena.preset.translate_attention": "Translation: attention vs none on long numbers",
+    "arena.preset.translate_cells": "Translation: LSTM vs GRU vs RNN",
+    "arena.about.translate_reverse": (
+        "Two encoder-decoder LSTMs translate English number words (up to 999) into Chinese "
+        "numerals on the same numbers; one reads each source backwards. Sutskever et al. "
+        "(2014) found reversing helps: the first words end up right before the decoder "
+        "starts. Exact match counts held-out numbers only."
+    ),
+    "arena.about.translate_attention": (
+        "Numbers up to 999,999: sources of up to 72 characters. Without attention the decoder "
+        "knows the source only through the encoder's final (h, c); with Luong dot attention it "
+        "looks back at every encoder state. Slow: a long source per step."
+    ),
+    "arena.about.translate_cells": (
+        "The same encoder-decoder built from LSTM, GRU and plain RNN cells, on the same "
+        "numbers (English words up to 999 into Chinese numerals)."
+    ),
+    "arena.knob.reverse.True": "reversed source",
+    "arena.knob.reverse.False": "plain source",
+    "arena.knob.attention.dot": "attention",
+    "arena.knob.attention.none": "no attention",
 }
 
 ZH = {
@@ -62,4 +85,26 @@ ZH = {
     "translate.decoder": "解码器",
     "translate.no_gradient_flow": "编码器-解码器（翻译）暂时还没有梯度流视图："
     "请在训练页选择其他任务，或点击上面的预设。",
+    # 竞技场的翻译预设
+    "arena.preset.translate_reverse": "翻译：倒序源序列与正常顺序（Sutskever 2014）",
+    "arena.preset.translate_attention": "翻译：长数字上有无注意力",
+    "arena.preset.translate_cells": "翻译：LSTM、GRU 与 RNN",
+    "arena.about.translate_reverse": (
+        "两个编码器-解码器 LSTM 在相同的数字上把英文数字单词（最大 999）翻译成中文数字；"
+        "其中一个把源序列倒过来读。Sutskever 等人（2014）发现倒序有帮助：开头的单词紧挨着"
+        "解码器开始。完全正确率只统计留出的数字。"
+    ),
+    "arena.about.translate_attention": (
+        "数字最大到 999,999：源序列最长 72 个字符。没有注意力时，解码器只能通过编码器最后的 "
+        "(h, c) 了解源序列；有 Luong 点积注意力时，它可以回看编码器的每个状态。"
+        "较慢：每步的源序列很长。"
+    ),
+    "arena.about.translate_cells": (
+        "用 LSTM、GRU 和普通 RNN 单元搭建同样的编码器-解码器，在相同的数字上训练"
+        "（英文单词最大 999，译成中文数字）。"
+    ),
+    "arena.knob.reverse.True": "倒序源序列",
+    "arena.knob.reverse.False": "正常顺序",
+    "arena.knob.attention.dot": "注意力",
+    "arena.knob.attention.none": "无注意力",
 }

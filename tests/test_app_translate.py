@@ -85,8 +85,10 @@ def test_gradient_flow_page_explains_instead_of_failing():
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_arena_translation_preset_names_its_models(lang):
-    at = open_page("pages/5_Arena.py", lang=lang)
-    at.selectbox(key="arena_preset").set_value("translate_reverse")
+    at = open_page("pages/5_Arena.py")
+    at.selectbox(key="arena_preset").set_value("translate_reverse")  # (labels read in English)
+    at.run(timeout=120)
+    at.session_state["lang"] = lang
     at.run(timeout=120)
     assert not at.exception, at.exception
     slot = at.selectbox(key="arena_slot_1")

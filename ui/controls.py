@@ -17,7 +17,7 @@ from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
 from ui.classroom import widget
 from ui.figures.train import caption, preview_figure
-from ui.i18n import current_language, t, translate
+from ui.i18n import current_language, problem_text, t, translate
 
 LR_GRID = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
 CLIP_GRID = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -104,6 +104,8 @@ def error_text(error: Exception) -> str:
     """A task or training error as the reader reads it: in their language where it has one."""
     if isinstance(error, TaskError):
         return error.message_in(current_language())
+    if isinstance(error, TrainError):
+        return problem_text(error.problem)
     return str(error)
 
 
@@ -338,7 +340,7 @@ def apply_setup(new: TrainConfig) -> None:
                 st.error(t("train.bad_config", message=error_text(bad)))
                 return
             st.session_state[PENDING] = new
-            reasons = e.reasons_in(current_language())
+            reasons = [problem_text(p) for p in e.problems]
             st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in reasons))
             st.button(
                 t("train.confirm_reset"),
@@ -360,7 +362,7 @@ def apply_setup(new: TrainConfig) -> None:
     st.session_state.pop(PENDING, None)
     if changes:
         lang = current_language()
-        texts = [c.get(lang, c["en"]) for c in getattr(trainer, "applied", [])] or changes
+        texts = [problem_text(c, lang) for c in trainer.applied] or changes
         st.toast(t("train.changed", changes="; ".join(texts)))
 
 

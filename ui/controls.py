@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lstm_core.config import OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
+from lstm_core.config import LIMITS, OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
 from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError, make_task
 from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
@@ -19,11 +19,22 @@ from ui.classroom import widget
 from ui.figures.train import caption, preview_figure
 from ui.i18n import current_language, problem_text, t, translate
 
-LR_GRID = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
-CLIP_GRID = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
-HIDDEN_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-BATCH_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-SCALE_GRID = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+
+def _classroom(name: str, grid) -> tuple:
+    """The points of ``grid`` inside the classroom range of LIMITS[name] (lstm_core.config)."""
+    limit = LIMITS[name]
+    return tuple(v for v in grid if limit.class_low <= v <= limit.class_high)
+
+
+LR_GRID = _classroom(
+    "lr", (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
+)
+CLIP_GRID = _classroom("clip", (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0))
+HIDDEN_GRID = _classroom("hidden_size", (2**k for k in range(11)))
+BATCH_GRID = _classroom("batch_size", (2**k for k in range(13)))
+SCALE_GRID = _classroom("recurrent_scale", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0))
+LAYERS = tuple(range(LIMITS["num_layers"].class_low, LIMITS["num_layers"].class_high + 1))
+FORGET_BIAS = (LIMITS["forget_bias"].class_low, LIMITS["forget_bias"].class_high)
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN (tanh)"}
 
 
@@ -184,14 +195,13 @@ def model_controls(cfg: TrainConfig):
         key="train_hidden",
     )
     layers = widget(
-        "layers", c2.radio, t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True
+        "layers", c2.radio, t("train.layers"), LAYERS, key="train_layers", horizontal=True
     )
     forget_bias = widget(
         "forget_bias",
         c1.slider,
         t("train.forget_bias"),
-        -3.0,
-        5.0,
+        *FORGET_BIAS,
         step=0.5,
         key="train_forget_bias",
         disabled=cell != "lstm",

@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from lstm_core.config import LIMITS, OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
-from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError, make_task
+from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError
 from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
 from ui.classroom import widget
@@ -74,7 +74,7 @@ def widget_values(cfg: TrainConfig) -> dict:
         "train_clip": o.clip if o.clip is not None else 1.0,
         "train_seed": int(cfg.seed),
     }
-    task = make_task(cfg.task, **upload.data_for(cfg.task), **cfg.task_knobs)
+    task = state.task_for(cfg.task, cfg.task_knobs)
     for name, value in task.values.items():
         values[knob_key(cfg.task, name)] = value
     return values
@@ -133,7 +133,7 @@ def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
     )
     knobs = cfg.task_knobs if name == cfg.task else {}
     upload.data_controls(name, knobs)  # the csv task's file (ui.upload)
-    task = make_task(name, **upload.data_for(name), **knobs)
+    task = state.task_for(name, knobs)
     with st.expander(t("train.about_task")):
         st.write(task.description.get(lang, ""))
         st.caption(task.teaches.get(lang, ""))
@@ -145,7 +145,7 @@ def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
 def task_preview(name: str, values: dict, seed: int) -> None:
     """A few example sequences of the task as it is set now (text, or a plot of numbers)."""
     try:
-        examples = make_task(name, **upload.data_for(name), **values).preview(seed, n=3)
+        examples = state.task_for(name, values).preview(seed, n=3)
     except NeedsInput:
         return  # the data controls ask for the text or file
     except TaskError as e:
@@ -343,7 +343,7 @@ def apply_setup(new: TrainConfig) -> None:
             changes = trainer.apply(new)
         except NeedsReset as e:
             try:  # offer a new run only if one can be built (e.g. a window longer than the file)
-                make_task(new.task, **upload.data_for(new.task), **new.task_knobs)
+                state.task_for(new.task, new.task_knobs)
             except NeedsInput:
                 return  # the data controls ask for the text or file
             except TaskError as bad:

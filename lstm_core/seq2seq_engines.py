@@ -16,8 +16,8 @@ import torch
 
 from lstm_core import seq2seq as s2s
 from lstm_core.config import TrainConfig
+from lstm_core.engines import NumpyEngine, TorchEngine
 from lstm_core.losses import log_softmax
-from lstm_core.train import NumpyEngine, TorchEngine
 
 
 class Seq2SeqTorchEngine(TorchEngine):

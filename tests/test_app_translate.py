@@ -96,3 +96,9 @@ def test_arena_translation_preset_names_its_models(lang):
     label = "LSTM (standard, with forget gate) · reversed source"
     label = label if lang == "en" else "LSTM（标准，有遗忘门） · 倒序源序列"
     assert label in slot.options  # the labels as drawn
+
+
+def test_equations_page_explains_instead_of_failing():
+    tr = _trainer(attention="none", steps=1)
+    at = open_page("pages/6_Equations.py", **{state.TRAINER: tr})
+    assert any("encoder-decoder" in e.value for e in at.info)

@@ -31,6 +31,9 @@ EN = {
     "translate.decoder": "decoder",
     "translate.no_gradient_flow": "Gradient flow is not drawn for the encoder-decoder "
     "(translate) yet: pick another task on the Train page, or press a preset above.",
+    "translate.no_equations": "The equations are shown for one-network models: the "
+    "encoder-decoder (translate) has two. Pick another task on the Train page; the "
+    "encoder and decoder traces are in Inside the cell.",
     # the Arena's translation presets (lstm_core.arena.PRESETS)
     "arena.preset.translate_reverse": "Translation: reversed source vs plain (Sutskever 2014)",
     "arena.preset.translate_attention": "Translation: attention vs none on long numbers",
@@ -85,6 +88,8 @@ ZH = {
     "translate.decoder": "解码器",
     "translate.no_gradient_flow": "编码器-解码器（翻译）暂时还没有梯度流视图："
     "请在训练页选择其他任务，或点击上面的预设。",
+    "translate.no_equations": "方程页只展示单个网络的模型：编码器-解码器（翻译）有两个网络。"
+    "请在训练页选择其他任务；编码器和解码器的轨迹在“细胞内部”页。",
     # 竞技场的翻译预设
     "arena.preset.translate_reverse": "翻译：倒序源序列与正常顺序（Sutskever 2014）",
     "arena.preset.translate_attention": "翻译：长数字上有无注意力",

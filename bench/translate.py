@@ -104,10 +104,12 @@ def run(quick: bool = False, long: bool = False) -> dict:
     result = {"setting": f"en-zh, largest 999, H={H}, batch {BATCH}, Adam lr {LR}, seed {SEED}",
               "max_steps": max_steps, "runs": runs, "speed": speed()}  # fmt: skip
     print(result["setting"])
-    print(f"{'reverse':>8} {'attention':>9} {'solved at':>10} {'sequences':>10} {'best exact':>10}")
+    print(f"{'largest':>8} {'reverse':>8} {'attention':>9} {'solved at':>10} {'sequences':>10} "
+          f"{'best exact':>10} {'steps':>6}")  # fmt: skip
     for r in runs:
-        print(f"{r['reverse']!s:>8} {r['attention']:>9} {r['solved_at_step']!s:>10} "
-              f"{r['sequences_needed']!s:>10} {r['best_exact']:>10.3f}")  # fmt: skip
+        print(f"{r.get('largest', 999):>8} {r['reverse']!s:>8} {r['attention']:>9} "
+              f"{r['solved_at_step']!s:>10} {r['sequences_needed']!s:>10} "
+              f"{r['best_exact']:>10.3f} {r['steps']:>6}")  # fmt: skip
     for name, row in result["speed"].items():
         print(f"{name:<36} {row['ms']:>8.2f} ms/step {row['steps_per_s']:>8.1f} steps/s")
     return result

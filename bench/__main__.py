@@ -11,6 +11,7 @@ its reference, is printed at the end, then one JSON line per benchmark.
     app_inside   server time of a cursor / snapshot move on Inside the cell (< 1 s)
     load         a class of 30 sessions on one server: health p99, MB per session, release
     papers       (slow, only with --papers) the 1997 experiments: sequences needed to solve
+    translate    (slow, only with --papers) en->zh numbers: sequences needed, steps/s vs sine
 
 To add a benchmark: write the module, add it to BENCHMARKS (or SLOW), and, for the combined
 table, a function in HEADLINES that picks its numbers.
@@ -31,7 +32,7 @@ BENCHMARKS = {
     "app_inside": "bench.app_inside",
     "load": "bench.load",  # memory per session is measured here, with the class open
 }
-SLOW = {"papers": "bench.papers"}  # minutes to hours: only with --papers or by name
+SLOW = {"papers": "bench.papers", "translate": "bench.translate"}  # only with --papers or by name
 
 
 def available(table: dict[str, str]) -> dict[str, str]:
@@ -106,6 +107,19 @@ def _papers(r: dict) -> list[tuple]:
     return [("papers", "exit code", str(r.get("exit_code")), "0")]
 
 
+def _translate(r: dict) -> list[tuple]:
+    rows = [
+        ("translate", f"en-zh to {run.get('largest', 999)}, reverse {run['reverse']}, "
+         f"attention {run['attention']}", f"{run['sequences_needed'] or '-'} sequences",
+         "solved at 0.95 exact")
+        for run in r.get("runs", [])
+    ]  # fmt: skip
+    speed = r.get("speed", {})
+    for name, row in speed.items():
+        rows.append(("translate", name, f"{row['steps_per_s']} steps/s", "vs sine"))
+    return rows
+
+
 HEADLINES = {
     "engine": _engine,
     "app_train": _app_train,
@@ -113,6 +127,7 @@ HEADLINES = {
     "app_inside": _app_inside,
     "load": _load,
     "papers": _papers,
+    "translate": _translate,
 }
 
 

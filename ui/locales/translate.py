@@ -1,7 +1,7 @@
 """Strings of the translation views (Train page table, top-3, attention; Inside the cell)."""
 
 EN = {
-    "translate.table_title": "Translations of held-out numbers (never trained on)",
+    "translate.table_title": "Translations of held-out examples (never trained on)",
     "translate.col.source": "source",
     "translate.col.target": "target",
     "translate.col.output": "model output",
@@ -60,7 +60,7 @@ EN = {
 }
 
 ZH = {
-    "translate.table_title": "留出数字的翻译（从未用于训练）",
+    "translate.table_title": "留出样本的翻译（从未用于训练）",
     "translate.col.source": "源",
     "translate.col.target": "目标",
     "translate.col.output": "模型输出",

@@ -17,13 +17,10 @@ TABLE_ROWS = 8  # validation sequences in the live table
 def _char(task, k: int, lang: str = "en") -> str:
     """One token as shown: a character, or a readable mark for PAD / BOS / EOS."""
     k = int(k)
-    if k == PAD_ID:
-        return "·"
-    if k == BOS_ID:
-        return "<s>"
-    if k == EOS_ID:
-        return "</s>"
-    return task.vocab[k]
+    shown = {PAD_ID: "·", BOS_ID: "⟨s⟩", EOS_ID: "⟨/s⟩"}  # no "<": Plotly reads it as HTML
+    if k in shown:
+        return shown[k]
+    return "␣" if task.vocab[k] == " " else task.vocab[k]
 
 
 def translations(trainer, n: int = TABLE_ROWS) -> dict:

@@ -45,8 +45,16 @@ def table_figure(rows: list[dict], lang: str = "en") -> go.Figure:
     ]
     fig = go.Figure(
         go.Table(
-            header=dict(values=header, align="left", font=dict(size=15)),
-            cells=dict(values=cells, align="left", font=dict(size=15), height=28),
+            header=dict(
+                values=header, align="left", font=dict(size=15, color="black"), fill_color="#e8e8e8"
+            ),
+            cells=dict(
+                values=cells,
+                align="left",
+                font=dict(size=15, color="black"),
+                fill_color="white",
+                height=28,
+            ),
             columnwidth=[3, 2, 2, 0.7],
         )
     )

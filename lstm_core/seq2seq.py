@@ -136,9 +136,9 @@ class Seq2SeqModel(nn.Module):
 
 def build_seq2seq(spec: TaskSpec, cfg: ModelConfig, generator: torch.Generator) -> Seq2SeqModel:
     """A new encoder-decoder initialized from ``generator`` alone, on ``cfg.device``."""
-    _check(spec, cfg)
     if spec.kind != "seq2seq" or spec.vocab_size < 3 or spec.target_len < 1:
         raise ModelError("an encoder-decoder needs a seq2seq task with a vocabulary and targets")
+    _check(replace(spec, kind="next_token"), cfg)  # cell, variant, sizes: as for one network
     device = resolve_device(cfg.device)
     with torch.device("meta"):
         model = Seq2SeqModel(spec, cfg)

@@ -11,7 +11,7 @@ from ui.figures import train as figs
 from ui.figures.common import downsample, figure_table
 from ui.figures.home import EQUATIONS, cell_diagram
 from ui.live_chart import figure_payload
-from ui.train_view import LiveMeter, output_symbols, short, softmax, solved_step, text_rows
+from ui.train_view import LiveMeter, output_symbols, short, softmax, solved_step
 
 
 def trace(fig, name):
@@ -167,19 +167,7 @@ def test_cell_diagram_labels_each_gate_with_its_equation():
     )
 
 
-def test_text_rows_align_target_and_prediction():
-    task = make_task("brackets", seq_len=12)
-    y = np.array([1, 2, 1, 0])
-    pred = np.array([1, 2, 2, 0])
-    rows = text_rows(
-        task,
-        np.array([0, 0, 1, 1]),
-        y,
-        pred,
-        {"input": "in", "target": "tgt", "prediction": "pred", "errors": "err"},
-    )
-    lines = {line[:4].strip(): line[6:] for line in rows.splitlines()}  # label column is 4 wide
-    assert lines == {"in": "(())", "tgt": "1210", "pred": "1220", "err": "  ^ "}
+def test_output_symbols_of_a_next_token_task_are_its_vocabulary():
     assert output_symbols(make_task("reber")) == make_task("reber").vocab
 
 

@@ -8,6 +8,7 @@ from collections import deque
 
 import numpy as np
 
+from ui.figures import predictions
 from ui.figures import train as figs
 
 # The fragment's timer fires every TICK_S; a tick that runs longer is followed by the next one
@@ -123,19 +124,16 @@ def output_symbols(task) -> list[str]:
     return [str(k) if k < 10 else chr(ord("a") + k - 10) for k in range(n)]
 
 
-def text_rows(task, x_ids, y_ids, pred_ids, labels: dict) -> str:
-    """Aligned monospace rows: input, target, prediction, and ^ under every wrong prediction."""
-    sym = output_symbols(task)
+def text_rows(task, x_ids, y_ids, pred_ids, labels: dict, legal=None) -> str:
+    """Aligned rows (HTML): input, target, prediction, the legal set (``legal`` (T, V) bool,
+    for tasks with several correct answers) and ^ under every wrong prediction."""
     n = min(len(y_ids), TEXT_STEPS)
-    wrong = np.asarray(y_ids[:n]) != np.asarray(pred_ids[:n])
-    rows = {
-        labels["input"]: task.decode(x_ids[:n]) if task.vocab else "",
-        labels["target"]: "".join(sym[int(k)] for k in y_ids[:n]),
-        labels["prediction"]: "".join(sym[int(k)] for k in pred_ids[:n]),
-        labels["errors"]: "".join("^" if w else " " for w in wrong),
-    }
-    width = max(len(k) for k in rows)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows.items())
+    inputs = [task.vocab[int(k)] for k in x_ids[:n]] if task.vocab else None
+    legal = None if legal is None else legal[:n]
+    steps = predictions.prediction_steps(
+        inputs, y_ids[:n], pred_ids[:n], output_symbols(task), legal
+    )
+    return predictions.rows_html(steps, labels)
 
 
 class FreeRun:
@@ -195,7 +193,9 @@ def prediction_text(trainer, labels: dict) -> str:
     """Input, target and predicted symbols of one validation sequence (TEXT_KINDS)."""
     one = trainer.val_batch.subset([0])
     pred = np.argmax(trainer.predict(one.x)[:, 0], axis=-1)  # (T,)
-    return text_rows(trainer.task, one.x[:, 0], one.y[:, 0], pred, labels)
+    legal = trainer.task.legal_targets(one)  # (T, 1, V) or None
+    legal = None if legal is None else legal[:, 0]
+    return text_rows(trainer.task, one.x[:, 0], one.y[:, 0], pred, labels, legal)
 
 
 def short(value: float) -> str:

@@ -405,6 +405,10 @@ class Reber(Task):
         n_failed = len(np.unique(key[complete & ~ok]))
         return 1.0 - n_failed / n_strings if n_strings else 0.0
 
+    def legal_targets(self, batch: Batch) -> np.ndarray:
+        """Every symbol the grammar allows next, (T, B, V): a branch has two right answers."""
+        return np.transpose(batch.aux["legal"], (1, 0, 2))
+
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
         ids = batch.aux["string_id"][i]

@@ -107,6 +107,7 @@ EN = {
     "train.text.target": "target",
     "train.text.prediction": "predicted",
     "train.text.errors": "errors",
+    "train.text.legal": "legal",
 }
 
 ZH = {
@@ -212,4 +213,5 @@ ZH = {
     "train.text.target": "目标",
     "train.text.prediction": "预测",
     "train.text.errors": "错误",
+    "train.text.legal": "合法",
 }

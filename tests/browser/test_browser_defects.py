@@ -1,0 +1,61 @@
+"""Visual defects a newcomer hit, checked in headless Chromium at classroom widths in English
+and Chinese: aligned prediction rows, titles and legends inside their charts, labels that fit."""
+
+from __future__ import annotations
+
+import pytest
+from harness import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+H1 = '[data-testid="stMain"] h1'
+SIZES = {1440: 900, 1280: 800}
+
+# Per prediction table: the x of every cell per row, the right edge of the table and of the
+# main column, and the row labels.
+PREDICTION_TABLES = """() => [...document.querySelectorAll('table.prediction-rows')].map((t) => ({
+  rows: [...t.rows].map((r) => [...r.cells].slice(1).map((c) => c.getBoundingClientRect().x)),
+  labels: [...t.rows].map((r) => r.cells[0].innerText),
+  right: t.getBoundingClientRect().right,
+  main: document.querySelector('[data-testid="stMain"]').getBoundingClientRect().right,
+  text: [...t.rows].map((r) => [...r.cells].slice(1).map((c) => c.innerText)),
+}))"""
+
+
+def open_query(page, base: str, query: str, width: int, lang: str) -> None:
+    page.set_viewport_size({"width": width, "height": SIZES[width]})
+    page.goto(f"{base}/?{query}&lang={lang}")
+    wait_for_app(page, H1, timeout_ms=120_000)
+    page.wait_for_timeout(500)
+    assert_no_exception(page)
+
+
+def click(page, label: str) -> None:
+    page.get_by_role("button", name=label, exact=True).first.click()
+    page.wait_for_timeout(300)
+    wait_for_app(page, None, timeout_ms=120_000)
+
+
+@pytest.mark.parametrize(
+    ("task", "width", "lang"),
+    [("text", 1440, "en"), ("reber", 1280, "zh"), ("next-action", 1280, "en")],
+)
+def test_prediction_rows_stay_aligned_and_inside_the_page(app_url, page, task, width, lang):
+    open_query(page, app_url, f"page=train&task={task}", width, lang)
+    for _ in range(3):
+        click(page, "Step" if lang == "en" else "单步")
+    tables = page.evaluate(PREDICTION_TABLES)
+    screenshot(page, f"defects_pred_{task}_{width}_{lang}")
+    assert tables, "no prediction rows"
+    for table in tables:
+        first = table["rows"][0]
+        for row in table["rows"][1:]:
+            assert row == pytest.approx(first, abs=0.5), "the rows' columns are not aligned"
+        assert table["right"] <= table["main"] + 0.5, "a row runs off the page"
+    cells = [c for table in tables for row in table["text"] for c in row]
+    if task == "text":
+        assert not any("\n" in c or "\t" in c for c in cells)
+    if task == "next-action":
+        assert "browse" in cells or "search" in cells  # one token per cell
+    if task == "reber":
+        assert len(tables[0]["labels"]) == 5  # input, target, prediction, legal, errors

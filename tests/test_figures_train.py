@@ -203,3 +203,33 @@ def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
     # Training that ran past its box (a long last step, an evaluation) shrinks the next box.
     assert chunk_seconds(0.09, overrun=0.05) == pytest.approx(0.09 * share - 0.05)
     assert chunk_seconds(5.0) == MIN_CHUNK_S and chunk_seconds(None) <= MAX_CHUNK_S
+
+
+def test_csv_forecast_is_drawn_in_the_files_units_with_a_range_that_holds_the_data():
+    from importlib import resources
+
+    from lstm_core.config import TrainConfig
+    from lstm_core.train import Trainer
+    from ui.train_view import FreeRun, prediction_figure
+
+    raw = resources.files("lstm_core").joinpath("data", "elnino.csv").read_bytes()
+    tr = Trainer(TrainConfig(task="csv"), {"data": raw})
+    tr.step(3)
+    fig = prediction_figure(tr, "en", FreeRun())
+    one = tr.val_batch.subset([0])
+    target = [t for t in fig.data if t.name == "target"][0]
+    expected = tr.task.to_units(one.y[:, 0, 0])
+    assert np.allclose(target.y, expected)  # the file's units, not z-scores
+    assert not np.allclose(target.y, one.y[:, 0, 0])
+    layout = fig.to_dict()["layout"]
+    assert layout["yaxis"]["title"]["text"] == tr.task.table.target
+    lo, hi = layout["yaxis"]["range"]
+    for t in fig.data:
+        v = np.asarray(t.y, dtype=float)
+        assert lo <= v.min() and v.max() <= hi, f"{t.name} leaves the y range"
+
+
+def test_value_range_holds_every_value_with_room():
+    assert figs.value_range([1.0, 3.0], [np.nan, -1.0]) == pytest.approx([-1.2, 3.2])
+    assert figs.value_range([np.nan]) is None
+

@@ -178,9 +178,13 @@ def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
         return figs.class_prob_figure(softmax(out[0]), int(one.y[0]), names, lang)
     mask = None if one.mask is None else one.mask[:, 0]
     free = free_run.get(trainer) if free_run is not None else None
-    warm, future, forecast = free if free is not None else (None, None, None)
+    u = task.to_units  # the chart shows the user's units, not the model's scaled values
+    warm, future, forecast = (u(a) for a in free) if free is not None else (None, None, None)
+    table = getattr(task, "table", None)  # a real series: its axis is the target column
     return figs.forecast_figure(
-        one.x[:, 0, 0], one.y[:, 0, 0], out[:, 0, 0], mask, warm, future, forecast, lang
+        *(u(one.x[:, 0, 0]), u(one.y[:, 0, 0]), u(out[:, 0, 0]), mask, warm, future, forecast),
+        lang,
+        y_title=table.target if table is not None else "",
     )
 
 

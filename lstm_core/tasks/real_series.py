@@ -249,6 +249,10 @@ class SeriesTask(Task):
         }
 
     # ----- display
+    def to_units(self, z: np.ndarray) -> np.ndarray:
+        """Scaled target values back to the units of the file (the scaler's inverse)."""
+        return self.scaler.inverse(np.asarray(z, dtype=np.float64), 0)
+
     @property
     def report(self) -> dict:
         """What the UI shows about the data: the split, the scaler, and the loader's report."""

@@ -58,6 +58,18 @@ def _x_span(steps) -> tuple[float, float]:
     return (0.0, float(max(steps[-1], 1))) if len(steps) else (0.0, 1.0)
 
 
+def value_range(*values, room: float = 0.05) -> list[float] | None:
+    """A y range holding every finite value, with ``room`` (a share of the span) on each
+    side; None when there is nothing finite to show."""
+    v = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in values if a is not None])
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    pad = room * (hi - lo) if hi > lo else max(abs(hi), 1.0) * room
+    return [lo - pad, hi + pad]
+
+
 def _title(text: str, top: float) -> dict:
     """A panel title as a paper-positioned annotation."""
     return {
@@ -195,7 +207,15 @@ def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = 
 
 
 def forecast_figure(
-    x, y, pred, mask=None, warmup_x=None, future=None, free=None, lang: str = "en"
+    x,
+    y,
+    pred,
+    mask=None,
+    warmup_x=None,
+    future=None,
+    free=None,
+    lang: str = "en",
+    y_title: str = "",
 ) -> go.Figure:
     """One validation sequence of a next-step task (first channel): the noisy input, the
     target and the model's prediction; unscored steps shaded. With ``free`` (a free-running
@@ -228,11 +248,13 @@ def forecast_figure(
     # The legend sits at the bottom of the figure (container coordinates) under the x axis
     # title, whatever the panels' heights; the bottom margin holds ticks, title and legend.
     bottom = 100 if projector() else 84
+    # The axes follow the data (an explicit range: a kept autorange can lag new data).
     extra = {
         "hovermode": "x",
         "margin": {"t": 30, "b": bottom},
         "shapes": shapes,
         "legend": {"yref": "container", "y": 0.0, "yanchor": "bottom"},
+        "yaxis": {"range": value_range(x, y, pred), "title": {"text": y_title}},
     }
     if two:
         w = np.arange(len(warmup_x))
@@ -262,13 +284,18 @@ def forecast_figure(
             _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
         ]
         notes.append(_title(tr("train.chart.free_run"), 0.4))
-        extra["yaxis"] = {"domain": [0.62, 1.0]}  # the gap holds ticks and the lower title
+        extra["yaxis"]["domain"] = [0.62, 1.0]  # the gap holds ticks and the lower title
         extra["xaxis2"] = {
             "anchor": "y2",
             "showgrid": True,
             "title": {"text": tr("train.chart.time"), "standoff": 4},
         }
-        extra["yaxis2"] = {"anchor": "x2", "domain": [0.0, 0.4], "showgrid": True}
+        extra["yaxis2"] = {
+            "anchor": "x2",
+            "domain": [0.0, 0.4],
+            "showgrid": True,
+            "range": value_range(warmup_x, future, free),
+        }
     extra["annotations"] = notes
     layout = base_layout("", "" if two else tr("train.chart.time"), "", **extra)
     return make_figure(traces, layout)

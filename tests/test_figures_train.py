@@ -233,3 +233,18 @@ def test_value_range_holds_every_value_with_room():
     assert figs.value_range([1.0, 3.0], [np.nan, -1.0]) == pytest.approx([-1.2, 3.2])
     assert figs.value_range([np.nan]) is None
 
+
+def test_long_metric_titles_and_legend_entries_wrap_to_fit_a_half_width_chart():
+    from ui.figures.common import text_width, wrap
+
+    for lang in ("en", "zh"):
+        label = make_task("series").metric.label[lang]
+        fig = figs.metric_figure([0, 10], [0.1, 0.3], 0.1, 0.0, label, lang)
+        layout = fig.to_dict()["layout"]
+        title_lines = layout["title"]["text"].split("<br>")
+        assert len(title_lines) > 1 and max(map(text_width, title_lines)) <= figs.TITLE_CHARS
+        assert layout["margin"]["t"] >= 30 + 22 * len(title_lines)
+        legend = fig.data[0].name.split("<br>")
+        assert max(map(text_width, legend)) <= figs.LEGEND_CHARS
+        assert "".join(title_lines).replace(" ", "") == label.replace(" ", "")
+    assert wrap("accuracy", 10) == "accuracy" and wrap("门控循环单元", 4) == "门控<br>循环<br>单元"

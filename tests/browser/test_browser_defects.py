@@ -59,3 +59,25 @@ def test_prediction_rows_stay_aligned_and_inside_the_page(app_url, page, task, w
         assert "browse" in cells or "search" in cells  # one token per cell
     if task == "reber":
         assert len(tables[0]["labels"]) == 5  # input, target, prediction, legal, errors
+
+# Titles, legends and tick labels of every live chart: how far each sticks out of its chart.
+CHART_OVERFLOW = """() => [...document.querySelectorAll('.lstm-live-chart')].map((d) => {
+  const box = d.getBoundingClientRect();
+  const parts = [...d.querySelectorAll('.gtitle, .legend .legendtext, .annotation-text')];
+  return Math.max(0, ...parts.map((e) => {
+    const r = e.getBoundingClientRect();
+    return Math.max(r.right - box.right, box.left - r.left, r.bottom - box.bottom,
+        box.top - r.top);
+  }));
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_series_titles_and_legends_fit_their_charts_at_1280(app_url, page, lang):
+    open_query(page, app_url, "page=train&task=series", 1280, lang)
+    for _ in range(2):
+        click(page, "Step" if lang == "en" else "单步")
+    page.wait_for_timeout(1500)
+    overflow = page.evaluate(CHART_OVERFLOW)
+    screenshot(page, f"defects_series_1280_{lang}")
+    assert overflow and max(overflow) <= 1, f"chart text sticks out by {overflow} px"

@@ -7,6 +7,9 @@ Figure builders take ``lang`` and translate through ``ui.i18n.translate`` (no st
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -118,6 +121,33 @@ def _thick(trace: dict) -> dict:
     if isinstance(line, dict) and isinstance(line.get("width"), int | float):
         return {**trace, "line": {**line, "width": line["width"] * PROJECTOR_LINE}}
     return trace
+
+
+def text_width(text: str) -> int:
+    """Width of ``text`` in Latin characters: a CJK character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_CJK = "\u2e80-\u9fff\uff00-\uffef"
+_TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken with <br> into lines of at most ``width`` (``text_width``), at spaces
+    or between two CJK characters (Chinese has no spaces). A longer word keeps its own line."""
+    lines, line, last_break = [], "", 0  # last_break: where ``line`` may be cut
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            line += " " if line else ""
+            last_break = len(line)
+            continue
+        if text_width(token) == 2 and line and text_width(line[-1]) == 2:
+            last_break = len(line)
+        line += token
+        if text_width(line) > width and 0 < last_break < len(line):
+            lines.append(line[:last_break].rstrip())
+            line, last_break = line[last_break:], 0
+    return "<br>".join([*lines, line.rstrip()] if line.strip() else lines)
 
 
 MAX_DECADES = 7  # labelled powers of ten on a log axis, at most (about)

@@ -22,7 +22,9 @@ from ui.figures.common import (
     downsample,
     log_axis,
     make_figure,
+    merge,
     projector,
+    wrap,
 )
 from ui.i18n import translate
 
@@ -35,6 +37,11 @@ TRAIN, VAL, TARGET, PRED, CLIP, FREE, SOLVED = (
     SERIES[3],
     SERIES[2],
 )
+
+
+# A chart half the live column wide at 1280 px holds about this many characters of its title
+# (18 px) and of one legend entry (15 px) on a line.
+TITLE_CHARS, LEGEND_CHARS = 34, 38
 
 
 def _line(x, y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", **kw) -> dict:
@@ -161,7 +168,7 @@ def metric_figure(
         _line(
             list(val_steps),
             list(metric),
-            label,
+            wrap(label, LEGEND_CHARS),
             VAL,
             mode="lines+markers",
             marker={"size": MARKER_SIZE},
@@ -176,7 +183,18 @@ def metric_figure(
                 x0, x1, baseline_metric, tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
             )
         )
-    return make_figure(traces, base_layout(label, tr("train.chart.step"), "", xaxis={"nticks": 5}))
+    title = wrap(label, TITLE_CHARS)
+    lines = title.count("<br>") + 1
+    # A title of several lines stands on the plot area, its lower lines lifted by the bottom
+    # pad (Plotly anchors a title by its first line): hung from the top of the figure, its
+    # first line would be cut off.
+    top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": {"b": 22 * (lines - 1) + 6}}
+    layout = base_layout(
+        title, tr("train.chart.step"), "", xaxis={"nticks": 5}, margin={"t": 30 + 22 * lines}
+    )
+    if lines > 1:
+        layout = merge(layout, {"title": top})
+    return make_figure(traces, layout)
 
 
 def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = "en") -> go.Figure:

@@ -154,6 +154,8 @@ def test_starting_a_lesson_sets_it_up_and_opens_its_page(key):
     assert banner and banner[0].label.endswith(_title(key))
     if key == "gates":
         assert at.session_state["sandbox_preset"] == "remember"
+        assert at.toggle(key="sandbox_seq_on").value  # the story asks about a sequence
+        assert at.text_input(key="sandbox_seq").value == "1, 0, 0, -1, 0" and not at.warning
     if key == "long_lags":
         assert at.session_state["arena_setup"]["preset"] == "long_lags"
     if key == "counting":

@@ -60,6 +60,7 @@ def test_prediction_rows_stay_aligned_and_inside_the_page(app_url, page, task, w
     if task == "reber":
         assert len(tables[0]["labels"]) == 5  # input, target, prediction, legal, errors
 
+
 # Titles, legends and tick labels of every live chart: how far each sticks out of its chart.
 CHART_OVERFLOW = """() => [...document.querySelectorAll('.lstm-live-chart')].map((d) => {
   const box = d.getBoundingClientRect();

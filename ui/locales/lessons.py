@@ -149,7 +149,8 @@ EN = {
     "lessons.forecast.title": "Forecast a real series",
     "lessons.forecast.summary": "Sunspots: is the LSTM better than 'tomorrow = today'?",
     "lessons.forecast.story": (
-        "Three centuries of monthly sunspot numbers. The last fifth is held out as the future. "
+        "Three centuries of yearly sunspot numbers (1700-2008). The last fifth is held out as "
+        "the future. "
         "The bar to beat is persistence: predict that the next value equals this one. Real "
         "data is not a clean sine: cycles change length and noise cannot be predicted."
     ),
@@ -304,7 +305,7 @@ ZH = {
     "lessons.forecast.title": "预测真实序列",
     "lessons.forecast.summary": "太阳黑子：LSTM 能比“明天 = 今天”更好吗？",
     "lessons.forecast.story": (
-        "三个世纪的月度太阳黑子数。最后五分之一留作“未来”用于验证。要超越的基准是持续预测："
+        "三个世纪的年度太阳黑子数（1700-2008）。最后五分之一留作“未来”用于验证。要超越的基准是持续预测："
         "预测下一个值等于当前值。真实数据不是干净的正弦波：周期长度会变，噪声无法预测。"
     ),
     "lessons.forecast.predict": (

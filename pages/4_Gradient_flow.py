@@ -62,13 +62,13 @@ else:
     st.error(t("grad.check.bad", diff=f"{flow['max_rel_diff']:.1e}"))
 
 # ------------------------------------------------------------ comparison models
-st.subheader(t("grad.compare.title"))
+names = " + ".join(view.CELL_NAMES[c] for c in view.others(tr.config.model.cell))
+st.subheader(t("grad.compare.title", models=names))
 st.caption(t("grad.compare.explain", s=view.COMPARE_SECONDS))
 comps = view.comparisons(tr)
-names = " + ".join(view.CELL_NAMES[c] for c in view.others(tr.config.model.cell))
 behind = any(c.steps < tr.steps for c in comps.values())
 if st.button(
-    t("grad.compare.button", models=names, n=tr.steps),
+    t("grad.compare.button" if tr.steps else "grad.compare.button_first", models=names, n=tr.steps),
     key="grad_compare",
     type="primary" if not comps or behind else "secondary",
     disabled=tr.steps == 0,

@@ -99,6 +99,7 @@ def flow_figure(curves: list[tuple[str, str, dict]], lang: str = "en") -> go.Fig
         ),
         height=480,
         margin={"t": 70},
+        showlegend=True,  # also for a single curve (a one-layer RNN alone): say what it is
     )
     return make_figure(traces, layout)
 

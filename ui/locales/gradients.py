@@ -36,12 +36,13 @@ EN = {
         "The NumPy reference implements the standard LSTM, GRU and RNN only; for this LSTM "
         "variant the curves come from PyTorch autograd alone."
     ),
-    "grad.compare.title": "Next to it: the same task with a GRU and a plain RNN",
+    "grad.compare.title": "Next to it: the same task with {models}",
     "grad.compare.explain": (
         "They train on exactly the batches your model saw (same task, seed, batch size and "
         "optimizer) for the same number of steps, at most {s} s each."
     ),
     "grad.compare.button": "Train {models} on the same batches (up to {n} steps)",
+    "grad.compare.button_first": "Train {models} on the same batches (train your model first)",
     "grad.compare.progress": "Training {model}: step {step} of {n}",
     "grad.compare.done": "{model}: {steps} of {n} steps",
     "grad.compare.timeout": "{model}: {steps} of {n} steps (stopped at the {s} s time limit)",
@@ -135,12 +136,13 @@ ZH = {
     "grad.check.variant": (
         "NumPy 参考实现只包含标准 LSTM、GRU 和 RNN；对这个 LSTM 变体，曲线只来自 PyTorch 自动求导。"
     ),
-    "grad.compare.title": "对照：同一任务上的 GRU 和普通 RNN",
+    "grad.compare.title": "对照：同一任务上的 {models}",
     "grad.compare.explain": (
         "它们使用与你的模型完全相同的批次（相同的任务、随机种子、批大小和优化器），训练相同的步数，"
         "每个最多 {s} 秒。"
     ),
     "grad.compare.button": "用同样的批次训练 {models}（最多 {n} 步）",
+    "grad.compare.button_first": "用同样的批次训练 {models}（请先训练你的模型）",
     "grad.compare.progress": "正在训练 {model}：第 {step} 步，共 {n} 步",
     "grad.compare.done": "{model}：{steps} / {n} 步",
     "grad.compare.timeout": "{model}：{steps} / {n} 步（达到 {s} 秒时间上限后停止）",

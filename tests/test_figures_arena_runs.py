@@ -29,12 +29,26 @@ def test_loss_overlay_draws_each_models_numbers_and_badges():
         assert fig.data[2 * k + 1].line.color == COLOURS[k]
     assert [s.x0 for s in fig.layout.shapes] == [30]
     assert fig.layout.annotations[0].text == "LSTM solved"
-    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick == 1  # 1/40: > a decade
+    assert fig.layout.yaxis.type == "log"
 
 
-def test_a_narrow_loss_range_keeps_plotlys_ticks():
-    fig = loss_overlay([curve("A", 3), curve("B", 3)], "en")
-    assert fig.layout.yaxis.dtick is None
+def test_every_loss_chart_labels_its_log_axis_the_same_way():
+    """Arena, Saved runs and Train: one style (common.log_axis), never Plotly's SI "100μ"."""
+    from ui.figures.common import log_axis
+    from ui.figures.train import loss_figure
+
+    for scale in (1e-4, 1.0):  # deep decades and a range under two decades
+        curves = [curve("A", 40, scale=scale), curve("B", 40, scale=2 * scale)]
+        want = log_axis(*[c["loss"] for c in curves], *[c["val_loss"] for c in curves])
+        for fig in (loss_overlay(curves, "en"), compare_figure(curves, "en")):
+            axis = fig.to_dict()["layout"]["yaxis"]
+            assert axis["tickmode"] == "array" and axis["ticktext"] == want["ticktext"]
+            assert not any("μ" in t for t in axis["ticktext"])
+        c = curves[0]
+        train = loss_figure(c["steps"], c["loss"], c["val_steps"], c["val_loss"], np.nan)
+        text = train.to_dict()["layout"]["yaxis"]["ticktext"]
+        assert text == log_axis(c["loss"], c["val_loss"])["ticktext"]
+    assert "1e-4" in log_axis([1e-4, 1.0])["ticktext"]
 
 
 def test_metric_overlay_has_the_threshold_and_chinese_labels():

@@ -17,6 +17,7 @@ from ui.figures.common import (
     SERIES,
     base_layout,
     downsample,
+    log_axis,
     make_figure,
 )
 from ui.i18n import translate
@@ -81,17 +82,6 @@ def _badge_marks(curves, lang) -> tuple[list, list]:
     return shapes, notes
 
 
-def _log_axis(series) -> dict:
-    """A log y axis; over more than a decade, one label per power of ten (Plotly's default
-    then labels the in-between digits too: "2 0.1 5 2 0.01", unreadable on a projector)."""
-    values = np.concatenate([np.asarray(s, float).ravel() for s in series] or [np.ones(1)])
-    values = values[np.isfinite(values) & (values > 0)]
-    axis = {"type": "log"}
-    if len(values) and values.max() / values.min() > 10:
-        axis["dtick"] = 1
-    return axis
-
-
 def loss_overlay(
     curves: list[dict], lang: str = "en", max_points: int = 400, title: str | None = None
 ) -> go.Figure:
@@ -136,7 +126,7 @@ def loss_overlay(
         title if title is not None else translate("arena.chart.loss_title", lang),
         translate("arena.chart.step", lang),
         translate("arena.chart.loss", lang),
-        yaxis=_log_axis([c["loss"] for c in curves] + [c["val_loss"] for c in curves]),
+        yaxis=log_axis(*[c["loss"] for c in curves], *[c["val_loss"] for c in curves]),
         shapes=shapes,
         annotations=notes,
     )

@@ -1,5 +1,7 @@
 """Figure builders of the Arena and Saved runs pages: pure, the data passed in, badges drawn."""
 
+import re
+
 import numpy as np
 
 from ui.figures.arena import COLOURS, loss_overlay, metric_overlay
@@ -28,7 +30,7 @@ def test_loss_overlay_draws_each_models_numbers_and_badges():
         np.testing.assert_array_equal(fig.data[2 * k + 1].x, c["val_steps"])
         assert fig.data[2 * k + 1].line.color == COLOURS[k]
     assert [s.x0 for s in fig.layout.shapes] == [30]
-    assert fig.layout.annotations[0].text == "LSTM solved"
+    assert re.sub("<[^>]+>", "", fig.layout.annotations[0].text) == "LSTM solved"
     assert fig.layout.yaxis.type == "log"
 
 
@@ -62,3 +64,22 @@ def test_compare_figure_takes_any_number_of_runs():
     fig = compare_figure([curve(f"#{i} run", 10) for i in range(6)], "en")
     assert len(fig.data) == 12
     assert fig.layout.title.text == "Validation loss (bold) and training loss (faint)"
+
+
+def test_models_solved_at_the_same_or_nearby_steps_share_one_label():
+    curves = [
+        curve("LSTM", 100, solved=50),
+        curve("GRU", 100, solved=50),
+        curve("RNN", 100, solved=55),
+        curve("NFG", 100, solved=90),
+    ]
+    for fig in (loss_overlay(curves, "en"), metric_overlay(curves, 0.9, "accuracy", "en")):
+        notes = fig.layout.annotations
+        assert len(fig.layout.shapes) == 4  # one dotted line per model
+        assert len(notes) == 2  # 50, 50, 55 together; 90 alone
+        lines = [re.sub("<[^>]+>", "", line) for line in notes[0].text.split("<br>")]
+        assert lines == ["LSTM solved", "GRU solved", "RNN solved"]
+        assert f"color:{COLOURS[1]}" in notes[0].text.split("<br>")[1]  # GRU keeps its colour
+        assert re.sub("<[^>]+>", "", notes[1].text) == "NFG solved"
+        assert notes[1].xanchor == "right" and notes[0].yanchor == "top"
+        assert notes[1].y <= notes[0].y - 3 * 0.08 + 1e-9  # under the first group's 3 lines

@@ -189,7 +189,7 @@ def test_sandbox_in_chinese_keeps_the_cell():
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
-    assert at.title[0].value == "细胞沙盒"
+    assert at.title[0].value == "单元沙盒"
     assert frame(at, "单元 0").index[4] == "i_t 输入门"
     assert at.slider(key="sandbox_p_x0").value == -1.25
 

@@ -23,7 +23,7 @@ _CONTROL_ZH = {
     "task": "任务",
     "knobs": "任务设置",
     "seed": "随机种子",
-    "cell": "细胞类型",
+    "cell": "单元类型",
     "variant": "LSTM 变体",
     "hidden": "隐藏单元数",
     "layers": "层数",

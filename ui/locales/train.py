@@ -138,7 +138,7 @@ ZH = {
     "train.layers": "层数",
     "train.forget_bias": "初始遗忘门偏置",
     "train.forget_bias.help": (
-        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，细胞状态默认被保留。"
+        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，单元状态默认被保留。"
     ),
     "train.init": "循环权重 W_hh",
     "train.init.default": "PyTorch 默认（均匀分布）",

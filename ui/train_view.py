@@ -164,18 +164,22 @@ class FreeRun:
 TEXT_KINDS = ("labelling", "next_token")  # shown as aligned text rather than a chart
 
 
-def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
+def prediction_figure(
+    trainer, lang: str, free_run: FreeRun | None = None, projector: bool | None = None
+):
     """Predictions against targets on validation data, for the task's kind: a scatter
     (regression), class probabilities (classification), or a forecast (next step)."""
     task, val = trainer.task, trainer.val_batch
     if task.kind == "regression":
         val = val.subset(slice(0, 64))
-        return figs.regression_figure(val.y[:, 0], trainer.predict(val.x)[:, 0], lang)
+        pred = trainer.predict(val.x)[:, 0]
+        return figs.regression_figure(val.y[:, 0], pred, lang, projector=projector)
     one = val.subset([0])
     out = trainer.predict(one.x)
     if task.kind == "classification":
         names = [task.class_name(k, lang) for k in range(task.spec.output_size)]
-        return figs.class_prob_figure(softmax(out[0]), int(one.y[0]), names, lang)
+        probs = softmax(out[0])
+        return figs.class_prob_figure(probs, int(one.y[0]), names, lang, projector=projector)
     mask = None if one.mask is None else one.mask[:, 0]
     free = free_run.get(trainer) if free_run is not None else None
     u = task.to_units  # the chart shows the user's units, not the model's scaled values
@@ -185,6 +189,7 @@ def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
         *(u(one.x[:, 0, 0]), u(one.y[:, 0, 0]), u(out[:, 0, 0]), mask, warm, future, forecast),
         lang,
         y_title=table.target if table is not None else "",
+        projector=projector,
     )
 
 

@@ -104,7 +104,11 @@ def _badge_marks(curves, lang) -> tuple[list, list]:
 
 
 def loss_overlay(
-    curves: list[dict], lang: str = "en", max_points: int = 400, title: str | None = None
+    curves: list[dict],
+    lang: str = "en",
+    max_points: int = 400,
+    title: str | None = None,
+    projector: bool | None = None,
 ) -> go.Figure:
     """Every model's validation loss (bold, per evaluation) over its training loss (thin,
     per step), log y; dotted lines at the solved badges."""
@@ -150,12 +154,18 @@ def loss_overlay(
         yaxis=log_axis(*[c["loss"] for c in curves], *[c["val_loss"] for c in curves]),
         shapes=shapes,
         annotations=notes,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
 def metric_overlay(
-    curves: list[dict], threshold: float, label: str, lang: str = "en", max_points: int = 400
+    curves: list[dict],
+    threshold: float,
+    label: str,
+    lang: str = "en",
+    max_points: int = 400,
+    projector: bool | None = None,
 ) -> go.Figure:
     """Every model's task metric per evaluation, with the solved threshold."""
     traces = []
@@ -189,6 +199,11 @@ def metric_overlay(
     )
     shapes, notes = _badge_marks(curves, lang)
     layout = base_layout(
-        label, translate("arena.chart.step", lang), "", shapes=shapes, annotations=notes
+        label,
+        translate("arena.chart.step", lang),
+        "",
+        shapes=shapes,
+        annotations=notes,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)

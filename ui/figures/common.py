@@ -35,8 +35,10 @@ FONT_SIZE = 15
 PROJECTOR_FONT = 1.25  # projector mode: font sizes times this
 PROJECTOR_LINE = 1.8  # projector mode: line widths times this
 
-# Projector mode is a per-session choice; the builders stay free of streamlit by asking a
-# function that the app installs once (``ui.classroom.install_figure_style``).
+# Projector mode is a per-session choice that the page passes to each builder as
+# ``projector=``. A builder called without it (``projector=None``) asks a function that the
+# app installs once (``ui.classroom.install_figure_style``): a fallback kept for the builders
+# that do not take the argument yet (the cell and home figures).
 _projector_source = None
 
 
@@ -47,7 +49,13 @@ def set_projector_source(fn) -> None:
 
 
 def projector() -> bool:
+    """The installed hook's answer (the fallback for ``projector=None``)."""
     return bool(_projector_source and _projector_source())
+
+
+def projecting(flag: bool | None) -> bool:
+    """``flag`` as passed by the page; None: the installed hook's answer."""
+    return projector() if flag is None else bool(flag)
 
 
 # A small explicit template: Plotly's named templates cost ~25 ms per figure to copy, too
@@ -72,9 +80,11 @@ def merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) -> dict:
+def base_layout(
+    title: str = "", x_title: str = "", y_title: str = "", projector: bool | None = None, **extra
+) -> dict:
     """The house layout as a dict: large fonts, light grid, legend under the plot;
-    ``extra`` is merged on top."""
+    ``extra`` is merged on top; ``projector``: every font scaled up for a classroom."""
     layout = {
         "template": TEMPLATE,
         "title": {
@@ -95,7 +105,7 @@ def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) 
         "yaxis": {"title": {"text": y_title}, "showgrid": True, "automargin": True},
     }
     layout = merge(layout, extra)
-    return _projected(layout) if projector() else layout
+    return _projected(layout) if projecting(projector) else layout
 
 
 def _projected(layout: dict, top: bool = True) -> dict:
@@ -178,10 +188,11 @@ def log_axis(*values) -> dict:
     return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
 
 
-def make_figure(traces: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain trace and layout dicts. Validation is skipped: it (and Plotly's
-    named templates) dominated the redraw time of charts drawn twice a second."""
-    if projector():
+def make_figure(traces: list[dict], layout: dict, projector: bool | None = None) -> go.Figure:
+    """A figure from plain trace and layout dicts (``projector``: thicker lines). Validation is
+    skipped: it (and Plotly's named templates) dominated the redraw time of charts drawn twice
+    a second."""
+    if projecting(projector):
         traces = [_thick(tr) if isinstance(tr, dict) else tr for tr in traces]
     return go.Figure(data=traces, layout=layout, _validate=False)
 

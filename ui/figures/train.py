@@ -23,7 +23,7 @@ from ui.figures.common import (
     log_axis,
     make_figure,
     merge,
-    projector,
+    projecting,
     wrap,
 )
 from ui.i18n import translate
@@ -100,6 +100,7 @@ def loss_figure(
     baseline_loss: float,
     solved_step: int | None = None,
     lang: str = "en",
+    projector: bool | None = None,
 ) -> go.Figure:
     """Training loss per step and validation loss per evaluation, log y; the baseline's loss
     as a dashed line; a dotted vertical line where the task was first solved."""
@@ -153,13 +154,23 @@ def loss_figure(
             }
         ]
     layout = base_layout(
-        tr("train.chart.loss_title"), tr("train.chart.step"), tr("train.chart.loss"), **extra
+        tr("train.chart.loss_title"),
+        tr("train.chart.step"),
+        tr("train.chart.loss"),
+        **extra,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
 def metric_figure(
-    val_steps, metric, threshold: float, baseline_metric: float, label: str, lang: str = "en"
+    val_steps,
+    metric,
+    threshold: float,
+    baseline_metric: float,
+    label: str,
+    lang: str = "en",
+    projector: bool | None = None,
 ) -> go.Figure:
     """The task's metric per evaluation, with the solved threshold and the baseline's value."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -190,14 +201,21 @@ def metric_figure(
     # first line would be cut off.
     top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": {"b": 22 * (lines - 1) + 6}}
     layout = base_layout(
-        title, tr("train.chart.step"), "", xaxis={"nticks": 5}, margin={"t": 30 + 22 * lines}
+        title,
+        tr("train.chart.step"),
+        "",
+        xaxis={"nticks": 5},
+        margin={"t": 30 + 22 * lines},
+        projector=projector,
     )
     if lines > 1:
         layout = merge(layout, {"title": top})
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
-def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = "en") -> go.Figure:
+def grad_norm_figure(
+    steps, grad_norm, clipped, clip: float | None, lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """Global gradient norm (before clipping) per step, log y; crosses where clipping acted and
     the clipping threshold as a line."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -220,8 +238,14 @@ def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = 
         x0, x1 = _x_span(steps)
         traces.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
     yaxis = log_axis(norm, [] if clip is None else [clip])
-    layout = base_layout(tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", yaxis=yaxis)
-    return make_figure(traces, layout)
+    layout = base_layout(
+        tr("train.chart.grad_title"),
+        tr("train.chart.step"),
+        "‖∇L‖",
+        yaxis=yaxis,
+        projector=projector,
+    )
+    return make_figure(traces, layout, projector=projector)
 
 
 def forecast_figure(
@@ -234,6 +258,7 @@ def forecast_figure(
     free=None,
     lang: str = "en",
     y_title: str = "",
+    projector: bool | None = None,
 ) -> go.Figure:
     """One validation sequence of a next-step task (first channel): the noisy input, the
     target and the model's prediction; unscored steps shaded. With ``free`` (a free-running
@@ -265,7 +290,7 @@ def forecast_figure(
         )
     # The legend sits at the bottom of the figure (container coordinates) under the x axis
     # title, whatever the panels' heights; the bottom margin holds ticks, title and legend.
-    bottom = 100 if projector() else 84
+    bottom = 100 if projecting(projector) else 84
     # The axes follow the data (an explicit range: a kept autorange can lag new data).
     extra = {
         "hovermode": "x",
@@ -315,11 +340,13 @@ def forecast_figure(
             "range": value_range(warmup_x, future, free),
         }
     extra["annotations"] = notes
-    layout = base_layout("", "" if two else tr("train.chart.time"), "", **extra)
-    return make_figure(traces, layout)
+    layout = base_layout(
+        "", "" if two else tr("train.chart.time"), "", **extra, projector=projector
+    )
+    return make_figure(traces, layout, projector=projector)
 
 
-def regression_figure(target, pred, lang: str = "en") -> go.Figure:
+def regression_figure(target, pred, lang: str = "en", projector: bool | None = None) -> go.Figure:
     """Predicted against true value for validation sequences, with the line y = x."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     target, pred = np.ravel(target), np.ravel(pred)
@@ -341,11 +368,14 @@ def regression_figure(target, pred, lang: str = "en") -> go.Figure:
         tr("train.chart.target"),
         tr("train.chart.prediction"),
         hovermode="closest",
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
-def class_prob_figure(probs, true_class: int, class_names, lang: str = "en") -> go.Figure:
+def class_prob_figure(
+    probs, true_class: int, class_names, lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """The model's class probabilities for one validation sequence; the true class marked."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     probs = np.asarray(probs, dtype=float)
@@ -367,8 +397,9 @@ def class_prob_figure(probs, true_class: int, class_names, lang: str = "en") -> 
         hovermode="closest",
         showlegend=False,
         yaxis={"range": [0, 1.15]},
+        projector=projector,
     )
-    return make_figure([bar], layout)
+    return make_figure([bar], layout, projector=projector)
 
 
 def caption(example: dict, lang: str = "en") -> str:
@@ -376,7 +407,9 @@ def caption(example: dict, lang: str = "en") -> str:
     return example.get("caption", {}).get(lang) or str(example.get("label", ""))
 
 
-def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
+def preview_figure(
+    examples: list[dict], lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """Example input sequences of a numeric task: one panel per example (stacked, shared
     time axis), one line per input channel (at most 4), titled with the example's label."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -423,4 +456,6 @@ def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
             }
         )
     extra["annotations"] = notes
-    return make_figure(traces, base_layout("", "", "", **extra))
+    return make_figure(
+        traces, base_layout("", "", "", **extra, projector=projector), projector=projector
+    )

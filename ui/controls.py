@@ -153,11 +153,12 @@ def task_preview(name: str, values: dict, seed: int) -> None:
 
 
 def model_controls(cfg: TrainConfig):
-    """Cell, variant, size, layers, initialization and engine -> ModelConfig."""
-    c1, c2 = st.columns(2)
+    """Cell, variant, size, layers, initialization and engine -> ModelConfig. Choices with
+    long option labels take the whole width of the setup column (at 1440 px half of it cut
+    them off); only the sliders share a row."""
     cell = widget(
         "cell",
-        c1.selectbox,
+        st.selectbox,
         t("train.cell"),
         list(CELL_NAMES),
         key="train_cell",
@@ -167,13 +168,17 @@ def model_controls(cfg: TrainConfig):
         st.session_state["train_variant"] = "standard"
     variant = widget(
         "variant",
-        c2.selectbox,
+        st.selectbox,
         t("train.variant"),
         VARIANTS,
         key="train_variant",
         format_func=_labels("train.variant"),
         disabled=cell != "lstm",
     )
+    layers = widget(
+        "layers", st.radio, t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True
+    )
+    c1, c2 = st.columns(2)
     hidden = widget(
         "hidden",
         c1.select_slider,
@@ -181,12 +186,9 @@ def model_controls(cfg: TrainConfig):
         _with(HIDDEN_GRID, cfg.model.hidden_size),
         key="train_hidden",
     )
-    layers = widget(
-        "layers", c2.radio, t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True
-    )
     forget_bias = widget(
         "forget_bias",
-        c1.slider,
+        c2.slider,
         t("train.forget_bias"),
         -3.0,
         5.0,
@@ -197,7 +199,7 @@ def model_controls(cfg: TrainConfig):
     )
     init = widget(
         "init",
-        c2.selectbox,
+        st.selectbox,
         t("train.init"),
         RECURRENT_INITS,
         key="train_init",
@@ -205,7 +207,7 @@ def model_controls(cfg: TrainConfig):
     )
     scale = widget(
         "scale",
-        c1.select_slider,
+        st.select_slider,
         t("train.scale"),
         _with(SCALE_GRID, cfg.model.recurrent_scale),
         key="train_scale",
@@ -213,7 +215,7 @@ def model_controls(cfg: TrainConfig):
     )
     engine = widget(
         "engine",
-        c2.radio,
+        st.radio,
         t("train.engine"),
         ["torch", "numpy"],
         key="train_engine",

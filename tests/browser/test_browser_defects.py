@@ -82,3 +82,45 @@ def test_series_titles_and_legends_fit_their_charts_at_1280(app_url, page, lang)
     overflow = page.evaluate(CHART_OVERFLOW)
     screenshot(page, f"defects_series_1280_{lang}")
     assert overflow and max(overflow) <= 1, f"chart text sticks out by {overflow} px"
+
+
+# In the visible tab panel: texts cut off with an ellipsis (selectbox values, labels), and the
+# number of lines of each radio option.
+CUT_AND_LINES = """() => {
+  const panel = [...document.querySelectorAll('[role="tabpanel"]')]
+      .find((p) => p.offsetParent !== null);
+  const cut = [];
+  for (const sel of panel.querySelectorAll('[data-baseweb="select"]')) {
+    const arrow = sel.querySelector('svg');
+    const limit = arrow ? arrow.getBoundingClientRect().left : sel.getBoundingClientRect().right;
+    const walk = document.createTreeWalker(sel, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const r = document.createRange();
+      r.selectNodeContents(n);
+      const right = r.getBoundingClientRect().right;
+      if (n.textContent.trim() && right > limit + 1) cut.push(n.textContent);
+    }
+  }
+  const lines = [...panel.querySelectorAll('[data-testid="stRadio"] label')].map((l) => {
+    const h = parseFloat(getComputedStyle(l).lineHeight) || 24;
+    return [l.innerText, Math.round(l.getBoundingClientRect().height / h)];
+  });
+  return {cut, lines};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_model_tab_labels_fit_at_1440(app_url, page, lang):
+    open_query(page, app_url, "page=train", 1440, lang)
+    page.wait_for_selector('[data-testid="stTab"]', timeout=120_000)
+    page.get_by_role("tab", name="Model" if lang == "en" else "模型").click(timeout=120_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[role=\"tabpanel\"]')]"
+        ".some((p) => p.offsetParent && p.querySelector('[data-testid=\"stRadio\"]'))",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(800)
+    found = page.evaluate(CUT_AND_LINES)
+    screenshot(page, f"defects_model_tab_1440_{lang}", full_page=False)
+    assert not found["cut"], f"cut off: {found['cut']}"
+    assert found["lines"] and max(n for _, n in found["lines"]) <= 2, found["lines"]

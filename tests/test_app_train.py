@@ -191,3 +191,20 @@ def test_data_tables_hold_the_chart_data():
     np.testing.assert_allclose(
         prediction[prediction.series == "prediction"].y, tr.predict(one.x)[:, 0, 0]
     )
+
+
+def test_knobs_have_plain_labels_with_the_code_name_in_the_help():
+    from apptest_helpers import open_page as open_at
+
+    from lstm_core.tasks import make_task
+
+    at = open_at("pages/1_Train.py", timeout=120)
+    task = make_task(at.session_state["train_config"].task)
+    for knob in task.knobs:
+        (w,) = [s for s in [*at.slider, *at.selectbox, *at.checkbox] if s.key.endswith(knob.name)]
+        assert "`" not in w.label and not w.label.startswith(knob.name), w.label
+        assert w.label == knob.help["en"].rstrip(".")
+        assert f"`{knob.name}`" in w.help
+    speed = at.select_slider(key="train_speed")
+    assert speed.label == "Training steps between chart updates" and "tick" not in speed.label
+    assert speed.format_func("auto") == "auto (fastest)" and "auto:" in speed.help

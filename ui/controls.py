@@ -82,7 +82,9 @@ def _knob_widget(task: Task, knob) -> object:
     key = knob_key(task.name, knob.name)
     if key not in st.session_state:
         st.session_state[key] = task.values[knob.name]
-    label = f"`{knob.name}` · {knob.help.get(lang) or knob.help_en}".rstrip("。.")
+    # A plain label; the name the code and the links use is in the help tooltip.
+    label = (knob.help.get(lang) or knob.help_en).rstrip("。.")
+    code = t("train.knob.code", name=knob.name)
     if knob.kind == "choice":  # options are the values; labels follow the current language
         return widget(
             "knobs",
@@ -91,13 +93,15 @@ def _knob_widget(task: Task, knob) -> object:
             knob.choices,
             key=key,
             format_func=lambda v: knob.choice_label(v, lang),
+            help=code,
         )
     if knob.kind == "bool":
-        return widget("knobs", st.checkbox, label, key=key)
+        return widget("knobs", st.checkbox, label, key=key, help=code)
     if knob.kind == "int":
-        return widget("knobs", st.slider, label, int(knob.low), int(knob.high), key=key)
+        return widget("knobs", st.slider, label, int(knob.low), int(knob.high), key=key, help=code)
     step = round((knob.high - knob.low) / 100, 6)
-    return widget("knobs", st.slider, label, float(knob.low), float(knob.high), step=step, key=key)
+    low, high = float(knob.low), float(knob.high)
+    return widget("knobs", st.slider, label, low, high, step=step, key=key, help=code)
 
 
 def error_text(error: Exception) -> str:
@@ -396,5 +400,6 @@ def run_controls(running: bool) -> tuple:
         value="auto",
         key="train_speed",
         format_func=lambda v: auto if v == "auto" else str(v),
+        help=t("train.speed.help"),
     )
     return speed, b[5].toggle(t("train.tables"), key="train_tables")

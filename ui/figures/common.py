@@ -170,7 +170,8 @@ def _decade(k: int) -> str:
 
 def log_axis(*values) -> dict:
     """A log y axis labelled at decades only (every 2nd, 3rd, ... when the data span more than
-    MAX_DECADES decades; 1-2-5 within a range under two decades), with explicit ticks: Plotly's
+    MAX_DECADES decades; 1-2-5 within a range under two decades, every digit when fewer than two
+    of those fall inside the data), with explicit ticks: Plotly's
     own labels the minor digits too ("2 0.1 5"). Zeros, negatives and NaN are ignored."""
     v = np.concatenate([np.ravel(np.asarray(x, dtype=float)) for x in values] or [[]])
     v = v[np.isfinite(v) & (v > 0)]
@@ -184,6 +185,9 @@ def log_axis(*values) -> dict:
         vals, text = [10.0**k for k in decades], [_decade(k) for k in decades]
     else:
         vals = [m * 10.0**k for k in range(lo, hi + 1) for m in (1, 2, 5)]
+        inside = [x for x in vals if v.min() <= x <= v.max()]
+        if len(inside) < 2:  # a narrow range (e.g. 3 to 6.5): every digit, or it shows one label
+            vals = [m * 10.0**k for k in range(lo, hi + 1) for m in range(1, 10)]
         text = [f"{x:g}" if 1e-3 <= x < 1e4 else f"{x:.0e}".replace("e-0", "e-") for x in vals]
     return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
 

@@ -129,9 +129,13 @@ def test_the_address_follows_the_run_and_the_share_link_carries_it():
     at.select_slider(key="train_lr").set_value(0.02).run()
     at.run()
     assert at.query_params["lr"] == "0.02"
-    (code,) = [c for c in at.code if "?page=train" in c.value]
-    shared = links.decode(dict(p.split("=", 1) for p in code.value.split("?")[1].split("&")))
-    assert shared.config.optim.lr == 0.02 and shared.changes == []
+    short, full = [c.value for c in at.code if "?page=train" in c.value]
+    for code in (short, full):
+        shared = links.decode(dict(p.split("=", 1) for p in code.split("?")[1].split("&")))
+        assert shared.config == links.normalized(at.session_state[state.CONFIG])
+        assert shared.config.optim.lr == 0.02 and shared.changes == []
+    assert len(short) < len(full) / 2 and "lr=0.02" in short  # only what differs
+    assert at.get("image"), "no QR code"
 
 
 @pytest.mark.parametrize("key", [lesson.key for lesson in LESSONS])

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from lstm_core import __version__
+from lstm_core.budget import FileTooBig, read_capped
 from lstm_core.config import TrainConfig
 from lstm_core.records import (
     History,
@@ -210,10 +211,9 @@ def read_bundle(source) -> dict:
         data = bytes(source)
     else:
         try:
-            size = os.path.getsize(source)
-            if size > MAX_ZIP_BYTES:
-                raise BundleError(f"the bundle is {size} bytes; at most {MAX_ZIP_BYTES} allowed")
-            data = Path(source).read_bytes()
+            data = read_capped(source, MAX_ZIP_BYTES, "the bundle")
+        except FileTooBig as e:
+            raise BundleError(str(e)) from None
         except OSError as e:
             raise BundleError(f"cannot read {source} ({e.strerror})") from None
     if len(data) > MAX_ZIP_BYTES:

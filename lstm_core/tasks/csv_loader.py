@@ -35,6 +35,7 @@ NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a",
 TIME_NAMES = frozenset({"date", "time", "datetime", "timestamp", "year", "month", "week", "day"})
 SAMPLE_ROWS = 50  # rows looked at to guess the delimiter, the decimal mark and the header
 SAMPLE_CHARS = 65_536
+MAX_BYTES = 20_000_000  # the largest file read
 COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+([eE][+-]?\d+)?")
 DOT_DECIMAL = re.compile(r"[+-]?\d*\.\d+([eE][+-]?\d+)?")
 THOUSANDS_DOT = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?"  # "1.234,5" in a decimal-comma file
@@ -64,7 +65,7 @@ def load_csv(
     inputs: list[str] | tuple[str, ...] | None = None,
     missing: str = "interpolate",
     header: bool | None = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_BYTES,
     max_rows: int = 1_000_000,
 ) -> SeriesTable:
     """Read CSV bytes (or a file path) into a SeriesTable; raise CsvError on anything unusable.

@@ -38,6 +38,7 @@ from lstm_core.tasks.windows import gather, min_length, random_starts, split_ind
 MODULES = ("textwrap", "json.decoder", "heapq", "fractions", "calendar", "difflib")
 UNKNOWN = "\ufffd"  # the symbol of id 0
 MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8 takes at most 4 bytes a character
 SOLVED_SHARE = 0.8  # solved at bpc <= SOLVED_SHARE * unigram entropy
 
 
@@ -97,10 +98,8 @@ def clean_text(text: str | bytes) -> tuple[str, dict]:
     """User text: decode bytes, unify newlines, drop control characters; what was done."""
     report = {"encoding": None, "control_chars_removed": 0}
     if isinstance(text, bytes | bytearray):
-        if len(text) > 4 * MAX_TEXT_CHARS:
-            raise TaskError(
-                f"the file has {len(text):,} bytes; the limit is {4 * MAX_TEXT_CHARS:,}"
-            )
+        if len(text) > MAX_TEXT_BYTES:
+            raise TaskError(f"the file has {len(text):,} bytes; the limit is {MAX_TEXT_BYTES:,}")
         if not text.strip():
             raise TaskError("the text is empty")
         text, report["encoding"] = decode_text(bytes(text))

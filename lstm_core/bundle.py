@@ -133,10 +133,14 @@ def history_from_csv(text: str) -> History:
 
 
 def _number(text, column, row, integer=False, allow_nan=False):
+    shown = repr(text) if len(str(text)) <= 30 else repr(str(text)[:27] + "...")
     try:
+        ok = not integer or len(text) <= 18  # whole numbers must fit an int64
         value = int(text) if integer else float(text if text != "" else "nan")
     except (TypeError, ValueError):
-        raise BundleError(f"history.csv line {row}: {column} is not a number: {text!r}") from None
+        ok = False
+    if not ok:
+        raise BundleError(f"history.csv line {row}: {column} is not a number: {shown}")
     if not integer and not allow_nan and not math.isfinite(value):
         raise BundleError(f"history.csv line {row}: {column} must be a finite number")
     if integer and value < 0:
@@ -274,8 +278,8 @@ def parse_config(data: bytes) -> tuple[dict, TrainConfig]:
 
     try:
         meta = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BundleError(f"config.json is not valid JSON ({e})") from None
+    except (UnicodeDecodeError, ValueError) as e:  # ValueError: also a 5,000-digit number
+        raise BundleError(f"config.json is not valid JSON ({str(e)[:120]})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BundleError("config.json is not an LSTM Playground run (its format is wrong)")
     version = meta.get("version")

@@ -209,6 +209,22 @@ def test_wrong_contents_are_named(trained, bundle_bytes, tmp_path):
     assert len(store) == 0
 
 
+def test_numbers_too_long_for_python_or_int64_name_the_file(bundle_bytes, tmp_path):
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    seed = good["config.json"].replace(b'"seed": 0', b'"seed": ' + b"9" * 5000)
+    rejected(store, zip_of({**good, "config.json": seed}), "config.json is not valid JSON")
+    knob = json.loads(good["config.json"])
+    knob["config"]["task_knobs"] = {"seq_len": 10**400}
+    knob = json.dumps(knob).encode()
+    rejected(store, zip_of({**good, "config.json": knob}), "config.json: knob 'seq_len'")
+    lines = good["history.csv"].decode().splitlines()
+    for step in (str(2**70), "9" * 5000, "1e5"):
+        bad = [lines[0], lines[1], step + lines[2][lines[2].index(",") :], *lines[3:]]
+        history = "\n".join(bad).encode()
+        rejected(store, zip_of({**good, "history.csv": history}), "history.csv line 3: step")
+
+
 def _parts_from(data):
     from lstm_core.bundle import load_bundle
 

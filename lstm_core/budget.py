@@ -16,6 +16,9 @@ SESSION_BUDGET_BYTES = 200 << 20  # what one run may hold: weights, activations,
 SNAPSHOT_BUDGET_BYTES = 24 << 20  # all the snapshots of one run together
 HISTORY_MAX_ROWS = 20_000  # per-step rows kept; older rows are thinned beyond this
 FLOAT32, FLOAT64 = 4, 8
+MAX_ZIP_RATIO = 200  # an archive entry that unpacks to more than 200x its packed size: a bomb
+MAX_NPZ_ENTRIES = 8192  # arrays in one .npz of a bundle (snapshots x layers x fields)
+TASK_DATA_MAX_BYTES = 40 << 20  # an uploaded CSV (20 MB) or text (2M characters, 4 bytes each)
 
 
 class FileTooBig(ValueError):

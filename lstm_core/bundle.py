@@ -30,7 +30,14 @@ from pathlib import Path
 import numpy as np
 
 from lstm_core import __version__
-from lstm_core.budget import FileTooBig, read_capped
+from lstm_core.budget import (
+    HISTORY_MAX_ROWS,
+    MAX_ZIP_RATIO,
+    SNAPSHOT_BUDGET_BYTES,
+    TASK_DATA_MAX_BYTES,
+    FileTooBig,
+    read_capped,
+)
 from lstm_core.config import TrainConfig
 from lstm_core.records import (
     History,
@@ -50,8 +57,8 @@ OPTIONAL = ("traces.npz", "train.py", "task_data.npz")
 MAX_ZIP_BYTES = 64 << 20  # the .zip file itself
 MAX_UNPACKED_BYTES = 256 << 20  # everything inside, as declared (checked before reading)
 MAX_ENTRIES = 16
-MAX_RATIO = 200  # an entry that unpacks to more than 200x its packed size is a zip bomb
-MAX_HISTORY_ROWS = 2_000_000
+MAX_RATIO = MAX_ZIP_RATIO  # an entry that unpacks to more than 200x its packed size: a bomb
+MAX_HISTORY_ROWS = 2 * HISTORY_MAX_ROWS  # a row per kept step and per evaluation
 CSV_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr", "val_loss", "metric", "solved")
 SUMMARY_KEYS = ("seconds", "steps_per_s")
 
@@ -92,6 +99,9 @@ def history_from_csv(text: str) -> History:
     """Parse and check history.csv (BundleError naming the problem)."""
     import pandas as pd
 
+    rows = text.count("\n") - 1  # counted before parsing: pandas would hold them all
+    if rows > MAX_HISTORY_ROWS:
+        raise BundleError(f"history.csv has {rows:,} rows; at most {MAX_HISTORY_ROWS:,} allowed")
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except Exception as e:
@@ -107,7 +117,7 @@ def history_from_csv(text: str) -> History:
             + (f"; unknown: {', '.join(map(str, extra))}" if extra else "")
         )
     if len(df) > MAX_HISTORY_ROWS:
-        raise BundleError(f"history.csv has more than {MAX_HISTORY_ROWS} rows")
+        raise BundleError(f"history.csv has {len(df):,} rows; at most {MAX_HISTORY_ROWS:,} allowed")
     h = History()
     previous = -1
     for row, r in enumerate(df.itertuples(index=False), start=2):
@@ -355,7 +365,9 @@ def _snapshots(files: dict[str, bytes], cfg: TrainConfig) -> list:
     if "traces.npz" not in files:
         return []
     try:
-        snapshots = snapshots_from_arrays(from_npz(files["traces.npz"], MAX_UNPACKED_BYTES))
+        snapshots = snapshots_from_arrays(
+            from_npz(files["traces.npz"], 2 * SNAPSHOT_BUDGET_BYTES, strict=True)
+        )
     except RecordError as e:
         raise BundleError(f"traces.npz: {e}") from None
     if len(snapshots) > max(cfg.max_snapshots, 1) + 1:
@@ -370,7 +382,9 @@ def _task_data(files: dict[str, bytes]) -> dict:
     if "task_data.npz" not in files:
         return {}
     try:
-        task_data = task_data_from_arrays(from_npz(files["task_data.npz"], MAX_UNPACKED_BYTES))
+        task_data = task_data_from_arrays(
+            from_npz(files["task_data.npz"], TASK_DATA_MAX_BYTES, strict=True)
+        )
     except RecordError as e:
         raise BundleError(f"task_data.npz: {e}") from None
     if isinstance(task_data.get("data"), str):

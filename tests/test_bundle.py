@@ -159,6 +159,38 @@ def test_zip_bombs_and_lying_sizes_are_refused(bundle_bytes, tmp_path):
     rejected(store, bytes(data), "unpacks to")
 
 
+def npy_of_zeros(n_bytes: int, shape=None) -> bytes:
+    """A .npy file of float64 zeros, or only its header when ``shape`` lies about the size."""
+    buf = io.BytesIO()
+    header = {"descr": "<f8", "fortran_order": False, "shape": shape or (n_bytes // 8,)}
+    np.lib.format.write_array_header_1_0(buf, header)
+    return buf.getvalue() + b"\0" * n_bytes
+
+
+def test_nested_npz_bombs_are_refused_before_they_are_inflated(bundle_bytes, tmp_path):
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    big = zip_of({"count.npy": npy_of_zeros(60 << 20)})  # 60 MB of zeros in 60 KB
+    rejected(store, zip_of({**good, "traces.npz": big}), "traces.npz: arrays unpack to")
+    dense = zip_of({"bytes__data.npy": npy_of_zeros(8 << 20)})  # under the size cap
+    rejected(store, zip_of({**good, "task_data.npz": dense}), "task_data.npz: .* zip bomb")
+    lying = zip_of({"count.npy": npy_of_zeros(800, shape=(10**9,))})
+    rejected(store, zip_of({**good, "traces.npz": lying}), "declares a shape")
+    many = zip_of({f"s{k}__step.npy": npy_of_zeros(8, shape=()) for k in range(9000)})
+    rejected(store, zip_of({**good, "traces.npz": many}), "9000 arrays")
+
+
+def test_a_history_over_the_row_limit_is_refused_before_parsing(bundle_bytes, tmp_path):
+    from lstm_core.bundle import MAX_HISTORY_ROWS
+
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    head, first = good["history.csv"].decode().splitlines()[:2]
+    rows = "\n".join(f"{k + 1},0.5,0.1,0,0.01,,," for k in range(MAX_HISTORY_ROWS + 1))
+    history = f"{head}\n{first}\n{rows}\n".encode()
+    rejected(store, zip_of({**good, "history.csv": history}), "history.csv has 40,002 rows")
+
+
 def test_wrong_contents_are_named(trained, bundle_bytes, tmp_path):
     from lstm_core.store import weights_to_bytes
 

@@ -43,6 +43,7 @@ from lstm_core.records import (
     History,
     RecordError,
     from_npz,
+    saturation,
     snapshots_from_arrays,
     snapshots_to_arrays,
     task_data_from_arrays,
@@ -61,6 +62,7 @@ MAX_RATIO = MAX_ZIP_RATIO  # an entry that unpacks to more than 200x its packed 
 MAX_HISTORY_ROWS = 2 * HISTORY_MAX_ROWS  # a row per kept step and per evaluation
 CSV_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr", "val_loss", "metric", "solved")
 SUMMARY_KEYS = ("seconds", "steps_per_s")
+FORGET_BIAS_RANGE = (-3.0, 5.0)  # the Train page's slider
 
 
 class BundleError(ValueError):
@@ -343,8 +345,10 @@ def load_bundle(source) -> SavedRun:
         raise BundleError(f"weights.safetensors: {e}") from None
     except (TaskError, ValueError) as e:
         raise BundleError(f"config.json: {e}") from None
+    _check_pages(cfg, trainer.history)
+    expected = trainer.trace(trainer.probe.x)
     for s in trainer.snapshots:
-        _check_snapshot(s, trainer)
+        _check_snapshot(s, expected)
     summary = _summary(meta, trainer)
     name = _name(meta)
     return SavedRun(
@@ -426,17 +430,41 @@ def _weights(data: bytes) -> dict[str, np.ndarray]:
     return weights
 
 
-def _check_snapshot(s, trainer) -> None:
-    H, layers = trainer.config.model.hidden_size, trainer.config.model.num_layers
-    if len(s.traces) > layers:
-        raise BundleError(f"traces.npz: snapshot at step {s.step} has too many layers")
-    for layer in s.traces:
-        for k, v in layer.items():
-            if v.ndim != 3 or v.shape[-1] != H or not np.issubdtype(v.dtype, np.floating):
+def _check_snapshot(s, expected: list[dict]) -> None:
+    """A snapshot must hold what the pages read: every layer, with every field of the model's
+    own trace (i, f, g, o, c, h for an LSTM) in its shape."""
+    if len(s.traces) != len(expected):
+        raise BundleError(
+            f"traces.npz: snapshot at step {s.step} has {len(s.traces)} layers; "
+            f"the model has {len(expected)}"
+        )
+    for k, (layer, want) in enumerate(zip(s.traces, expected, strict=True)):
+        missing = [name for name in want if name not in layer]
+        if missing or set(layer) != set(want):
+            raise BundleError(
+                f"traces.npz: snapshot at step {s.step}, layer {k + 1} has the fields "
+                f"{', '.join(sorted(layer)) or 'none'}; expected {', '.join(want)}"
+            )
+        for name, v in layer.items():
+            T, H = want[name].shape[0], want[name].shape[-1]
+            if v.ndim != 3 or v.shape[0] != T or v.shape[-1] != H or v.dtype.kind != "f":
                 raise BundleError(
-                    f"traces.npz: snapshot at step {s.step}, {k} has shape "
-                    f"{v.shape}; expected (T, B, {H}) floats"
+                    f"traces.npz: snapshot at step {s.step}, {name} has shape "
+                    f"{v.shape}; expected ({T}, B, {H}) floats"
                 )
+    s.saturation = saturation(s.traces)  # recomputed: never trusted from the file
+
+
+def _check_pages(cfg: TrainConfig, history) -> None:
+    """What the pages read and the bundle could still lack or set out of their range."""
+    low, high = FORGET_BIAS_RANGE
+    if not low <= cfg.model.forget_bias <= high:
+        raise BundleError(
+            f"config.json: forget bias {cfg.model.forget_bias:g} is outside the "
+            f"range {low:g} to {high:g}"
+        )
+    if not history.val_step:
+        raise BundleError("history.csv has no evaluation rows (a run evaluates at step 0)")
 
 
 def import_bundle(source, store: RunStore, name: str | None = None) -> int:

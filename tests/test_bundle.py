@@ -1,6 +1,7 @@
 """Export/import bundles: round trip, the standalone train.py, and every hostile case
 rejected with a plain message before the store is touched."""
 
+import copy
 import io
 import json
 import os
@@ -189,6 +190,26 @@ def test_a_history_over_the_row_limit_is_refused_before_parsing(bundle_bytes, tm
     rows = "\n".join(f"{k + 1},0.5,0.1,0,0.01,,," for k in range(MAX_HISTORY_ROWS + 1))
     history = f"{head}\n{first}\n{rows}\n".encode()
     rejected(store, zip_of({**good, "history.csv": history}), "history.csv has 40,002 rows")
+
+
+def test_what_the_pages_read_is_checked(trained, bundle_bytes, tmp_path):
+    from lstm_core.records import snapshots_to_arrays, to_npz
+
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    meta = json.loads(good["config.json"])
+    meta["config"]["model"]["forget_bias"] = 10.0
+    bias = zip_of({**good, "config.json": json.dumps(meta).encode()})
+    rejected(store, bias, "forget bias 10 is outside the range -3 to 5")
+    rows = good["history.csv"].decode().splitlines()
+    steps_only = [r for r in rows if not r.endswith((",0", ",1"))]
+    no_eval = zip_of({**good, "history.csv": "\n".join(steps_only).encode()})
+    rejected(store, no_eval, "history.csv has no evaluation rows")
+    snaps = [copy.deepcopy(s) for s in trained.snapshots]
+    for s in snaps:
+        s.traces = [{"h": layer["h"]} for layer in s.traces]
+    gateless = zip_of({**good, "traces.npz": to_npz(snapshots_to_arrays(snaps))})
+    rejected(store, gateless, "layer 1 has the fields h; expected i, f, g, o, c, h")
 
 
 def test_wrong_contents_are_named(trained, bundle_bytes, tmp_path):

@@ -177,6 +177,26 @@ def test_csv_task_needs_a_file_and_accepts_a_loaded_table():
     assert task.table is table and task.spec.input_size == 1
 
 
+def test_an_upload_is_parsed_once_per_file_and_column_choice(monkeypatch):
+    from lstm_core.tasks import csv_loader
+
+    calls = []
+    real = csv_loader.load_csv
+    monkeypatch.setattr(csv_loader, "load_csv", lambda *a, **k: calls.append(k) or real(*a, **k))
+    raw = csv_bytes(90)  # bytes no other test uses, so the cache starts cold
+    first = make_task("csv", data=raw, target="Wert", window=6)
+    again = make_task("csv", data=bytearray(raw), target="Wert", window=8)
+    assert again.table is first.table and len(calls) == 1
+    assert not first.table.values.flags.writeable  # shared between sessions: read-only
+    other = make_task("csv", data=raw, target="Menge", window=6)
+    assert other.table.target == "Menge" and len(calls) == 2
+    with pytest.raises(CsvError):  # refusals are never cached
+        make_task("csv", data=b"a\n1e999\n" * 20, window=4)
+    with pytest.raises(CsvError):
+        make_task("csv", data=b"a\n1e999\n" * 20, window=4)
+    assert len(calls) == 4
+
+
 # --------------------------------------------------------------------------- text
 def test_module_corpus_is_the_module_source_file():
     import textwrap

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import os
 import re
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +43,9 @@ MAX_ROWS = 200_000  # data rows
 MAX_COLUMNS = 200  # fields per row, checked on each row as it is read
 MAX_CELLS = 2_000_000  # rows x columns: what the parsed table may hold
 MAX_ABS_VALUE = 1e15  # larger numbers overflow once squared for scaling
+TABLE_CACHE = 4  # parsed uploads kept (load_csv_once); each at most MAX_CELLS float64 values
+_TABLES: OrderedDict[tuple, SeriesTable] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
 COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+([eE][+-]?\d+)?")
 DOT_DECIMAL = re.compile(r"[+-]?\d*\.\d+([eE][+-]?\d+)?")
 THOUSANDS_DOT = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?"  # "1.234,5" in a decimal-comma file
@@ -92,6 +98,30 @@ def load_csv(
         raise
     except Exception as exc:  # the promise: nothing but CsvError leaves the loader
         raise CsvError(f"could not read the file as a table ({type(exc).__name__}: {exc})") from exc
+
+
+def load_csv_once(
+    raw: bytes, target: str | None, inputs: list[str] | None, missing: str
+) -> SeriesTable:
+    """``load_csv`` of uploaded bytes, parsed once per file and choice of columns.
+
+    An upload is read again on every rerun of a page (each widget move): the parsed table is
+    kept under the SHA-256 of the bytes, with the column choice, for the last TABLE_CACHE
+    files. The same bytes always give the same table, so it may be shared between sessions;
+    its values are read-only. A refused file raises every time (refusals are quick).
+    """
+    key = (hashlib.sha256(raw).hexdigest(), target, tuple(inputs or ()), missing)
+    with _TABLES_LOCK:
+        if key in _TABLES:
+            _TABLES.move_to_end(key)
+            return _TABLES[key]
+    table = load_csv(raw, target=target, inputs=inputs, missing=missing)
+    table.values.flags.writeable = False
+    with _TABLES_LOCK:
+        _TABLES[key] = table
+        while len(_TABLES) > TABLE_CACHE:
+            _TABLES.popitem(last=False)
+    return table
 
 
 def check_window(n_rows: int, window: int, val_fraction: float = 0.0) -> None:

@@ -59,3 +59,100 @@ class Estimate:
     @property
     def total(self) -> int:
         return self.weights + self.activations + self.validation + self.records
+
+
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # row blocks of W_ih per cell
+TRACE_FIELDS = {"lstm": 6, "gru": 4, "rnn": 2}  # i f g o c h | r z n h | a h
+VALIDATION_SIZE = 256  # sequences in the fixed validation set
+EVAL_CHUNK = 32  # validation sequences predicted at once
+PROBE_SIZE = 4  # validation sequences traced in every snapshot
+HISTORY_ROW_BYTES = 5 * 32  # five columns of Python floats in lists, per step
+AUTOGRAD_FACTOR = 2  # saved gates and their gradients, per step (measured: 1.3-1.8x)
+KNOBS_TO_LOWER = ("batch_size", "hidden_size", "num_layers", "seq_len")  # tried in this order
+
+
+def count_params(spec, model) -> int:
+    """Weights of the model: embedding, every recurrent layer, the head."""
+    G, H = GATES[model.cell], model.hidden_size
+    width = model.embed_size if spec.vocab_size > 0 else spec.input_size
+    total = spec.vocab_size * model.embed_size + H * spec.output_size + spec.output_size
+    for _ in range(model.num_layers):
+        total += G * H * (width + H) + 2 * G * H + 3 * H  # W_ih, W_hh, biases, peepholes
+        width = H
+    return total
+
+
+def snapshot_bytes(model, seq_len: int) -> int:
+    """One snapshot: every trace field of every layer, (T, PROBE_SIZE, H) float32."""
+    fields = TRACE_FIELDS[model.cell] * model.num_layers
+    return fields * seq_len * PROBE_SIZE * model.hidden_size * FLOAT32
+
+
+def estimate(config, spec, seq_len: int) -> Estimate:
+    """Bytes a run of ``config`` on a task of ``spec`` with sequences of ``seq_len`` will hold."""
+    m, B, T = config.model, config.optim.batch_size, seq_len
+    G, H, O = GATES[m.cell], m.hidden_size, spec.output_size
+    width = m.embed_size if spec.vocab_size > 0 else spec.input_size
+    weights = count_params(spec, m) * (4 * FLOAT32 + FLOAT64)  # w, grad, 2 moments; a copy
+    per_step = m.num_layers * (G + 2) * H + width + 2 * O  # gates, c, h, input, output
+    activations = AUTOGRAD_FACTOR * T * B * per_step * FLOAT32
+    chunk = min(EVAL_CHUNK, VALIDATION_SIZE)
+    if spec.vocab_size > 0:  # token ids in and out, int64
+        inputs = VALIDATION_SIZE * T * 2 * FLOAT64
+    else:
+        inputs = VALIDATION_SIZE * T * (spec.input_size + O) * FLOAT32
+    validation = inputs + chunk * T * ((G + 2) * H * FLOAT32 + 2 * O * FLOAT64)
+    snapshots = min(SNAPSHOT_BUDGET_BYTES, config.max_snapshots * snapshot_bytes(m, T))
+    records = snapshots + HISTORY_MAX_ROWS * HISTORY_ROW_BYTES
+    return Estimate(weights, activations, validation, records)
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """A configuration over budget: what it needs, and the knob to lower first."""
+
+    need: int  # bytes estimated
+    limit: int  # bytes allowed
+    knob: str  # one of KNOBS_TO_LOWER, or "" when no single knob brings it under the limit
+    now: int  # the knob's value now
+    fits: int  # the largest value of the knob that fits (0 when knob is "")
+
+
+def over_budget(config, spec, seq_len: int, limit: int = SESSION_BUDGET_BYTES) -> Overrun | None:
+    """None when the run fits in ``limit`` bytes; else what it needs and the knob to lower:
+    the first of KNOBS_TO_LOWER with a lower value that fits, and the largest such value."""
+    need = estimate(config, spec, seq_len).total
+    if need <= limit:
+        return None
+    for knob in KNOBS_TO_LOWER:
+        now = seq_len if knob == "seq_len" else _value(config, knob)
+        for value in _lower_values(knob, now):
+            trial = _with(config, knob, value)
+            if estimate(trial, spec, value if knob == "seq_len" else seq_len).total <= limit:
+                return Overrun(need, limit, knob, now, value)
+    return Overrun(need, limit, "", 0, 0)
+
+
+def _value(config, knob: str) -> int:
+    return getattr(config.optim if knob == "batch_size" else config.model, knob)
+
+
+def _lower_values(knob: str, now: int) -> list[int]:
+    """Candidate values below ``now``, largest first: one layer less, or halving."""
+    if knob == "num_layers":
+        return list(range(now - 1, 0, -1))
+    values, v = [], now // 2
+    while v >= 1:
+        values.append(v)
+        v //= 2
+    return values
+
+
+def _with(config, knob: str, value: int):
+    from dataclasses import replace
+
+    if knob == "seq_len":
+        return config
+    if knob == "batch_size":
+        return replace(config, optim=replace(config.optim, batch_size=value))
+    return replace(config, model=replace(config.model, **{knob: value}))

@@ -614,6 +614,8 @@ def run(quick: bool = False) -> dict:
     """For ``python -m bench``: the full class, or 4 sessions for 15 s with ``quick``."""
     result = run_load(4, 15, 0) if quick else run_load(30, 60, 3)
     print(table(result))
+    result["burst"] = run_burst(4 if quick else 30)  # its own phase, on its own fresh server
+    print(json.dumps({"burst": result["burst"]}))
     return result
 
 

@@ -54,7 +54,7 @@ EN.update(
         "upload.csv": "Your CSV file",
         "upload.csv.help": (
             "A table with a header row or none; comma, semicolon, tab or pipe; decimal point or "
-            "comma; UTF-8, UTF-16 or Latin-1. At most {limit} MB and 1,000,000 rows."
+            "comma; UTF-8, UTF-16 or Latin-1. At most {limit} MB, 200,000 rows and 200 columns."
         ),
         "upload.example": (
             "No file yet: the built-in example (monthly El Niño sea temperatures) stands in."
@@ -84,7 +84,7 @@ ZH.update(
         "upload.csv": "你的 CSV 文件",
         "upload.csv.help": (
             "表格可以有表头，也可以没有；分隔符可以是逗号、分号、制表符或竖线；小数点或小数逗号；"
-            "UTF-8、UTF-16 或 Latin-1 编码。最大 {limit} MB，最多 1,000,000 行。"
+            "UTF-8、UTF-16 或 Latin-1 编码。最大 {limit} MB，最多 200,000 行、200 列。"
         ),
         "upload.example": "还没有上传文件：先用内置示例（每月厄尔尼诺海温）代替。",
         "upload.using": "正在使用 {name}：{rows} 行。",
@@ -102,5 +102,40 @@ ZH.update(
         "upload.text.pasted": "粘贴的文本",
         "upload.text.using": "正在用你的文本训练：{chars} 个字符。",
         "upload.text.prompt": "粘贴一段文本或上传一个文本文件，即可用它来训练。",
+    }
+)
+
+# A run over the session's memory budget (lstm_core.budget), and training that does not learn.
+EN.update(
+    {
+        "budget.over": (
+            "This run would need about {need} of memory, more than the {limit} each student may "
+            "use on this shared server. Lower the {knob} to {fits} or less."
+        ),
+        "budget.over.none": (
+            "This run would need about {need} of memory, more than the {limit} each student may "
+            "use on this shared server. Choose a smaller model, batch and sequence length."
+        ),
+        "budget.knob.batch_size": "batch size",
+        "budget.knob.hidden_size": "hidden size",
+        "budget.knob.num_layers": "number of layers",
+        "budget.knob.seq_len": "sequence length",
+    }
+)
+
+ZH.update(
+    {
+        "budget.over": (
+            "这次训练大约需要 {need} 内存，超过了这台共享服务器给每位学生的 {limit}。"
+            "请把{knob}降到 {fits} 或更小。"
+        ),
+        "budget.over.none": (
+            "这次训练大约需要 {need} 内存，超过了这台共享服务器给每位学生的 {limit}。"
+            "请选择更小的模型、批大小和序列长度。"
+        ),
+        "budget.knob.batch_size": "批大小",
+        "budget.knob.hidden_size": "隐藏层大小",
+        "budget.knob.num_layers": "层数",
+        "budget.knob.seq_len": "序列长度",
     }
 )

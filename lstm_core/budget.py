@@ -1,10 +1,11 @@
 """How much memory a run may take, estimated before it is built, and bounded reads of files.
 
 One student's session shares the server with a whole class, so every run has a memory budget
-(``SESSION_BUDGET_BYTES``). ``estimate(config, spec)`` adds up what a run will hold (weights,
-optimizer state, the activations of one training step, the validation set and its outputs,
-the snapshots and the history) before anything is allocated; ``check(config, spec)`` refuses
-a configuration over budget with a ``BudgetError`` that names the knob to lower.
+(``SESSION_BUDGET_BYTES``, set in ``config.MEMORY_LIMITS``). ``estimate(config, spec, T)``
+adds up what a run will hold (weights, optimizer state, the activations of one training step,
+the validation set and its outputs, the snapshots and the history) before anything is
+allocated; ``over_budget`` says by how much a configuration is over, and the knob to lower
+(the Trainer refuses it with a ``budget.over`` problem).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-SESSION_BUDGET_BYTES = 200 << 20  # what one run may hold: weights, activations, records
-SNAPSHOT_BUDGET_BYTES = 24 << 20  # all the snapshots of one run together
-HISTORY_MAX_ROWS = 20_000  # per-step rows kept; older rows are thinned beyond this
+from lstm_core.config import MEMORY_LIMITS
+
+SESSION_BUDGET_BYTES = MEMORY_LIMITS["session_bytes"]  # set in lstm_core.config
+SNAPSHOT_BUDGET_BYTES = MEMORY_LIMITS["snapshot_bytes"]
+HISTORY_MAX_ROWS = MEMORY_LIMITS["history_rows"]
 FLOAT32, FLOAT64 = 4, 8
 MAX_ZIP_RATIO = 200  # an archive entry that unpacks to more than 200x its packed size: a bomb
 MAX_NPZ_ENTRIES = 8192  # arrays in one .npz of a bundle (snapshots x layers x fields)

@@ -38,7 +38,7 @@ from lstm_core.budget import (
     FileTooBig,
     read_capped,
 )
-from lstm_core.config import TrainConfig
+from lstm_core.config import LIMITS, TrainConfig, value_at
 from lstm_core.records import (
     History,
     RecordError,
@@ -62,7 +62,6 @@ MAX_RATIO = MAX_ZIP_RATIO  # an entry that unpacks to more than 200x its packed 
 MAX_HISTORY_ROWS = 2 * HISTORY_MAX_ROWS  # a row per kept step and per evaluation
 CSV_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr", "val_loss", "metric", "solved")
 SUMMARY_KEYS = ("seconds", "steps_per_s")
-FORGET_BIAS_RANGE = (-3.0, 5.0)  # the Train page's slider
 
 
 class BundleError(ValueError):
@@ -457,12 +456,13 @@ def _check_snapshot(s, expected: list[dict]) -> None:
 
 def _check_pages(cfg: TrainConfig, history) -> None:
     """What the pages read and the bundle could still lack or set out of their range."""
-    low, high = FORGET_BIAS_RANGE
-    if not low <= cfg.model.forget_bias <= high:
-        raise BundleError(
-            f"config.json: forget bias {cfg.model.forget_bias:g} is outside the "
-            f"range {low:g} to {high:g}"
-        )
+    for name in ("forget_bias", "recurrent_scale"):  # the Train page's sliders
+        limit, value = LIMITS[name], value_at(cfg, LIMITS[name].path)
+        if not limit.class_low <= value <= limit.class_high:
+            raise BundleError(
+                f"config.json: {name.replace('_', ' ')} {value:g} is outside the "
+                f"range {limit.class_low:g} to {limit.class_high:g}"
+            )
     if not history.val_step:
         raise BundleError("history.csv has no evaluation rows (a run evaluates at step 0)")
 

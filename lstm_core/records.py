@@ -66,6 +66,20 @@ class History:
         self.metric.append(float(metric))
         self.solved.append(bool(solved))
 
+    def bound(self, cap: int) -> None:
+        """Keep at most ``cap`` per-step rows: beyond it, every other row of the older half
+        is dropped (the newest half stays whole), so old training is thinned, never lost
+        entirely, and the cost is constant per step on average. Evaluations likewise."""
+        for group, key in ((STEP_COLUMNS, "step"), (EVAL_COLUMNS, "val_step")):
+            n = len(getattr(self, key))
+            if n <= cap:
+                continue
+            old = n - cap // 2  # rows [0, old) are thinned to every other one
+            keep = [*range(0, old, 2), *range(old, n)]
+            for k in group:
+                column = getattr(self, k)
+                setattr(self, k, [column[i] for i in keep])
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column as a typed NumPy array."""
         return {k: np.asarray(getattr(self, k), dtype=COLUMN_DTYPES[k]) for k in COLUMN_DTYPES}

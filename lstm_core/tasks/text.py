@@ -166,6 +166,7 @@ class Text(Task):
     """Character-level next-character prediction over one text, split by position."""
 
     name, kind, menu_order = "text", "next_token", 10
+    mean_per_step = True  # loss and bpc are means over steps: evaluated in chunks when large
     knobs = (
         _knob(
             "source",

@@ -94,38 +94,3 @@ ZH.update(
         "upload.text.prompt": "粘贴一段文本或上传一个文本文件，即可用它来训练。",
     }
 )
-
-# A run over the session's memory budget (lstm_core.budget), and training that does not learn.
-EN.update(
-    {
-        "budget.over": (
-            "This run would need about {need} of memory, more than the {limit} each student may "
-            "use on this shared server. Lower the {knob} to {fits} or less."
-        ),
-        "budget.over.none": (
-            "This run would need about {need} of memory, more than the {limit} each student may "
-            "use on this shared server. Choose a smaller model, batch and sequence length."
-        ),
-        "budget.knob.batch_size": "batch size",
-        "budget.knob.hidden_size": "hidden size",
-        "budget.knob.num_layers": "number of layers",
-        "budget.knob.seq_len": "sequence length",
-    }
-)
-
-ZH.update(
-    {
-        "budget.over": (
-            "这次训练大约需要 {need} 内存，超过了这台共享服务器给每位学生的 {limit}。"
-            "请把{knob}降到 {fits} 或更小。"
-        ),
-        "budget.over.none": (
-            "这次训练大约需要 {need} 内存，超过了这台共享服务器给每位学生的 {limit}。"
-            "请选择更小的模型、批大小和序列长度。"
-        ),
-        "budget.knob.batch_size": "批大小",
-        "budget.knob.hidden_size": "隐藏层大小",
-        "budget.knob.num_layers": "层数",
-        "budget.knob.seq_len": "序列长度",
-    }
-)

@@ -287,10 +287,16 @@ class Trainer:
         wanted = {k: self.task.knob(k).default for k in old.task_knobs} | new.task_knobs
         knobs = {k: v for k, v in wanted.items() if self.task.values.get(k) != v}
         if knobs:
+            previous = {k: self.task.values[k] for k in knobs}
             try:
                 self.task.set_knobs(**knobs)
             except TaskError as e:
                 raise NeedsReset([Problem("reset.knob_rejected", {"error": e})]) from None
+            try:  # a longer sequence must still fit the memory budget
+                check_budget(new, self.spec, self.task.validation(new.seed, size=1).T)
+            except TrainError:
+                self.task.set_knobs(**previous)
+                raise
             changes += [
                 Problem("applied.plain", {"field": k, "new": self.task.values[k]}) for k in knobs
             ]

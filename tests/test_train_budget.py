@@ -44,6 +44,20 @@ def test_a_configuration_over_budget_is_refused_at_once_naming_the_knob():
     assert budget.over_budget(within, spec, 500) is None
 
 
+def test_a_live_knob_that_would_break_the_budget_is_refused_and_undone():
+    cfg = TrainConfig(
+        task_knobs={"seq_len": 50},
+        model=ModelConfig(hidden_size=256, num_layers=3),
+        optim=OptimConfig(batch_size=64),
+    )
+    tr = Trainer(cfg)
+    longer = TrainConfig(**{**cfg.__dict__, "task_knobs": {"seq_len": 500}})
+    with pytest.raises(TrainError) as info:
+        tr.apply(longer)
+    assert info.value.problem.code == "budget.over"
+    assert tr.task.values["seq_len"] == 50 and tr.val_batch.T == 50
+
+
 def test_snapshots_are_bounded_in_bytes(monkeypatch):
     tr = Trainer(small(snapshot_every=1, max_snapshots=200))
     size = sum(v.nbytes for layer in tr.snapshots[0].traces for v in layer.values())

@@ -46,8 +46,10 @@ def read_capped(path, max_bytes: int, what: str = "the file") -> bytes:
 
 
 def mb(n: float) -> str:
-    """A byte count in plain words: "812 bytes", "3.4 MB"."""
-    return f"{int(n):,} bytes" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
+    """A byte count in plain words: "812 bytes", "3.4 MB", "4.9 GB"."""
+    if n < 1_000_000:
+        return f"{int(n):,} bytes"
+    return f"{n / 1e6:.1f} MB" if n < 1e9 else f"{n / 1e9:.1f} GB"
 
 
 @dataclass(frozen=True)

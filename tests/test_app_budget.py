@@ -17,7 +17,7 @@ HUGE = TrainConfig(
 def test_over_budget_is_a_plain_message_naming_the_batch_size():
     at = open_page(TRAIN, timeout=60, **{state.CONFIG: HUGE})
     errors = "\n".join(e.value for e in at.error)
-    assert "more than the 209.7 MB each session may use" in errors
+    assert "more than the 200.0 MB each session may use" in errors
     assert "Lower the batch size to" in errors
     assert at.button(key="train_defaults")  # one click back to a configuration that fits
 
@@ -25,4 +25,4 @@ def test_over_budget_is_a_plain_message_naming_the_batch_size():
 def test_over_budget_in_chinese():
     at = open_page(TRAIN, timeout=60, **{state.CONFIG: HUGE, "lang": "zh"})
     errors = "\n".join(e.value for e in at.error)
-    assert "请把批大小降到" in errors and "209.7 MB" in errors
+    assert "请把批大小降到" in errors and "200.0 MB" in errors

@@ -35,6 +35,8 @@ EN = {
     "cell.none": "There is no model yet. Set one up and train it on the Train page, or train a "
     "quick one here with the current settings.",
     "cell.go_train": "Go to Train",
+    "cell.snapshots_dropped": "{n} saved snapshot(s) of this run lacked gates or layers of the "
+    "model and are not shown.",
     "cell.quick_train": "Train a quick model ({n} steps)",
     "cell.quick_training": "Training…",
     "cell.build_failed": "The model could not be built: {why}",
@@ -94,6 +96,7 @@ ZH = {
     ),
     "cell.none": "还没有模型。请在“训练”页设置并训练一个模型，或在这里用当前设置快速训练一个。",
     "cell.go_train": "前往训练",
+    "cell.snapshots_dropped": "此运行有 {n} 个保存的快照缺少模型的门或层，因此不显示。",
     "cell.quick_train": "快速训练一个模型（{n} 步）",
     "cell.quick_training": "训练中…",
     "cell.build_failed": "无法构建模型：{why}",

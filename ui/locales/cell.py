@@ -70,7 +70,7 @@ ZH = {
     "cell.q.f": "f — 遗忘门",
     "cell.q.g": "g — 候选值",
     "cell.q.o": "o — 输出门",
-    "cell.q.c": "c — 细胞状态",
+    "cell.q.c": "c — 单元状态",
     "cell.q.h": "h — 隐藏状态",
     "cell.q.r": "r — 重置门",
     "cell.q.z": "z — 更新门",
@@ -88,7 +88,7 @@ ZH = {
     "cell.sat.low": "关闭（< 0.1）",
     "cell.sat.high": "打开（> 0.9）",
     "cell.seq.gates": "门 i、f、o（0..1）与候选值 g（−1..1）",
-    "cell.seq.state": "细胞状态 c 与隐藏状态 h",
+    "cell.seq.state": "单元状态 c 与隐藏状态 h",
     "cell.intro": (
         "本页的每个数字都来自你的模型：一条验证序列在各层中的轨迹。沿序列拖动时间光标，"
         "或把训练时间拖回较早的快照，看看门是怎样学会的。"

@@ -81,7 +81,7 @@ ZH = {
     "translate.handover_caption": "第 0 到 {S} 步读入源序列（编码器）；"
     "竖线之后解码器从编码器最后的 h 和 c 出发写出译文。",
     "translate.told_title": "解码器被告知的内容：编码器最后的 c",
-    "translate.told_caption": "编码器最后的细胞状态 c 的每个单元（序列 {b}）。"
+    "translate.told_caption": "编码器最后的单元状态 c 的每个隐藏单元（序列 {b}）。"
     "解码器从这个向量（以及 h）出发：没有注意力时，这就是它对源序列的全部了解。",
     "translate.axis_unit": "单元",
     "translate.encoder": "编码器",
@@ -89,7 +89,7 @@ ZH = {
     "translate.no_gradient_flow": "编码器-解码器（翻译）暂时还没有梯度流视图："
     "请在训练页选择其他任务，或点击上面的预设。",
     "translate.no_equations": "方程页只展示单个网络的模型：编码器-解码器（翻译）有两个网络。"
-    "请在训练页选择其他任务；编码器和解码器的轨迹在“细胞内部”页。",
+    "请在训练页选择其他任务；编码器和解码器的轨迹在“单元内部”页。",
     # 竞技场的翻译预设
     "arena.preset.translate_reverse": "翻译：倒序源序列与正常顺序（Sutskever 2014）",
     "arena.preset.translate_attention": "翻译：长数字上有无注意力",

@@ -13,6 +13,7 @@ its reference, is printed at the end, then one JSON line per benchmark.
                  its burst phase: 30 first visits at once (first paint p95)
     memory       hostile input, each in a fresh process: MB it adds, seconds to refuse
     papers       (slow, only with --papers) the 1997 experiments: sequences needed to solve
+    translate    (slow, only with --papers) en->zh numbers: sequences needed, steps/s vs sine
 
 To add a benchmark: write the module, add it to BENCHMARKS (or SLOW), and, for the combined
 table, a function in HEADLINES that picks its numbers.
@@ -34,7 +35,7 @@ BENCHMARKS = {
     "load": "bench.load",  # memory per session is measured here, with the class open
     "memory": "bench.memory",
 }
-SLOW = {"papers": "bench.papers"}  # minutes to hours: only with --papers or by name
+SLOW = {"papers": "bench.papers", "translate": "bench.translate"}  # only with --papers or by name
 
 
 def available(table: dict[str, str]) -> dict[str, str]:
@@ -122,6 +123,19 @@ def _papers(r: dict) -> list[tuple]:
     return [("papers", "exit code", str(r.get("exit_code")), "0")]
 
 
+def _translate(r: dict) -> list[tuple]:
+    rows = [
+        ("translate", f"en-zh to {run.get('largest', 999)}, reverse {run['reverse']}, "
+         f"attention {run['attention']}", f"{run['sequences_needed'] or '-'} sequences",
+         "solved at 0.95 exact")
+        for run in r.get("runs", [])
+    ]  # fmt: skip
+    speed = r.get("speed", {})
+    for name, row in speed.items():
+        rows.append(("translate", name, f"{row['steps_per_s']} steps/s", "vs sine"))
+    return rows
+
+
 HEADLINES = {
     "engine": _engine,
     "app_train": _app_train,
@@ -130,6 +144,7 @@ HEADLINES = {
     "load": _load,
     "memory": _memory,
     "papers": _papers,
+    "translate": _translate,
 }
 
 

@@ -7,16 +7,19 @@
     arena.results()         # per model: final loss, metric, solved step, steps/s, status
 
 Every model is an ordinary ``Trainer`` built from ``base_config`` with only the cell and the
-variant changed: the same task and knobs, seed, batch size, optimizer, clipping and schedule.
+variant changed (and, for translate, the task knobs a contestant names, such as a reversed
+source or attention): the same task, seed, batch size, optimizer, clipping and schedule.
 The arena draws the batches once from its own copy of the task's stream
 (``task.train_batches(seed, batch_size)``, the stream a lone Trainer would draw) and hands the
 same ``Batch`` object to every model (``Trainer.train_on``), so each model's history is
 bit-identical to a lone Trainer's with its config, and the comparison is fair by construction:
-equal steps, equal data. Time is shared in rounds, so a slow model (a variant's Python loop)
-slows the round rather than getting fewer steps.
+equal steps, equal data. A contestant that changes a task knob gets the same examples written
+its way (``task.batch_of``: the same numbers, e.g. with the source reversed). Time is
+shared in rounds, so a slow model (a variant's Python loop) slows the round rather than
+getting fewer steps.
 
 A model that diverges stops (its trainer says why); the others train on. Reset builds a new
-arena. The presets reproduce three classic comparisons (see ``PRESETS``).
+arena. The presets reproduce classic comparisons (see ``PRESETS``).
 """
 
 from __future__ import annotations
@@ -39,16 +42,24 @@ class ArenaError(ValueError):
 
 @dataclass(frozen=True)
 class Contestant:
-    """One slot of the arena: a cell and, for an LSTM, a Greff et al. variant."""
+    """One slot of the arena: a cell and, for an LSTM, a Greff et al. variant; optionally task
+    knobs of its own (translate: reverse, attention), as (name, value) pairs."""
 
     cell: str = "lstm"  # one of CELLS
     variant: str = "standard"  # one of VARIANTS (LSTM only)
+    knobs: tuple = ()  # ((name, value), ...) task knobs this model sets differently
 
     @property
     def label(self) -> str:
-        """LSTM, LSTM-NFG, GRU, RNN: short enough for a legend."""
+        """LSTM, LSTM-NFG, GRU, RNN (+reverse, attention=dot): short enough for a legend."""
         name = self.cell.upper()
-        return name if self.variant == "standard" else f"{name}-{self.variant.upper()}"
+        name = name if self.variant == "standard" else f"{name}-{self.variant.upper()}"
+        for knob, value in self.knobs:
+            if isinstance(value, bool):
+                name += f" {'+' if value else '-'}{knob}"
+            else:
+                name += f" {knob}={value}"
+        return name
 
 
 def contestants(models) -> list[Contestant]:
@@ -73,7 +84,8 @@ def contestants(models) -> list[Contestant]:
 def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
     """``base`` with the cell and variant of ``c``; everything else identical."""
     cfg = copy.deepcopy(base)
-    return replace(cfg, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+    knobs = {**cfg.task_knobs, **dict(c.knobs)}
+    return replace(cfg, task_knobs=knobs, model=replace(cfg.model, cell=c.cell, variant=c.variant))
 
 
 def lag_knob(task) -> str | None:
@@ -104,6 +116,11 @@ class Arena:
             raise ArenaError(str(e)) from None
         # The shared stream: the very batches each trainer's own stream would yield.
         self.task = make_task(base.task, **self.data, **base.task_knobs)
+        if any(c.knobs for c in self.contestants) and not hasattr(self.task, "batch_of"):
+            raise ArenaError(
+                f"models with task settings of their own need a task that can write the same "
+                f"examples their way (translate); {base.task!r} cannot"
+            )
         self._batches = self.task.train_batches(base.seed, base.optim.batch_size)
         self.rounds = 0  # batches drawn so far
         self.seconds = 0.0  # time spent training (all models)
@@ -127,11 +144,17 @@ class Arena:
                 break
             batch = next(self._batches)  # one batch, every model
             for tr in active:
-                tr.train_on(batch)
+                tr.train_on(self._batch_for(tr, batch))
             self.rounds += 1
             done += 1
         self.seconds += time.perf_counter() - start
         return done
+
+    def _batch_for(self, tr: Trainer, batch):
+        """The round's batch as this model's task writes it (the same examples)."""
+        if tr.task.values == self.task.values:
+            return batch
+        return tr.task.batch_of(batch.aux["value"])
 
     def advance(self, seconds: float = 0.14) -> int:
         """Train whole rounds within ``seconds``: at least one, and no further round once the
@@ -235,6 +258,33 @@ PRESETS: dict[str, Preset] = {
             (Contestant("rnn"), Contestant("gru"), Contestant("lstm")),
             steps=1000,
             cite="Hochreiter & Schmidhuber 1997, Long Short-Term Memory",
+        ),
+        Preset(
+            "translate_reverse",
+            _cfg("translate", {"direction": "en-zh", "largest": 999}, hidden=64, lr=1e-2, batch=32),
+            (Contestant("lstm"), Contestant("lstm", knobs=(("reverse", True),))),
+            steps=400,
+            cite="Sutskever, Vinyals & Le 2014, Sequence to Sequence Learning",
+        ),
+        Preset(
+            "translate_attention",
+            _cfg(
+                "translate",
+                {"direction": "en-zh", "largest": 999_999},
+                hidden=64,
+                lr=1e-2,
+                batch=32,
+            ),
+            (Contestant("lstm"), Contestant("lstm", knobs=(("attention", "dot"),))),
+            steps=2000,
+            cite="Luong, Pham & Manning 2015, Effective Approaches to Attention-based NMT",
+        ),
+        Preset(
+            "translate_cells",
+            _cfg("translate", {"direction": "en-zh", "largest": 999}, hidden=64, lr=1e-2, batch=32),
+            (Contestant("lstm"), Contestant("gru"), Contestant("rnn")),
+            steps=600,
+            cite="Cho et al. 2014 (GRU); Sutskever et al. 2014 (LSTM)",
         ),
     )
 }

@@ -188,6 +188,8 @@ def export_bundle(trainer, path, name: str = "run", summary: dict | None = None)
             "input_size": spec.input_size,
             "output_size": spec.output_size,
             "vocab_size": spec.vocab_size,
+            "target_len": spec.target_len,
+            "attention": spec.attention,
         },
         "task_values": trainer.task.values,
         "summary": {**trainer.summary(), **(summary or {})},

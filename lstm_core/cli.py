@@ -113,6 +113,7 @@ def add_model_args(p, several=False):
     p.add_argument("--layers", type=_positive_int, default=1)
     p.add_argument("--engine", default="torch", choices=ENGINES)
     p.add_argument("--seq-len", type=_positive_int, help="sets the task's seq_len knob")
+    p.add_argument("--direction", help="sets the translate task's direction knob, e.g. en-zh")
     p.add_argument("--knob", type=_knob, action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--file", help="data file for the csv and text tasks")
     p.add_argument("--column", help="column to forecast (csv task)")
@@ -161,6 +162,8 @@ def make_config(args, cell=None, variant=None):
     knobs = dict(args.knob)
     if args.seq_len is not None:
         knobs["seq_len"] = args.seq_len
+    if args.direction is not None:
+        knobs["direction"] = args.direction
     model = ModelConfig(
         cell=cell or args.cell,
         variant=variant or args.variant,

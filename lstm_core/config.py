@@ -23,6 +23,10 @@ DEVICES = ("cpu", "cuda", "mps", "auto")
 #   labelling      sequence labelling:      y (T, B) int class ids
 #   next_token     character-level LM:      x (T, B) int token ids, y (T, B) int token ids
 KINDS = ("next_step", "regression", "classification", "labelling", "next_token")
+# One more kind, for an encoder-decoder (lstm_core.seq2seq) rather than one SequenceModel:
+#   seq2seq        encoder-decoder:         x (S, B) source ids, y (T, B) target ids + EOS,
+#                                           mask (T, B); T = TaskSpec.target_len
+TASK_KINDS = (*KINDS, "seq2seq")
 
 # Gate names, each defined once.
 GATE_ORDER = ("i", "f", "g", "o")  # LSTM: PyTorch's stacking of W_ih / W_hh rows, (4H, .)
@@ -35,10 +39,12 @@ SIGMOID_GATES = frozenset("ifozr")  # gates that are sigmoids: always in (0, 1)
 class TaskSpec:
     """Shapes a model needs to fit a task."""
 
-    kind: str  # one of KINDS
+    kind: str  # one of TASK_KINDS
     input_size: int  # features per step; 0 when the input is token ids
     output_size: int  # regression outputs, or number of classes / vocabulary size
     vocab_size: int = 0  # > 0: x holds token ids and the model starts with an embedding
+    target_len: int = 0  # seq2seq: decoder steps (the longest target plus its EOS)
+    attention: str = "none"  # seq2seq: "none" | "dot" (Luong dot-product attention)
 
 
 @dataclass

@@ -4,7 +4,8 @@ The PyTorch models use the same definitions (``lstm_core.models``); tests check 
 
   next_step, regression        mean squared error, averaged over every (masked) element
   classification               cross-entropy of softmax(logits) at the last step
-  labelling, next_token        cross-entropy averaged over every (masked) step
+  labelling, next_token,       cross-entropy averaged over every (masked) step
+  seq2seq                      (seq2seq: the decoder's steps)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 REGRESSION_KINDS = ("next_step", "regression")
-PER_STEP_CLASS_KINDS = ("labelling", "next_token")
+PER_STEP_CLASS_KINDS = ("labelling", "next_token", "seq2seq")
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:

@@ -312,11 +312,12 @@ def lstm_step_backward(dh_t, dc_next, cache: LSTMTrace) -> dict:
     }
 
 
-def lstm_backward(trace: LSTMTrace, dh) -> dict:
+def lstm_backward(trace: LSTMTrace, dh, dc_T=None) -> dict:
     """BPTT through a whole sequence: the maths of ``lstm_step_backward`` at every step, fused
-    for speed. dh (T, B, H): gradient on each h_t from above. Returns parameter gradients,
-    "x" (T, B, I), "h0", "c0" (B, H), and "dh", "dc" (T, B, H): the total gradient on every
-    h_t and c_t."""
+    for speed. dh (T, B, H): gradient on each h_t from above; dc_T (B, H): gradient on the last
+    c_T from outside (e.g. a decoder that starts from it), or None. Returns parameter
+    gradients, "x" (T, B, I), "h0", "c0" (B, H), and "dh", "dc" (T, B, H): the total gradient
+    on every h_t and c_t."""
     tr = trace
     dt = tr.hs.dtype
     dh = np.asarray(dh, dt)
@@ -325,6 +326,8 @@ def lstm_backward(trace: LSTMTrace, dh) -> dict:
     K = _lstm_local_derivatives(tr, da)  # ... holding the local derivatives until step t
     dh_tot, dc_tot = np.empty((T, B, H), dt), np.empty((T, B, H), dt)
     dh_next, dc_next = np.zeros((B, H), dt), np.zeros((B, H), dt)  # from step t+1
+    if dc_T is not None:
+        dc_next += dc_T  # c_T also feeds whatever starts from it
     f = tr.f
     for t in reversed(range(T)):
         np.add(dh[t], dh_next, out=dh_tot[t])  # h_t feeds the head and step t+1

@@ -11,9 +11,10 @@ What it reproduces:
     2017, written out step by step), with the trained weights loaded; ``--check`` verifies
     that its outputs on the probe sequences equal the saved ones;
   * training: ``--steps N`` trains N more steps with the run's optimizer, learning rate and
-    clipping. Data: fresh sequences from a built-in generator for the adding and
-    temporal-order problems (the same definitions as LSTM Playground, not the same random
-    stream); for any other task, the saved probe sequences (a smoke test, not the full data).
+    clipping. Data: fresh sequences from a built-in generator for the adding, temporal-order
+    and translate problems (the same definitions as LSTM Playground, not the same random
+    stream; translate keeps LSTM Playground's held-out numbers out of training); for any
+    other task, the saved probe sequences (a smoke test, not the full data).
 
 Usage:
     python train.py --check                 # outputs equal the saved ones?
@@ -25,6 +26,7 @@ import argparse
 import json
 import math
 import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -73,19 +75,32 @@ class VariantLSTM(nn.Module):
         h = o * (c if v == "noaf" else torch.tanh(c))
         return h, c
 
-    def forward(self, x):
+    def forward(self, x, hx=None):
+        h_n, c_n = [], []
         for k in range(self.L):
             W_ih, W_hh = getattr(self, f"weight_ih_l{k}"), getattr(self, f"weight_hh_l{k}")
             b = getattr(self, f"bias_ih_l{k}") + getattr(self, f"bias_hh_l{k}")
             peep = getattr(self, f"weight_peep_l{k}", None)
             xp = x @ W_ih.t() + b  # (T, B, 4H)
             h = c = x.new_zeros(x.shape[1], self.H)
+            if hx is not None:  # the start state (the encoder's last, in a decoder)
+                h, c = hx[0][k], hx[1][k]
             hs = []
             for t in range(x.shape[0]):
                 h, c = self.step(xp[t], h, c, W_hh, peep)
                 hs.append(h)
             x = torch.stack(hs)  # (T, B, H)
-        return x, None
+            h_n.append(h)
+            c_n.append(c)
+        return x, (torch.stack(h_n), torch.stack(c_n))
+
+
+def make_core(m, width):
+    """The recurrent core: PyTorch's fused LSTM / GRU / RNN, or an LSTM variant."""
+    H, L = m["hidden_size"], m["num_layers"]
+    if m["cell"] == "lstm" and m["variant"] != "standard":
+        return VariantLSTM(width, H, L, m["variant"])
+    return {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[m["cell"]](width, H, L)
 
 
 class Model(nn.Module):
@@ -97,12 +112,8 @@ class Model(nn.Module):
         vocab = spec.get("vocab_size", 0)
         self.embedding = nn.Embedding(vocab, m["embed_size"]) if vocab else None
         width = m["embed_size"] if vocab else spec["input_size"]
-        H, L = m["hidden_size"], m["num_layers"]
-        if m["cell"] == "lstm" and m["variant"] != "standard":
-            self.rnn = VariantLSTM(width, H, L, m["variant"])
-        else:
-            self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[m["cell"]](width, H, L)
-        self.head = nn.Linear(H, spec["output_size"])
+        self.rnn = make_core(m, width)
+        self.head = nn.Linear(m["hidden_size"], spec["output_size"])
 
     def forward(self, x):
         x = self.embedding(x) if self.embedding is not None else x.float()
@@ -110,6 +121,43 @@ class Model(nn.Module):
         if self.kind in ("regression", "classification"):
             return self.head(h[-1])  # read at the last step
         return self.head(h)
+
+
+class Seq2Seq(nn.Module):
+    """Translation: the encoder's final (h, c) starts the decoder; optional Luong attention.
+
+    score_ts = d_t . e_s;  alpha_t = softmax_s(score_t);  ctx_t = sum_s alpha_ts e_s
+    a_t = tanh(W_c [ctx_t; d_t] + b_c);  logits_t = W_out a_t + b_out   (attention "dot")
+    """
+
+    def __init__(self, spec, m):
+        super().__init__()
+        V, E, H = spec["vocab_size"], m["embed_size"], m["hidden_size"]
+        self.kind, self.steps = spec["kind"], spec["target_len"]
+        self.src_embedding, self.encoder = nn.Embedding(V, E), make_core(m, E)
+        self.tgt_embedding, self.decoder = nn.Embedding(V, E), make_core(m, E)
+        self.combine = nn.Linear(2 * H, H) if spec.get("attention") == "dot" else None
+        self.head = nn.Linear(H, V)
+
+    def readout(self, d, e, x):
+        if self.combine is None:
+            return self.head(d)
+        score = torch.einsum("tbh,sbh->tbs", d, e).masked_fill((x == 0).t()[None], -1e9)
+        ctx = torch.einsum("tbs,sbh->tbh", torch.softmax(score, -1), e)
+        return self.head(torch.tanh(self.combine(torch.cat([ctx, d], -1))))
+
+    def forward(self, x, y=None):
+        """Teacher forcing when the target y is given, else greedy decoding: logits (T, B, V)."""
+        e, state = self.encoder(self.src_embedding(x))
+        if y is not None:
+            y_in = torch.cat([torch.full_like(y[:1], BOS_ID), y[:-1]])
+            return self.readout(self.decoder(self.tgt_embedding(y_in), state)[0], e, x)
+        token, logits = torch.full((1, x.shape[1]), BOS_ID, dtype=torch.long), []
+        for _ in range(self.steps):
+            d, state = self.decoder(self.tgt_embedding(token), state)
+            logits.append(self.readout(d, e, x))
+            token = logits[-1].argmax(-1)
+        return torch.cat(logits)
 
 
 def loss_fn(kind, out, y, mask):
@@ -147,6 +195,127 @@ def temporal_order(rng, T, B):
     return x.astype(np.int64), (2 * y1 + y2).astype(np.int64), None
 
 
+ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+ZH_DIGITS = "零一二三四五六七八九"
+CHARS = sorted(
+    set(" -0123456789abcdefghijklmnopqrstuvwxyz" + "".join(MONTHS) + ZH_DIGITS + "两十百千万年月日")
+)
+VOCAB = ["<pad>", "<s>", "</s>", *CHARS]  # the same ids as LSTM Playground's translate task
+BOS_ID, EOS_ID = 1, 2
+DIRECTIONS = {
+    "en-zh": ("number", "en", "zh"),
+    "zh-en": ("number", "zh", "en"),
+    "words-digits": ("number", "en", "digits"),
+    "digits-words": ("number", "digits", "en"),
+    "zh-digits": ("number", "zh", "digits"),
+    "digits-zh": ("number", "digits", "zh"),
+    "date-en-zh": ("date", "en", "zh"),
+    "date-zh-en": ("date", "zh", "en"),
+    "date-en-iso": ("date", "en", "iso"),
+    "date-iso-en": ("date", "iso", "en"),
+}
+
+
+def english(n):
+    """British English words: 312 -> three hundred and twelve, 1005 -> one thousand and five."""
+
+    def below_1000(k):
+        hundreds, rest = divmod(k, 100)
+        low = (
+            ONES[rest]
+            if rest < 20
+            else TENS[rest // 10] + (f"-{ONES[rest % 10]}" * (rest % 10 > 0))
+        )
+        if not hundreds:
+            return low
+        return f"{ONES[hundreds]} hundred" + (f" and {low}" if rest else "")
+
+    if n == 0:
+        return "zero"
+    thousands, rest = divmod(n, 1000)
+    words = [f"{below_1000(thousands)} thousand"] if thousands else []
+    if rest:
+        words.append(("and " if thousands and rest < 100 else "") + below_1000(rest))
+    return " ".join(words)
+
+
+def chinese(n):
+    """Chinese numerals: 105 -> 一百零五, 1010 -> 一千零一十, 200 -> 两百, 12 -> 十二."""
+
+    def group(k, number_start, before_wan):
+        out, started, zero = [], False, False
+        for digit, unit in zip(f"{k:04d}", ("千", "百", "十", ""), strict=True):
+            d = int(digit)
+            if d == 0:
+                zero = zero or started
+                continue
+            if zero:
+                out.append("零")
+                zero = False
+            if d == 2 and not started and (unit in ("千", "百") or (unit == "" and before_wan)):
+                out.append("两")
+            elif not (d == 1 and unit == "十" and not started and number_start):
+                out.append(ZH_DIGITS[d])
+            out.append(unit)
+            started = True
+        return "".join(out)
+
+    if n == 0:
+        return "零"
+    wan, rest = divmod(n, 10_000)
+    out = group(wan, True, True) + "万" if wan else ""
+    if rest:
+        out += ("零" if wan and rest < 1000 else "") + group(rest, not wan, False)
+    return out
+
+
+def held_out(values):
+    """The numbers / dates LSTM Playground keeps for validation (a splitmix64 hash)."""
+    z = np.asarray(values, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return ((z ^ (z >> np.uint64(31))) % np.uint64(10)) == 0
+
+
+def text_of(value, what, form):
+    if what == "date":
+        d = date.fromordinal(int(value))
+        return {
+            "en": f"{d.day} {MONTHS[d.month - 1]} {d.year}",
+            "zh": f"{d.year}年{d.month}月{d.day}日",
+            "iso": d.isoformat(),
+        }[form]
+    return {"en": english, "zh": chinese, "digits": str}[form](int(value))
+
+
+def translate(rng, knobs, S, T, B):
+    """Training pairs, never a held-out number: source ids (S, B) left-padded, target (T, B)."""
+    what, src, tgt = DIRECTIONS[knobs["direction"]]
+    if what == "date":
+        values = np.arange(date(1900, 1, 1).toordinal(), date(2099, 12, 31).toordinal() + 1)
+        pool = values[~held_out(values)]
+    else:
+        values = np.arange(knobs["largest"] + 1)
+        pool = values[~(held_out(values) & (values >= 20))]
+    x, y = np.zeros((S, B), np.int64), np.zeros((T, B), np.int64)
+    mask = np.zeros((T, B), bool)
+    for b, v in enumerate(rng.choice(pool, B)):
+        source, target = text_of(v, what, src), text_of(v, what, tgt)
+        source = source[::-1] if knobs.get("reverse") else source
+        x[S - len(source) :, b] = [VOCAB.index(c) for c in source]
+        y[: len(target) + 1, b] = [VOCAB.index(c) for c in target] + [EOS_ID]
+        mask[: len(target) + 1, b] = True
+    return x, y, mask
+
+
 GENERATORS = {"adding": adding, "temporal-order": temporal_order}
 
 
@@ -157,7 +326,10 @@ def batches(bundle, probe, rng):
     T = int(bundle.get("task_values", {}).get("seq_len", 0) or probe["x"].shape[0])
     B = cfg["optim"]["batch_size"]
     while True:
-        if make is not None:
+        if cfg["task"] == "translate":
+            S, steps = probe["x"].shape[0], bundle["spec"]["target_len"]
+            yield translate(rng, bundle["task_values"], S, steps, B)
+        elif make is not None:
             yield make(rng, T, B)
         else:
             yield probe["x"], probe["y"], probe.get("mask")
@@ -167,7 +339,8 @@ def batches(bundle, probe, rng):
 def build(folder=HERE):
     bundle = json.loads((folder / "config.json").read_text())
     cfg = bundle["config"]
-    model = Model(bundle["spec"], cfg["model"])
+    spec = bundle["spec"]
+    model = (Seq2Seq if spec["kind"] == "seq2seq" else Model)(spec, cfg["model"])
     model.load_state_dict(load_file(str(folder / "weights.safetensors")))
     return bundle, cfg, model
 
@@ -208,7 +381,10 @@ def main(argv=None):
     loss_value = float("nan")
     for step in range(1, args.steps + 1):
         x, y, mask = next(stream)
-        out = model(torch.as_tensor(x))
+        if kind == "seq2seq":  # teacher forcing: the decoder reads the true previous char
+            out = model(torch.as_tensor(x), torch.as_tensor(y))
+        else:
+            out = model(torch.as_tensor(x))
         m = None if mask is None else torch.as_tensor(mask)
         loss = loss_fn(kind, out, torch.as_tensor(y), m)
         opt.zero_grad()

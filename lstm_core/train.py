@@ -31,7 +31,7 @@ import numpy as np
 from lstm_core import budget
 from lstm_core.config import OptimConfig, TrainConfig, validate
 from lstm_core.engines import NumpyEngine, TorchEngine
-from lstm_core.models import gradient_flow
+from lstm_core.models import ModelError, gradient_flow
 from lstm_core.problems import Problem
 from lstm_core.records import History, Snapshot, saturation, thin
 from lstm_core.tasks import Batch, TaskError, make_task
@@ -115,6 +115,10 @@ class Trainer:
         self._refresh_validation()
         check_budget(self.config, self.spec, self.val_batch.T)  # before any weight exists
         engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
+        if self.spec.kind == "seq2seq":  # the encoder-decoder has engines of its own
+            from lstm_core.seq2seq_engines import engine_for
+
+            engine = engine_for(config.model.engine)
         self.engine = engine(self.spec, self.config)
         self.model = self.engine.model
         self._batches = self.task.train_batches(config.seed, config.optim.batch_size)
@@ -267,6 +271,8 @@ class Trainer:
 
     def gradient_flow(self, batch: Batch | None = None) -> dict:
         """dL/dh_t, dL/dc_t per layer and input saliency (models.gradient_flow)."""
+        if self.spec.kind == "seq2seq":
+            raise ModelError("gradient flow is not measured for the encoder-decoder (translate)")
         return gradient_flow(self.engine.torch_model(), batch or self.probe, self.spec.kind)
 
     def state_dict(self) -> dict[str, np.ndarray]:

@@ -114,7 +114,11 @@ def live() -> None:
             "train_metric_chart",
             evaluated,
         )
-    if trainer.task.kind in TEXT_KINDS:
+    if trainer.task.kind == "seq2seq":  # translation: its own views (ui.translate_view)
+        from ui.translate_view import show_translation
+
+        show_translation(trainer, lang, evaluated, chart)
+    elif trainer.task.kind in TEXT_KINDS:
         st.markdown(f"**{t('train.text.title')}**")
         labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
         st.html(prediction_text(trainer, labels | {"legal": t("train.text.legal")}))

@@ -86,6 +86,10 @@ ranges = {
 x_seq = tr.probe.x[:, b]  # (T,) token ids or (T, I) values
 vocab = tr.task.vocab if tr.spec.vocab_size > 0 else None
 tokens = [vocab[int(k)] for k in x_seq] if vocab else None
+if tr.spec.kind == "seq2seq":  # encoder steps, then decoder steps (ui.translate_view)
+    from ui.translate_view import cell_tokens, show_handover
+
+    x_seq, tokens = cell_tokens(tr, b)
 left, right = st.columns([3, 2])
 clamp("cell_t", list(range(T)), 0)
 t_cur = left.slider(t("cell.cursor"), 0, T - 1, key="cell_t")
@@ -95,6 +99,9 @@ right.plotly_chart(fc.step_bars(seq, t_cur, lang, ranges, cols=2), key="cell_bar
 with right.expander(t("cell.table")):
     values = pd.DataFrame({fc.quantity_label(q, lang): seq[q][t_cur] for q in seq})
     st.dataframe(values.rename_axis(t("cell.axis.unit")), key="cell_values")
+
+if tr.spec.kind == "seq2seq":
+    show_handover(tr, seq, b, lang)
 
 st.subheader(t("cell.units_title"))
 if any(u >= H for u in st.session_state.setdefault("cell_units", list(range(min(3, H))))):

@@ -41,6 +41,9 @@ try:
 except ValueError as err:  # a configuration the engine cannot build
     st.error(t("grad.build_failed", why=str(err)))
     st.stop()
+if tr.spec.kind == "seq2seq":  # the encoder-decoder has no gradient-flow view yet
+    st.info(t("translate.no_gradient_flow"))
+    st.stop()
 
 batch = view.flow_batch(tr)
 me = view.label(tr)

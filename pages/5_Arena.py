@@ -49,9 +49,9 @@ slots = st.columns(4)
 for k in range(len(chosen["models"])):
     slots[k].selectbox(
         t("arena.slot", n=k + 1),
-        A.CHOICES,
+        A.slot_choices(chosen),
         key=f"arena_slot_{k}",
-        format_func=lambda m: t(f"arena.model.{m[0]}.{m[1]}"),
+        format_func=A.slot_label,
         on_change=A.on_slot,
         args=(k,),
     )

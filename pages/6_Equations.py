@@ -37,6 +37,9 @@ try:
 except ValueError as err:  # a configuration the engine cannot build
     st.error(t("eq.build_failed", why=str(err)))
     st.stop()
+if user.spec.kind == "seq2seq":  # the encoder-decoder has no equations view yet
+    st.info(t("translate.no_equations"))
+    st.stop()
 
 if gr.has_numpy_twin(user.config.model) and user.config.model.cell == "lstm":
     tr = user

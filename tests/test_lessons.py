@@ -15,8 +15,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PARTS = ("title", "summary", "story", "predict", "run", "look")
 
 
-def test_eight_lessons_from_the_issue_each_opening_a_page_of_the_app():
-    assert len(LESSONS) == 8 and len({lesson.key for lesson in LESSONS}) == 8
+def test_nine_lessons_from_the_issues_each_opening_a_page_of_the_app():
+    assert len(LESSONS) == 9 and len({lesson.key for lesson in LESSONS}) == 9
     paths = {p.path for p in PAGES}
     assert {lesson.page for lesson in LESSONS} <= paths
     pages = {lesson.key: lesson.page for lesson in LESSONS}

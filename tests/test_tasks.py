@@ -94,15 +94,17 @@ def test_shapes_and_dtypes_follow_the_spec(name):
         "classification": (12,),
         "labelling": (b.T, 12),
         "next_token": (b.T, 12),
+        "seq2seq": (spec.target_len, 12),  # the decoder's steps, not the source's
     }[spec.kind]
     assert b.y.shape == expected_y
-    assert b.per_step == (spec.kind in ("next_step", "labelling", "next_token"))
+    assert b.per_step == (spec.kind in ("next_step", "labelling", "next_token", "seq2seq"))
     if spec.kind in ("next_step", "regression"):
         assert b.y.dtype == np.float32
     else:
         assert b.y.dtype == np.int64 and 0 <= b.y.min() and b.y.max() < spec.output_size
     if b.mask is not None:
-        assert b.mask.shape == (b.T, 12) and b.mask.dtype == bool and b.mask.any()
+        steps = spec.target_len if spec.kind == "seq2seq" else b.T  # the mask follows y
+        assert b.mask.shape == (steps, 12) and b.mask.dtype == bool and b.mask.any()
     for value in b.aux.values():
         assert len(value) == 12
     assert next(task.train_batches(3, 5)).B == 5

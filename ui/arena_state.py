@@ -48,7 +48,10 @@ def base_config(preset: str):
 def default_setup(preset: str) -> dict:
     cfg = base_config(preset)
     models = (
-        [(c.cell, c.variant) for c in PRESETS[preset].models]
+        [
+            (c.cell, c.variant, c.knobs) if c.knobs else (c.cell, c.variant)
+            for c in PRESETS[preset].models
+        ]
         if preset in PRESETS
         else [("lstm", "standard"), ("rnn", "standard")]
     )
@@ -105,6 +108,21 @@ def get_arena() -> Arena:
 
 def labels(setup: dict) -> list[str]:
     return [Contestant(*m).label for m in setup["models"]]
+
+
+def slot_choices(setup: dict) -> tuple:
+    """The models a slot offers: every cell and variant, plus the setup's own models with task
+    settings of their own (a translation preset's reversed or attentive LSTM)."""
+    own = tuple(tuple(m) for m in setup["models"] if len(m) > 2 and m[2])
+    return CHOICES + tuple(dict.fromkeys(own))
+
+
+def slot_label(m: tuple) -> str:
+    """A slot's model as the user reads it: the cell, then its own task settings."""
+    text = t(f"arena.model.{m[0]}.{m[1]}")
+    for knob, value in m[2] if len(m) > 2 else ():
+        text += " · " + t(f"arena.knob.{knob}.{value}")
+    return text
 
 
 # ----- widget callbacks (they run before the script)

@@ -11,6 +11,7 @@ import lstm_core.tasks.language  # noqa: F401  (sentiment, next-action)
 import lstm_core.tasks.real_series  # noqa: F401  (series)
 import lstm_core.tasks.synthetic  # noqa: F401  (sine, seed-example, gesture)
 import lstm_core.tasks.text  # noqa: F401  (text)
+import lstm_core.tasks.translate  # noqa: F401  (translate)
 from lstm_core.tasks.base import (
     Batch,
     Knob,

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from lstm_core.config import KINDS, TaskSpec
+from lstm_core.config import TASK_KINDS, TaskSpec
 from lstm_core.losses import loss as kind_loss
 
 KNOB_KINDS = ("int", "float", "choice", "bool")
@@ -247,7 +247,7 @@ class Task:
     """
 
     name: ClassVar[str] = ""  # CLI name, e.g. "adding"
-    kind: ClassVar[str] = ""  # one of config.KINDS
+    kind: ClassVar[str] = ""  # one of config.TASK_KINDS
     menu_order: ClassVar[float] = 99.0  # position in TASKS (the issue's task number)
     knobs: ClassVar[tuple[Knob, ...]] = ()
     metric: ClassVar[Metric] = Metric("accuracy", True, 0.95, {"en": "accuracy", "zh": "准确率"})
@@ -404,8 +404,8 @@ _REGISTRY: dict[str, type[Task]] = {}
 
 def register(cls: type[Task]) -> type[Task]:
     """Class decorator: make ``cls`` available as ``TASKS[cls.name]``."""
-    if not cls.name or cls.kind not in KINDS:
-        raise TaskError(f"{cls.__name__} needs a name and a kind in {KINDS}")
+    if not cls.name or cls.kind not in TASK_KINDS:
+        raise TaskError(f"{cls.__name__} needs a name and a kind in {TASK_KINDS}")
     if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
         raise TaskError(f"two tasks are named {cls.name!r}")
     _REGISTRY[cls.name] = cls

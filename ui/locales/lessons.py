@@ -4,7 +4,7 @@
 EN = {
     "lessons.title": "Lessons",
     "lessons.intro": (
-        "Eight short lessons. Each one sets up the task, the model and the training settings, "
+        "Nine short lessons. Each one sets up the task, the model and the training settings, "
         "then opens the page to watch. Read the question, write down your prediction, and only "
         "then run it."
     ),
@@ -186,12 +186,39 @@ EN = {
         "loss stays at or above the baseline, because noise cannot be predicted. A falling "
         "training loss proves nothing until validation falls too."
     ),
+    # 9 -- translation (encoder-decoder)
+    "lessons.translate.title": "How an LSTM translates",
+    "lessons.translate.summary": "An encoder LSTM reads English number words; a decoder LSTM "
+    "writes Chinese numerals.",
+    "lessons.translate.story": (
+        "The encoder reads 'three hundred and twelve' one character at a time. Its final h and "
+        "c are handed to a second LSTM, the decoder, which writes the Chinese numerals one "
+        "character at a time, each time reading the character it wrote before. The numbers "
+        "the table shows were never used for training: the model must have learned the rules, "
+        "including 零 for a gap and 两 before 百."
+    ),
+    "lessons.translate.predict": (
+        "Two questions before you press Play. Does feeding the source backwards (the reverse "
+        "knob) make learning faster or slower? With attention on, when the decoder writes the "
+        "hundreds digit, which source characters will it look at?"
+    ),
+    "lessons.translate.run": (
+        "Press Play and watch the table until most rows are right. Pick an example and look "
+        "at the attention heatmap and the top-3 characters. Then turn reverse on, reset, and "
+        "compare the number of sequences needed (or run both in the Arena)."
+    ),
+    "lessons.translate.look": (
+        "Attention lights up a diagonal: each output character looks at the words that decide "
+        "it. Without attention everything passes through one (h, c) pair, and long numbers "
+        "fail first. Reversing puts the first words right before the decoder starts; Sutskever "
+        "et al. (2014) found it helps, see whether it does here."
+    ),
 }
 
 ZH = {
     "lessons.title": "课程",
     "lessons.intro": (
-        "八节小课。每一节都会设置好任务、模型和训练参数，然后打开要观察的页面。"
+        "九节小课。每一节都会设置好任务、模型和训练参数，然后打开要观察的页面。"
         "先读问题，写下你的预测，然后再运行。"
     ),
     "lessons.start": "开始本课",
@@ -332,5 +359,26 @@ ZH = {
     "lessons.tutorial.look": (
         "训练损失下降：网络记住了它那几个序列。验证损失停在基线或高于基线，因为噪声无法预测。"
         "在验证损失也下降之前，训练损失的下降什么也证明不了。"
+    ),
+    # 9 -- 翻译（编码器-解码器）
+    "lessons.translate.title": "LSTM 如何翻译",
+    "lessons.translate.summary": "编码器 LSTM 读英文数字单词，解码器 LSTM 写出中文数字。",
+    "lessons.translate.story": (
+        "编码器逐个字符读入 'three hundred and twelve'。它最后的 h 和 c 交给第二个 LSTM，即解码器；"
+        "解码器一次写一个中文数字字符，每一步都读入自己上一步写出的字符。表格中的数字从未用于训练："
+        "模型必须学会规则，包括用“零”表示空位、在“百”前用“两”。"
+    ),
+    "lessons.translate.predict": (
+        "按下播放之前先回答两个问题。把源序列倒过来输入（reverse 设置）会让学习更快还是更慢？"
+        "打开注意力后，解码器写百位数字时会看向哪些源字符？"
+    ),
+    "lessons.translate.run": (
+        "按下播放，观察表格，直到大多数行都正确。选一个例子，看注意力热图和前 3 个候选字符。"
+        "然后打开倒序、重置，比较所需的序列数（或者在竞技场里同时运行两者）。"
+    ),
+    "lessons.translate.look": (
+        "注意力会亮出一条对角线：每个输出字符都看向决定它的那些单词。没有注意力时，一切都要经过"
+        "一对 (h, c)，长数字最先出错。倒序让开头的单词紧挨着解码器开始；"
+        "Sutskever 等人（2014）发现这有帮助，看看在这里是否也如此。"
     ),
 }

@@ -1,8 +1,9 @@
-"""LSTM Playground: the home page. What the app does, the cell, and where to go next."""
+"""LSTM Playground: the home page. Where to start, the cell, and where to go next."""
 
 import streamlit as st
 
-from ui.figures.home import cell_diagram
+from ui.classroom import projector_on
+from ui.figures.diagram import cell_diagram
 from ui.i18n import current_language, t
 from ui.lesson_state import LESSONS, lesson_card
 from ui.page import available_pages, setup
@@ -11,9 +12,20 @@ setup("home")
 st.title(t("app.title"))
 st.write(t("home.intro"))
 
+# Where to start, above everything else: one large action, and the guided way beside it.
+start, lesson = st.columns([3, 2], vertical_alignment="center")
+if start.button(
+    t("home.start"), type="primary", icon=":material/play_arrow:", key="home_start", width="stretch"
+):
+    st.switch_page("pages/1_Train.py")
+if lesson.button(
+    t("home.start_lesson"), icon=":material/school:", key="home_start_lesson", width="stretch"
+):
+    st.switch_page("pages/8_Lessons.py")
+
 st.subheader(t("home.diagram.title"))
 st.plotly_chart(
-    cell_diagram(current_language()),
+    cell_diagram(None, current_language(), projector=projector_on()),
     width="stretch",
     config={"displayModeBar": False, "staticPlot": True},
     key="home_diagram",

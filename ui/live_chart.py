@@ -85,14 +85,17 @@ _CACHE = "live_chart_payloads"  # session key: chart key -> (version, payload)
 
 def live_chart_versioned(
     build: Callable[[], go.Figure], key: str, version: Hashable, height: int = 320
-) -> None:
+) -> go.Figure:
     """Like ``live_chart``, but calls ``build()`` only when ``version`` changes (e.g. the step
-    of the last evaluation): charts whose data did not change cost nothing to redraw."""
+    of the last evaluation): charts whose data did not change cost nothing to redraw.
+    Returns the figure drawn (built now or kept from the run that built it)."""
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get(key)
     if hit is None or hit[0] != version:
-        hit = cache[key] = (version, figure_payload(build(), key, height))
+        fig = build()
+        hit = cache[key] = (version, figure_payload(fig, key, height), fig)
     _component(key=key, data=hit[1], height=height)
+    return hit[2]
 
 
 def live_chart_with_table(

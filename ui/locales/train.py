@@ -107,6 +107,11 @@ EN = {
     "train.text.target": "target",
     "train.text.prediction": "predicted",
     "train.text.errors": "errors",
+    "train.setup_title": "Setup: task, data and model",
+    "train.state.running": "Training",
+    "train.state.stopped": "Stopped",
+    "train.cell.unit": "Unit (outlined)",
+    "train.cell.cursor": "Time cursor t (values per unit at the right)",
 }
 
 ZH = {
@@ -212,4 +217,9 @@ ZH = {
     "train.text.target": "目标",
     "train.text.prediction": "预测",
     "train.text.errors": "错误",
+    "train.setup_title": "设置：任务、数据与模型",
+    "train.state.running": "训练中",
+    "train.state.stopped": "已停止",
+    "train.cell.unit": "单元（加框显示）",
+    "train.cell.cursor": "时间光标 t（右侧为各单元的值）",
 }

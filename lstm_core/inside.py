@@ -1,4 +1,5 @@
-"""What the "Inside the cell" and "Cell sandbox" pages show, computed from traces (NumPy only).
+"""What "Inside the cell", the Train page's live cell and the "Cell sandbox" show, computed
+from traces (NumPy only).
 
 A layer's trace is a dict of ``(T, B, H)`` arrays (see ``lstm_core.models.trace``):
 LSTM ``i f g o c h``, GRU ``r z n h``, RNN ``a h`` (``a`` = pre-activation). This module picks
@@ -40,16 +41,42 @@ def one_sequence(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
     }
 
 
+ROBUST_PERCENTILE = 98.0  # c and a: the colour range covers |v| up to this percentile
+
+
 def value_range(name: str, *arrays: np.ndarray) -> tuple[float, float]:
-    """The fixed colour range of a quantity: (0, 1) for gates, (-1, 1) for tanh outputs,
-    symmetric around 0 and wide enough for every array given for c and a."""
+    """The fixed colour range of a quantity: (0, 1) for gates, (-1, 1) for tanh outputs, and
+    for the unbounded c and a symmetric around 0 out to the 98th percentile of |v| over every
+    array given (the 2nd to 98th percentile of a symmetric spread). One runaway unit (a counter
+    at -30) would otherwise set the range and leave every other unit near white; the few
+    values beyond the range are clipped, and the figures mark them."""
     if name in SIGMOID_GATES:
         return 0.0, 1.0
     if name in SQUASHED:
         return -1.0, 1.0
-    m = max((float(np.max(np.abs(a))) for a in arrays if np.size(a)), default=1.0)
-    m = m if np.isfinite(m) and m > 0 else 1.0
+    v = np.concatenate([np.abs(np.ravel(a)) for a in arrays if np.size(a)] or [np.zeros(0)])
+    v = v[np.isfinite(v)]
+    m = float(np.percentile(v, ROBUST_PERCENTILE)) if v.size else 1.0
+    m = m if m > 0 else (float(v.max()) if v.size and v.max() > 0 else 1.0)
     return -m, m
+
+
+def per_unit(name: str, v: np.ndarray) -> np.ndarray:
+    """``v (T, H)`` with each unit scaled to its own range, so a unit that moves little still
+    shows its pattern: gates min-max to 0..1, signed quantities by their largest |v| to -1..1
+    (a constant unit stays where it is)."""
+    v = np.asarray(v, dtype=np.float64)
+    if name in SIGMOID_GATES:
+        lo, hi = v.min(axis=0), v.max(axis=0)
+        span = np.where(hi > lo, hi - lo, 1.0)
+        return np.where(hi > lo, (v - lo) / span, v)
+    m = np.abs(v).max(axis=0)
+    return v / np.where(m > 0, m, 1.0)
+
+
+def per_unit_range(name: str) -> tuple[float, float]:
+    """The colour range of ``per_unit`` values."""
+    return (0.0, 1.0) if name in SIGMOID_GATES else (-1.0, 1.0)
 
 
 def saturation(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
@@ -227,6 +254,20 @@ def gate_terms(p: dict, unit: int) -> dict[str, tuple[float, float, float]]:
 def training_times(trainer) -> list[int]:
     """The training steps whose trace of the probe can be shown: every snapshot, and now."""
     return sorted({s.step for s in trainer.snapshots} | {trainer.steps})
+
+
+def live_trace(trainer, b: int = 0) -> list[dict]:
+    """Per-layer traces of probe sequence ``b`` through the current model: each quantity
+    ``(T, 1, H)``. One sequence is all the live cell shows, and tracing one costs a few ms."""
+    return trainer.trace(trainer.probe.x[:, b : b + 1])
+
+
+def probe_input(trainer, b: int = 0) -> tuple[np.ndarray, list[str] | None]:
+    """Probe sequence ``b``'s input, ``(T,)`` token ids or ``(T, I)`` values, and its tokens
+    as text when the task reads tokens (else None)."""
+    x_seq = trainer.probe.x[:, b]
+    vocab = trainer.task.vocab if trainer.spec.vocab_size > 0 else None
+    return x_seq, ([vocab[int(k)] for k in x_seq] if vocab else None)
 
 
 def traces_at(trainer, step: int) -> list[dict]:

@@ -41,24 +41,32 @@ def one_sequence(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
     }
 
 
-ROBUST_PERCENTILE = 98.0  # c and a: the colour range covers |v| up to this percentile
+OUTLIER_FACTOR = 3.0  # a unit whose largest |v| exceeds this many times the median unit's
 
 
 def value_range(name: str, *arrays: np.ndarray) -> tuple[float, float]:
     """The fixed colour range of a quantity: (0, 1) for gates, (-1, 1) for tanh outputs, and
-    for the unbounded c and a symmetric around 0 out to the 98th percentile of |v| over every
-    array given (the 2nd to 98th percentile of a symmetric spread). One runaway unit (a counter
-    at -30) would otherwise set the range and leave every other unit near white; the few
-    values beyond the range are clipped, and the figures mark them."""
+    for the unbounded c and a symmetric around 0, out to the largest |v| of the units that
+    stay within 3 x the median unit's largest |v|, over every array given (``(..., H)``).
+    One runaway unit (a counter at -30 among units within +-1) would otherwise set the range
+    and leave every other unit near white; its values beyond the range are clipped, and the
+    figures mark them."""
     if name in SIGMOID_GATES:
         return 0.0, 1.0
     if name in SQUASHED:
         return -1.0, 1.0
-    v = np.concatenate([np.abs(np.ravel(a)) for a in arrays if np.size(a)] or [np.zeros(0)])
-    v = v[np.isfinite(v)]
-    m = float(np.percentile(v, ROBUST_PERCENTILE)) if v.size else 1.0
-    m = m if m > 0 else (float(v.max()) if v.size and v.max() > 0 else 1.0)
-    return -m, m
+    tops = [
+        np.nanmax(np.abs(np.reshape(a, (-1, np.shape(a)[-1]))), axis=0)
+        for a in arrays
+        if np.size(a)
+    ]
+    if not tops:
+        return -1.0, 1.0
+    top = np.max(tops, axis=0)  # (H,): each unit's largest |v|
+    top = top[np.isfinite(top)]
+    inliers = top[top <= OUTLIER_FACTOR * np.median(top)] if top.size else top
+    m = float(inliers.max()) if inliers.size else 0.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)
 
 
 def per_unit(name: str, v: np.ndarray) -> np.ndarray:

@@ -16,7 +16,6 @@ from ui.live_chart import live_chart_with_table
 from ui.page import lesson_box, setup
 from ui.runs import save_run_button
 from ui.train_view import (
-    LIVE_CELL_HEIGHT,
     TEXT_KINDS,
     TICK_S,
     FreeRun,
@@ -26,6 +25,7 @@ from ui.train_view import (
     counters,
     live_cell_controls,
     live_cell_figure,
+    live_cell_height,
     prediction_figure,
     prediction_height,
     prediction_text,
@@ -105,7 +105,7 @@ def live() -> None:
             lambda: live_cell_figure(trainer, traces, view, lang, projector),
             "train_cell_chart",
             (now, tuple(view.items())),
-            LIVE_CELL_HEIGHT,
+            live_cell_height(projector),
         )
     with curves_col:
         chart(

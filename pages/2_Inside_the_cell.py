@@ -14,7 +14,7 @@ from ui.i18n import current_language, t
 from ui.inside_view import TraceCache, chart, clamp, moved, quick_model, view_controls
 from ui.live_chart import live_chart_versioned
 from ui.page import lesson_box, setup
-from ui.train_view import TICK_S, TickClock, tick
+from ui.train_view import TICK_S, TickClock, studio_style, tick
 
 setup("inside")
 lang, projector = current_language(), projector_on()
@@ -25,7 +25,8 @@ if not state.has_trainer():
 tr = state.get_trainer()
 st.markdown(t(f"inside.intro.{tr.config.model.cell}"))
 running = state.is_running()
-if running:
+if running:  # the same large amber Pause as on Train
+    studio_style()
     st.button(t("train.pause"), on_click=state.pause, key="train_pause")
 
 

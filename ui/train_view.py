@@ -121,6 +121,11 @@ class LiveTrace:
 
 
 LIVE_CELL_HEIGHT = 470  # the live cell's heatmaps: one screen at 1280 x 800 with the run bar
+PROJECTOR_CELL_HEIGHT = 420  # the same with the projector's larger type above it
+
+
+def live_cell_height(projector: bool) -> int:
+    return PROJECTOR_CELL_HEIGHT if projector else LIVE_CELL_HEIGHT
 
 
 def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
@@ -139,7 +144,7 @@ def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
         unit=view["unit"],
         normalise=view["normalise"],
         beside=True,
-        height=LIVE_CELL_HEIGHT,
+        height=live_cell_height(projector),
     )
 
 
@@ -254,7 +259,12 @@ def short(value: float) -> str:
 # larger amber one, and the state beside them pulses while training. The counters are compact
 # so the studio fits a 1280 x 800 projector without scrolling.
 STUDIO_CSS = """<style>
-.st-key-train_pause button { background: #E69F00; border-color: #E69F00; color: #000; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.4rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.8rem; padding: 0 0 0.2rem 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
+.st-key-train_pause button {
+    background: #E69F00 !important; border-color: #B37A00 !important; color: #000 !important;
+}
 .st-key-train_pause button, .st-key-train_play button { min-height: 3rem; }
 .st-key-train_pause button p, .st-key-train_play button p { font-size: 1.35rem; font-weight: 700; }
 .lstm-run-state { font-weight: 700; font-size: 1.1rem; white-space: nowrap; }
@@ -268,6 +278,13 @@ STUDIO_CSS = """<style>
 </style>"""
 
 
+def studio_style() -> None:
+    """The run bar's look (Play and Pause told apart at a glance, compact counters)."""
+    import streamlit as st
+
+    st.markdown(STUDIO_CSS, unsafe_allow_html=True)
+
+
 def run_bar(running: bool) -> tuple:
     """The run bar: Play (or, while training, a large Pause), Step, Reset, speed and tables.
     Outside the live fragment, so a press starts or stops its timer. Returns (steps per
@@ -277,7 +294,7 @@ def run_bar(running: bool) -> tuple:
     from ui import state
     from ui.i18n import t
 
-    st.markdown(STUDIO_CSS, unsafe_allow_html=True)
+    studio_style()
     b = st.columns([1.4, 0.9, 0.9, 2.6, 1.6], vertical_alignment="bottom")
     if running:  # one button that changes: what a press will do, coloured by what is on
         b[0].button(t("train.pause"), on_click=state.pause, key="train_pause", width="stretch")
@@ -343,8 +360,10 @@ def live_cell_controls(trainer, traces) -> dict:
     layers = len(traces)
     for key, n in (("train_cell_layer", layers), ("train_cell_unit", H), ("train_cell_t", T)):
         if st.session_state.get(key, 0) >= n:
-            st.session_state[key] = 0
-    c = st.columns([0.8, 0.8, 2.4, 1.1] if layers > 1 else [1, 3, 1.2], vertical_alignment="bottom")
+            st.session_state.pop(key)
+    st.session_state.setdefault("train_cell_t", T - 1)  # the cursor starts on the last step
+    widths = [0.8, 0.8, 2.2, 1.3] if layers > 1 else [0.9, 2.8, 1.4]
+    c = st.columns(widths, vertical_alignment="bottom")
     *c_layer, c_unit, c_t, c_norm = c
     layer = 0
     if c_layer:

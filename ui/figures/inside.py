@@ -21,6 +21,7 @@ from ui.i18n import translate
 UNIT_COLOURS = SERIES  # Okabe-Ito, one colour per chosen unit
 CURSOR = "#222222"
 MAX_TEXT_STEPS = 80  # longer token inputs are drawn as markers, not characters
+ROW_GAP_PX = 19  # trace_heatmaps: the gap above each row, where its title sits
 SAT_KEYS = ("inside.sat.low", "inside.sat.high")  # rows 0 and 1 of a (2, H) saturation array
 
 
@@ -95,10 +96,12 @@ def _subplots(
     return layout, refs
 
 
-def _unit_ticks(axis: dict, H: int) -> None:
-    """One tick per unit while they fit."""
-    if H <= 16:
+def _unit_ticks(axis: dict, H: int, row_px: float = 200) -> None:
+    """One tick per unit while they fit (about 12 px each), else the first and last unit."""
+    if H <= 16 and row_px >= 12 * H:
         axis.update(dtick=1, tick0=0)
+    elif H > 1:
+        axis.update(tickmode="array", tickvals=[0, H - 1])
 
 
 def _cursor(t: int) -> dict:
@@ -285,7 +288,7 @@ def _row_title(text: str, x: float, y: float) -> dict:
         xanchor="left",
         yanchor="bottom",
         showarrow=False,
-        font=dict(size=14, color="#222222"),
+        font=dict(size=13, color="#222222"),
     )
 
 
@@ -313,9 +316,13 @@ def trace_heatmaps(
     names = list(seq)
     ranges = {**ranges_for(seq), **(ranges or {})}
     rows = 1 + len(names)
-    gap = min(0.06, 0.22 / rows)
+    height = height or 150 + 130 * len(names)
+    margin = dict(l=55, r=10, t=24, b=40)
+    plot_px = height - margin["t"] - margin["b"]
+    gap = ROW_GAP_PX / plot_px  # room for the next row's title
     ys = _spans(rows, gap, [1.0] * len(names) + [0.6])[::-1]  # top row first
-    right = 0.78 if beside else 0.93
+    right = 0.74 if beside else 0.93
+    row_px = (plot_px * (1 - gap * (rows - 1))) / (len(names) + 0.6)
     layout = dict(template=TEMPLATE, font=dict(size=13), annotations=[], shapes=[])
     layout["annotations"].append(_row_title(translate("inside.input", lang), 0, ys[0][1]))
     bottom = _axis(len(names))
@@ -325,6 +332,7 @@ def trace_heatmaps(
     layout["yaxis"] = dict(domain=list(ys[0]), anchor="x")
     traces, notes = _input_traces(x_input, tokens, layout)
     layout["annotations"] += notes
+    layout["yaxis"].setdefault("nticks", 3 if row_px >= 60 else 2)
     for k, q in enumerate(names, start=1):
         a, dom = _axis(k), ys[k]
         v = np.asarray(seq[q], dtype=np.float64)  # (T, H)
@@ -335,9 +343,13 @@ def trace_heatmaps(
         if a != bottom:
             layout[f"xaxis{a}"]["matches"] = f"x{bottom}"
         layout[f"yaxis{a}"] = dict(domain=list(dom), anchor=f"x{a}")
-        _unit_ticks(layout[f"yaxis{a}"], v.shape[1])
+        _unit_ticks(layout[f"yaxis{a}"], v.shape[1], row_px)
         trace = _heatmap(q, z.T, lo, hi, refs, dom, v.T if normalise else None)
         trace["colorbar"]["x"] = right + 0.005
+        if row_px < 80:  # a short row: its colour bar names only the ends of its range
+            trace["colorbar"].update(
+                tickmode="array", tickvals=[lo, hi], ticktext=[f"{lo:.2g}", f"{hi:.2g}"]
+            )
         traces.append(trace)
         title = quantity_label(q, lang)
         if not normalise:
@@ -369,8 +381,8 @@ def trace_heatmaps(
     layout[f"yaxis{mid}"]["title"] = dict(text=translate("inside.axis.unit", lang))
     layout["shapes"].append(_cursor(t_cursor))
     layout.update(
-        height=height or 150 + 130 * len(names),
-        margin=dict(l=55, r=10, t=24, b=40),
+        height=height,
+        margin=margin,
         legend=dict(orientation="h", y=1.0, x=right, xanchor="right", yanchor="bottom"),
     )
     if projector:  # the colour bars' labels grow with the rest of the type
@@ -386,7 +398,7 @@ def _beside(layout, traces, q, v_t, lo_hi, unit, k, n, dom, right) -> None:
     a = _axis(n + k)
     refs = (f"x{a}", f"y{a}")
     layout[f"xaxis{a}"] = dict(
-        domain=[right + 0.09, 1.0],
+        domain=[right + 0.1, 1.0],
         anchor=f"y{a}",
         range=_padded(min(lo, v_t.min()), max(hi, v_t.max())),
         showticklabels=k == n,
@@ -398,7 +410,8 @@ def _beside(layout, traces, q, v_t, lo_hi, unit, k, n, dom, right) -> None:
     traces.append(_bars_at(q, v_t, lo, hi, unit, refs))
     if unit is not None:
         label = f"{q}[{unit}] = {float(v_t[unit]):+.3f}"
-        layout["annotations"].append(_row_title(label, right + 0.09, dom[1]))
+        note = _row_title(label, 1.0, dom[1])
+        layout["annotations"].append({**note, "xanchor": "right"})
 
 
 BARS_ROW_PX, BARS_GAP_PX = 190, 64  # step_bars: a panel's height, the gap between rows

@@ -110,8 +110,8 @@ EN = {
     "train.setup_title": "Setup: task, data and model",
     "train.state.running": "Training",
     "train.state.stopped": "Stopped",
-    "train.cell.unit": "Unit (outlined)",
-    "train.cell.cursor": "Time cursor t (values per unit at the right)",
+    "train.cell.unit": "Unit",
+    "train.cell.cursor": "Time cursor t",
 }
 
 ZH = {
@@ -220,6 +220,6 @@ ZH = {
     "train.setup_title": "设置：任务、数据与模型",
     "train.state.running": "训练中",
     "train.state.stopped": "已停止",
-    "train.cell.unit": "单元（加框显示）",
-    "train.cell.cursor": "时间光标 t（右侧为各单元的值）",
+    "train.cell.unit": "单元",
+    "train.cell.cursor": "时间光标 t",
 }

@@ -129,21 +129,19 @@ def live_cell_height(projector: bool) -> int:
 
 
 def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
-    """The live cell: the input of validation sequence 0 over heatmaps of every quantity of
+    """The live cell: the input of validation sequence 0 over bands of every quantity of
     layer ``view["layer"]``, the chosen unit outlined and the values at the cursor beside."""
     seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
-    T = len(seq["h"])
     x_seq, tokens = ins.probe_input(trainer, 0)
-    return fi.trace_heatmaps(
+    return fi.live_cell(
         seq,
         x_seq,
-        min(view["t"], T - 1),
+        min(view["t"], len(seq["h"]) - 1),
         lang,
         tokens,
-        projector=projector,
         unit=view["unit"],
         normalise=view["normalise"],
-        beside=True,
+        projector=projector,
         height=live_cell_height(projector),
     )
 

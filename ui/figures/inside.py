@@ -9,13 +9,22 @@ No streamlit here; text comes from ``ui.i18n.translate`` in the language passed 
 from __future__ import annotations
 
 import html
+from functools import cache
 
 import numpy as np
 import plotly.graph_objects as go
 
+from lstm_core.config import SIGMOID_GATES
 from lstm_core.inside import per_unit, per_unit_range, value_range
 from ui.figures.common import SERIES, TEMPLATE, styled_figure
-from ui.figures.scales import colours_on, plotly_scale, scale_of, text_colour
+from ui.figures.scales import (
+    GATE_SCALE,
+    SIGNED_SCALE,
+    colours_on,
+    plotly_scale,
+    scale_of,
+    text_colour,
+)
 from ui.i18n import translate
 
 UNIT_COLOURS = SERIES  # Okabe-Ito, one colour per chosen unit
@@ -125,7 +134,7 @@ def _padded(lo: float, hi: float, floor_at_zero: bool = False) -> list[float]:
 
 
 def _input_traces(
-    x_input: np.ndarray, tokens: list[str] | None, layout: dict
+    x_input: np.ndarray, tokens: list[str] | None, layout: dict, axes=("x", "y")
 ) -> tuple[list[dict], list[dict]]:
     """Traces (and annotations) drawing the input in subplot 1: characters as text, words as
     slanted labels, a few features as lines, many as a grey heatmap.
@@ -154,8 +163,8 @@ def _input_traces(
                 dict(
                     x=k,
                     y=0,
-                    xref="x",
-                    yref="y",
+                    xref=axes[0],
+                    yref=axes[1],
                     text=html.escape(w),
                     textangle=-50,
                     showarrow=False,
@@ -165,34 +174,44 @@ def _input_traces(
                 )
                 for k, w in enumerate(tokens)
             ]
-        layout["yaxis"].update(visible=False, range=[-0.2, 1] if words else [-1, 1])
-        return [trace], notes
+        layout["yaxis" + axes[1][1:]].update(visible=False, range=[-0.2, 1] if words else [-1, 1])
+        return _on_axes([trace], axes), notes
     x = np.asarray(x_input, dtype=np.float64).reshape(T, -1)  # (T, I)
     if x.shape[1] > 4:
-        return [
+        return _on_axes(
+            [
+                dict(
+                    type="heatmap",
+                    z=x.T,
+                    x=steps,
+                    colorscale=plotly_scale("Greys"),
+                    showscale=False,
+                    name="x",
+                )
+            ],
+            axes,
+        ), []
+    return _on_axes(
+        [
             dict(
-                type="heatmap",
-                z=x.T,
+                type="scatter",
                 x=steps,
-                colorscale=plotly_scale("Greys"),
-                showscale=False,
-                name="x",
+                y=x[:, k],
+                mode="lines+markers",
+                marker=dict(size=4),
+                line=dict(color=UNIT_COLOURS[k]),
+                name=f"x[{k}]",
+                legendgroup="input",
+                showlegend=x.shape[1] > 1,
             )
-        ], []
-    return [
-        dict(
-            type="scatter",
-            x=steps,
-            y=x[:, k],
-            mode="lines+markers",
-            marker=dict(size=4),
-            line=dict(color=UNIT_COLOURS[k]),
-            name=f"x[{k}]",
-            legendgroup="input",
-            showlegend=x.shape[1] > 1,
-        )
-        for k in range(x.shape[1])
-    ], []
+            for k in range(x.shape[1])
+        ],
+        axes,
+    ), []
+
+
+def _on_axes(traces: list[dict], axes) -> list[dict]:
+    return [tr | dict(xaxis=axes[0], yaxis=axes[1]) for tr in traces]
 
 
 def _clipped(q: str, t: np.ndarray, u: np.ndarray, v: np.ndarray, refs, symbol: str) -> dict:
@@ -609,3 +628,220 @@ def activation_html(
         f'<div style="font-family:monospace;font-size:1.15em;line-height:2.1;'
         f'word-break:break-all">{body}</div>{legend}'
     )
+
+
+# ------------------------------------------------------------------ the live cell, one axis
+# Redrawn on every training tick: one heatmap on one pair of axes (the quantities stacked,
+# a blank band between them) draws several times faster in the browser than a subplot per
+# quantity. Gates and signed values share one trace through a combined colour scale: the
+# gates' scale on 0..0.5, the signed scale on 0.5..1.
+_SPLIT = 0.5
+
+
+@cache
+def _combined_scale() -> list:
+    """The gate scale squeezed into [0, 0.5) and the signed scale into (0.5, 1]."""
+    gates = [[p * (_SPLIT - 1e-3), c] for p, c in plotly_scale(GATE_SCALE)]
+    signed = [[_SPLIT + 1e-3 + p * (1 - _SPLIT - 1e-3), c] for p, c in plotly_scale(SIGNED_SCALE)]
+    return gates + signed
+
+
+def _on_combined(q: str, v: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """``v`` as positions on the combined scale (clipped to its quantity's range)."""
+    x = np.clip((v - lo) / (hi - lo), 0.0, 1.0)
+    return x * _SPLIT if q in SIGMOID_GATES else _SPLIT + x * (1 - _SPLIT)
+
+
+def _range_text(q: str, lo: float, hi: float) -> str:
+    return f"{lo:g}..{hi:g}" if q in SIGMOID_GATES else f"±{hi:.2g}"
+
+
+def _bands(seq, t_cursor: int, unit: int, normalise: bool, lang: str) -> dict:
+    """Every quantity of ``seq`` as a band of unit rows: the heatmap's rows (positions on the
+    combined scale, and the raw values), the bars at the cursor, the clipped cells, the titles
+    and the chosen unit's outline."""
+    names = list(seq)
+    T, H = np.shape(seq[names[0]])
+    band = H + max(2, round(0.45 * H))  # blank rows between bands: room for the next title
+    out = dict(z=np.full((len(names) * band - band + H, T), np.nan, dtype=np.float32))
+    out.update(raw=np.full_like(out["z"], np.nan), titles=[], values=[], box_x=[], box_y=[])
+    out["top"] = len(out["z"]) - 0.5 + (band - H)  # room above the top band for its title
+    out.update({k: [] for k in ("bar_x", "bar_c", "bar_y", "bar_raw", "t", "y", "v")})
+    for k, q in enumerate(names):
+        v = np.asarray(seq[q], dtype=np.float64)  # (T, H)
+        lo, hi = per_unit_range(q) if normalise else value_range(q, v)
+        shown = per_unit(q, v) if normalise else v
+        base = (len(names) - 1 - k) * band  # the top band first
+        out["z"][base : base + H] = _on_combined(q, shown, lo, hi).T
+        out["raw"][base : base + H] = v.T
+        t_out, u_out = np.nonzero((v > hi) | (v < lo)) if not normalise else ([], [])
+        out["t"] += list(t_out)
+        out["y"] += list(base + np.asarray(u_out, dtype=int))
+        out["v"] += list(v[t_out, u_out]) if len(t_out) else []
+        at_t = shown[t_cursor]  # (H,)
+        out["bar_x"] += list(at_t if q in SIGMOID_GATES else at_t / max(abs(lo), abs(hi)))
+        out["bar_c"] += list(_on_combined(q, at_t, lo, hi))
+        out["bar_y"] += list(base + np.arange(H))
+        out["bar_raw"] += list(v[t_cursor])
+        title = f"{quantity_label(q, lang)}  ({_range_text(q, lo, hi)})"
+        if len(t_out):
+            title += "  " + translate("inside.clipped", lang, n=len(t_out), lo=lo, hi=hi)
+        out["titles"].append((base + H - 0.5, title))
+        out["values"].append((base + H - 0.5, f"{q}[{unit}] = {v[t_cursor, unit]:+.3f}"))
+        y0, y1 = base + unit - 0.5, base + unit + 0.5  # the chosen unit's row, outlined
+        out["box_x"] += [-0.5, T - 0.5, T - 0.5, -0.5, -0.5, None]
+        out["box_y"] += [y0, y0, y1, y1, y0, None]
+    return out
+
+
+def live_cell(
+    seq: dict[str, np.ndarray],
+    x_input: np.ndarray,
+    t_cursor: int,
+    lang: str = "en",
+    tokens: list[str] | None = None,
+    *,
+    unit: int = 0,
+    normalise: bool = False,
+    projector: bool = False,
+    height: int = 470,
+) -> go.Figure:
+    """The Train page's live cell: the input on top; under it every quantity of ``seq``
+    (name -> (T, H)) as a band of H unit rows over time, on its own colour range (written in
+    its title; values beyond it clipped and marked with triangles); the unit ``unit``
+    outlined; at the right, every unit's value at ``t_cursor`` as a bar (gates 0..1, signed
+    values scaled to -1..1), the chosen unit's value written above."""
+    b = _bands(seq, t_cursor, unit, normalise, lang)
+    T = b["z"].shape[1]
+    scale = _combined_scale()
+    traces = [
+        dict(
+            type="heatmap",
+            z=b["z"],
+            x=np.arange(T),
+            y=np.arange(len(b["z"])),
+            customdata=b["raw"],
+            zmin=0.0,
+            zmax=1.0,
+            colorscale=scale,
+            showscale=False,
+            name="cell",
+            hovertemplate="t=%{x}: %{customdata:.3f}<extra></extra>",
+        ),
+        *_lollipops(b, scale, T),
+    ]
+    if b["t"]:
+        traces.append(_clipped("", b["t"], b["y"], b["v"], ("x", "y"), "triangle-up"))
+    traces += _live_texts(b, T)
+    layout = _live_layout(b["top"], T, t_cursor, lang, height)
+    inputs, notes = _input_traces(x_input, tokens, layout, axes=("x3", "y3"))
+    layout["annotations"] = notes
+    return styled_figure(inputs + traces, layout, projector)
+
+
+def _beside_x(v, T: int):
+    """Where value ``v`` in -1..1 lies in the strip right of the heatmap (on its time axis:
+    a second x axis would cost the browser more than the whole heatmap)."""
+    return T + 1 + BESIDE * T * (np.asarray(v, dtype=float) + 1) / 2
+
+
+BESIDE = 0.25  # the strip of values at the cursor, as a share of the time axis
+
+
+def _lollipops(b: dict, scale: list, T: int) -> list[dict]:
+    """Every unit's value at the cursor as a stem from 0 and a dot on the value's colour,
+    in the strip right of the heatmap: two scatter traces, far faster than coloured bars."""
+    b = dict(b, bar_x=list(_beside_x(b["bar_x"], T)))
+    zero = float(_beside_x(0.0, T))
+    stems_x = [v for x in b["bar_x"] for v in (zero, x, None)]
+    stems_y = [v for y in b["bar_y"] for v in (y, y, None)]
+    return [
+        dict(
+            type="scatter",
+            mode="lines",
+            x=stems_x,
+            y=stems_y,
+            line=dict(color="#999999", width=1),
+            hoverinfo="skip",
+            name="t",
+        ),
+        dict(
+            type="scatter",
+            mode="markers",
+            x=b["bar_x"],
+            y=b["bar_y"],
+            customdata=b["bar_raw"],
+            marker=dict(
+                color=b["bar_c"],
+                colorscale=scale,
+                cmin=0.0,
+                cmax=1.0,
+                size=5,
+                line=dict(color="#444444", width=0.5),
+            ),
+            name="t",
+            hovertemplate="%{customdata:.3f}<extra></extra>",
+        ),
+    ]
+
+
+def _live_texts(b: dict, T: int) -> list[dict]:
+    """The bands' titles and the chosen unit's values as text traces, and the unit's outline
+    as one line: Plotly draws these far faster than annotations and shapes, which matters for
+    a chart redrawn every tick."""
+    text = dict(type="scatter", mode="text", hoverinfo="skip", textfont=dict(size=13))
+    (ty, titles), (vy, values) = zip(*b["titles"], strict=True), zip(*b["values"], strict=True)
+    return [
+        text | dict(x=[-0.5] * len(ty), y=ty, text=titles, textposition="top right"),
+        text | dict(x=[_beside_x(1.0, T)] * len(vy), y=vy, text=values, textposition="top left"),
+        dict(
+            type="scatter",
+            mode="lines",
+            x=b["box_x"],
+            y=b["box_y"],
+            line=dict(color="#000000", width=1.5),
+            hoverinfo="skip",
+            name="unit",
+        ),
+    ]
+
+
+def _live_layout(top: float, T: int, t_cursor: int, lang: str, height: int) -> dict:
+    """Axes of the live cell: the bands and, right of them, the values at the cursor (x, y);
+    the input (x3, y3) on the same time axis."""
+    time_title = dict(text=translate("inside.axis.time", lang), standoff=2)
+    unit_title = dict(text=translate("inside.axis.unit", lang), standoff=2)
+    return dict(
+        template=TEMPLATE,
+        font=dict(size=13),
+        height=height,
+        margin=dict(l=40, r=8, t=8, b=36),
+        showlegend=False,
+        bargap=0.1,
+        shapes=[_cursor(t_cursor)],
+        xaxis=dict(
+            domain=[0, 1],
+            anchor="y",
+            title=time_title,
+            range=[-0.5, float(_beside_x(1.05, T))],
+            tickvals=_time_ticks(T),
+            zeroline=False,
+            showgrid=False,
+        ),
+        yaxis=dict(domain=[0, 0.88], anchor="x", showticklabels=False, range=[-0.5, top])
+        | dict(title=unit_title),
+        xaxis3=dict(domain=[0, 1], anchor="y3", matches="x", showticklabels=False, showgrid=False),
+        yaxis3=dict(
+            domain=[0.9, 1.0],
+            anchor="x3",
+            nticks=2,
+            title=dict(text=translate("inside.input_short", lang), standoff=2),
+        ),
+    )
+
+
+def _time_ticks(T: int) -> list[int]:
+    """About five round time steps within 0..T-1 (none in the strip of values)."""
+    step = max(1, int(10 ** np.floor(np.log10(max(T, 2) / 5))))
+    step *= next(m for m in (1, 2, 5, 10) if T / (step * m) <= 6)
+    return list(range(0, T, step))

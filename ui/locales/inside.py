@@ -79,6 +79,7 @@ EN = {
         "pattern. Off: one colour range for every unit (c and a: up to the 98th percentile; "
         "values beyond are marked ▲▼)."
     ),
+    "inside.input_short": "x_t",
 }
 
 ZH = {
@@ -156,4 +157,5 @@ ZH = {
         "把每个单元缩放到它自己的范围，变化小的单元也能显出规律。"
         "关闭时所有单元共用一个颜色范围（c 和 a 取到第 98 百分位；超出的值以 ▲▼ 标出）。"
     ),
+    "inside.input_short": "x_t",
 }

@@ -18,4 +18,5 @@ AREAS = (
     "runs",
     "lessons",
     "classroom",
+    "engine",
 )

@@ -26,6 +26,7 @@ from ui.train_view import (
     live_cell_controls,
     live_cell_figure,
     live_cell_height,
+    live_cell_table,
     prediction_figure,
     prediction_height,
     prediction_text,
@@ -68,10 +69,11 @@ with side_col:
     save_run_button("train")
 
 
-def chart(build, key: str, version, height: int = 330) -> None:
+def chart(build, key: str, version, height: int = 330, frame=None) -> None:
     """A live chart, stamped with the step it was drawn at."""
     step = state.get_trainer().steps
-    live_chart_with_table(lambda: stamped(build(), step), key, version, height, show_tables)
+    figure = lambda: stamped(build(), step)  # noqa: E731
+    live_chart_with_table(figure, key, version, height, show_tables, frame)
 
 
 @st.fragment(run_every=TICK_S if running else None)
@@ -106,6 +108,7 @@ def live() -> None:
             "train_cell_chart",
             (now, tuple(view.items())),
             live_cell_height(projector),
+            lambda: live_cell_table(traces, view, lang),
         )
     with curves_col:
         chart(

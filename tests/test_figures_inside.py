@@ -208,3 +208,57 @@ def test_projector_mode_enlarges_heatmap_and_colour_bar_labels(seq):
     size = lambda fig: heatmaps(fig)["c"].colorbar.tickfont.size  # noqa: E731
     assert size(big) > size(plain) >= 12
     assert big.layout.font.size > plain.layout.font.size
+
+
+def band_rows(fig, seq):
+    """Each quantity's rows in the live cell's one heatmap, from the raw values it carries."""
+    heat = next(tr for tr in fig.data if tr.type == "heatmap")
+    raw = np.asarray(heat.customdata, dtype=float)  # (rows, T)
+    return heat, raw
+
+
+def test_live_cell_stacks_every_quantity_as_a_band_of_units(seq):
+    s, x = seq
+    fig = fi.live_cell(s, x, 4, unit=2)
+    heat, raw = band_rows(fig, s)
+    z = np.asarray(heat.z, dtype=float)
+    n = len(s)
+    for q in s:
+        rows = [r for r in range(len(raw)) if np.allclose(raw[r], s[q][:, 0], atol=1e-6)]
+        assert len(rows) == 1, q
+        base = rows[0]
+        np.testing.assert_allclose(raw[base : base + H], s[q].T, atol=1e-6)
+        half = z[base : base + H]
+        assert (half <= 0.5).all() if q in "ifo" else (half >= 0.5).all()  # its own scale
+    assert np.isnan(z).any()  # blank bands between the quantities
+    dots = next(
+        tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers" and tr.name == "t"
+    )
+    assert len(dots.x) == n * H
+    np.testing.assert_allclose(
+        sorted(dots.customdata), sorted(np.concatenate([s[q][4] for q in s])), atol=1e-9
+    )
+    values = next(
+        tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text" and "[2]" in tr.text[0]
+    )
+    assert list(values.text) == [f"{q}[2] = {s[q][4, 2]:+.3f}" for q in s]
+    outline = next(tr for tr in fig.data if tr.name == "unit")
+    assert len(outline.x) == 6 * n and cursor_x(fig) == 4
+
+
+def test_live_cell_marks_values_beyond_each_range(seq):
+    s, x = seq
+    s = dict(s, c=s["c"].copy())
+    s["c"][:, 1] *= 40  # a runaway unit
+    fig = fi.live_cell(s, x, 0)
+    lo, hi = ins.value_range("c", s["c"])
+    marks = clipped_markers(fig, "")
+    assert marks and hi < np.abs(s["c"][:, 1]).max()
+    clipped = np.abs(s["c"]) > hi
+    assert len(marks[0].x) == clipped.sum()
+    titles = " ".join(
+        next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text").text
+    )
+    assert f"±{hi:.2g}" in titles and "▲▼" in titles
+    plain = fi.live_cell(s, x, 0, normalise=True)
+    assert not clipped_markers(plain, "")

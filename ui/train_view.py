@@ -124,6 +124,18 @@ LIVE_CELL_HEIGHT = 470  # the live cell's heatmaps: one screen at 1280 x 800 wit
 PROJECTOR_CELL_HEIGHT = 420  # the same with the projector's larger type above it
 
 
+def live_cell_table(traces, view: dict, lang: str):
+    """The live cell's numbers at the cursor: one row per unit, one column per quantity."""
+    import pandas as pd
+
+    from ui.i18n import translate
+
+    seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
+    t_cur = min(view["t"], len(seq["h"]) - 1)
+    table = pd.DataFrame({fi.quantity_label(q, lang): v[t_cur] for q, v in seq.items()})
+    return table.rename_axis(translate("inside.axis.unit", lang))
+
+
 def live_cell_height(projector: bool) -> int:
     return PROJECTOR_CELL_HEIGHT if projector else LIVE_CELL_HEIGHT
 

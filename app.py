@@ -3,10 +3,10 @@
 import streamlit as st
 
 from ui.classroom import projector_on
-from ui.figures.diagram import cell_diagram
 from ui.i18n import current_language, t
 from ui.lesson_state import LESSONS, lesson_card
 from ui.page import available_pages, setup
+from ui.shared_figures import home_diagram
 
 setup("home")
 st.title(t("app.title"))
@@ -25,7 +25,7 @@ if lesson.button(
 
 st.subheader(t("home.diagram.title"))
 st.plotly_chart(
-    cell_diagram(None, current_language(), projector=projector_on()),
+    home_diagram(current_language(), projector_on()),
     width="stretch",
     config={"displayModeBar": False, "staticPlot": True},
     key="home_diagram",

@@ -259,6 +259,16 @@ def gate_terms(p: dict, unit: int) -> dict[str, tuple[float, float, float]]:
 
 
 # ----------------------------------------------------------------------- a trainer's traces
+def drop_incomplete_snapshots(trainer) -> int:
+    """Drop the snapshots that lack a layer or a field of the model's own trace (a damaged
+    saved run); return how many were dropped, so that a page can say so."""
+    want = [set(layer) for layer in trainer.trace(trainer.probe.x[:, :1])]
+    kept = [s for s in trainer.snapshots if [set(layer) for layer in s.traces] == want]
+    dropped = len(trainer.snapshots) - len(kept)
+    trainer.snapshots = kept
+    return dropped
+
+
 def training_times(trainer) -> list[int]:
     """The training steps whose trace of the probe can be shown: every snapshot, and now."""
     return sorted({s.step for s in trainer.snapshots} | {trainer.steps})

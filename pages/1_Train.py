@@ -124,7 +124,7 @@ def live() -> None:
                 h.val_step, h.metric, metric.threshold, trainer.baseline["metric"], label, lang
             ),
             "train_metric_chart",
-            (now, h.val_step[-1]),
+            (now, tuple(h.val_step[-1:])),
             275,
         )
     pred_col, grad_col = st.columns([1.55, 1], gap="small")

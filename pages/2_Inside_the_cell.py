@@ -24,6 +24,8 @@ if not state.has_trainer():
     quick_model()  # offers Train, or a quick model here; stops the page
 tr = state.get_trainer()
 st.markdown(t(f"inside.intro.{tr.config.model.cell}"))
+if dropped := ins.drop_incomplete_snapshots(tr):
+    st.warning(t("inside.snapshots_dropped", n=dropped))
 running = state.is_running()
 if running:  # the same large amber Pause as on Train
     studio_style()

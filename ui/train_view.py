@@ -350,7 +350,8 @@ def counters(trainer, meter: LiveMeter, running: bool, lang: str) -> None:
         if solved
         else t("train.not_solved", threshold=f"{metric.threshold:g}")
     )
-    c[5].metric(t("train.metric"), f"{h.metric[-1]:.3f}", help=f"{label}. {why}")
+    value = f"{h.metric[-1]:.3f}" if h.metric else "–"
+    c[5].metric(t("train.metric"), value, help=f"{label}. {why}")
 
 
 def _moved() -> None:

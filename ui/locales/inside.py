@@ -46,6 +46,8 @@ EN = {
     "inside.none": "There is no model yet. Set one up and train it on the Train page, or train a "
     "quick one here with the current settings.",
     "inside.go_train": "Go to Train",
+    "inside.snapshots_dropped": "{n} saved snapshot(s) of this run lacked gates or layers of the "
+    "model and are not shown.",
     "inside.quick_train": "Train a quick model ({n} steps)",
     "inside.quick_training": "Training…",
     "inside.build_failed": "The model could not be built: {why}",
@@ -124,6 +126,7 @@ ZH = {
     "inside.live": "正在训练：热力图随模型实时更新（第 {step} 步）。",
     "inside.none": "还没有模型。请在“训练”页设置并训练一个模型，或在这里用当前设置快速训练一个。",
     "inside.go_train": "前往训练",
+    "inside.snapshots_dropped": "此运行有 {n} 个保存的快照缺少模型的门或层，因此不显示。",
     "inside.quick_train": "快速训练一个模型（{n} 步）",
     "inside.quick_training": "训练中…",
     "inside.build_failed": "无法构建模型：{why}",

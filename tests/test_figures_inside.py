@@ -242,7 +242,7 @@ def test_live_cell_stacks_every_quantity_as_a_band_of_units(seq):
         tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text" and "[2]" in tr.text[0]
     )
     assert list(values.text) == [f"{q}[2] = {s[q][4, 2]:+.3f}" for q in s]
-    outline = next(tr for tr in fig.data if tr.name == "unit")
+    outline = next(tr for tr in fig.data if tr.name == "u")
     assert len(outline.x) == 6 * n and cursor_x(fig) == 4
 
 

@@ -725,7 +725,7 @@ def live_cell(
             zmax=1.0,
             colorscale=scale,
             showscale=False,
-            name="cell",
+            name="z",
             hovertemplate="t=%{x}: %{customdata:.3f}<extra></extra>",
         ),
         *_lollipops(b, scale, T),
@@ -801,7 +801,7 @@ def _live_texts(b: dict, T: int) -> list[dict]:
             y=b["box_y"],
             line=dict(color="#000000", width=1.5),
             hoverinfo="skip",
-            name="unit",
+            name="u",
         ),
     ]
 

@@ -13,6 +13,12 @@ st.title(t("app.title"))
 st.write(t("home.intro"))
 
 # Where to start, above everything else: one large action, and the guided way beside it.
+st.markdown(
+    "<style>.st-key-home_start button, .st-key-home_start_lesson button { min-height: 3.4rem; }"
+    " .st-key-home_start button p { font-size: 1.4rem; font-weight: 700; }"
+    " .st-key-home_start_lesson button p { font-size: 1.15rem; }</style>",
+    unsafe_allow_html=True,
+)
 start, lesson = st.columns([3, 2], vertical_alignment="center")
 if start.button(
     t("home.start"), type="primary", icon=":material/play_arrow:", key="home_start", width="stretch"

@@ -373,7 +373,7 @@ def live_cell_controls(trainer, traces) -> dict:
         if st.session_state.get(key, 0) >= n:
             st.session_state.pop(key)
     st.session_state.setdefault("train_cell_t", T - 1)  # the cursor starts on the last step
-    widths = [0.8, 0.8, 2.2, 1.3] if layers > 1 else [0.9, 2.8, 1.4]
+    widths = [0.9, 1.0, 2.0, 1.3] if layers > 1 else [1.1, 2.6, 1.4]
     c = st.columns(widths, vertical_alignment="bottom")
     *c_layer, c_unit, c_t, c_norm = c
     layer = 0

@@ -799,7 +799,7 @@ def _live_texts(b: dict, T: int) -> list[dict]:
             mode="lines",
             x=b["box_x"],
             y=b["box_y"],
-            line=dict(color="#000000", width=1.5),
+            line=dict(color="#000000", width=1),
             hoverinfo="skip",
             name="u",
         ),

@@ -132,7 +132,7 @@ def live() -> None:
         if trainer.task.kind in TEXT_KINDS:
             st.markdown(f"**{t('train.text.title')}**")
             labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
-            st.code(prediction_text(trainer, labels), language=None)
+            st.html(prediction_text(trainer, labels | {"legal": t("train.text.legal")}))
         else:
             free_run = st.session_state.setdefault("train_free_run", FreeRun())
             chart(

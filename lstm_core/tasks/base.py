@@ -387,6 +387,16 @@ class Task:
         """Token ids -> text, joining the vocabulary's symbols."""
         return "".join(self.vocab[int(t)] for t in ids)
 
+    def to_units(self, z: np.ndarray) -> np.ndarray:
+        """Values of the (first) target as the model sees them -> the units the user knows;
+        unchanged for a task that does not rescale its data."""
+        return z
+
+    def legal_targets(self, batch: Batch) -> np.ndarray | None:
+        """(T, B, V) bool: every output the task accepts at each step, for a task with several
+        correct answers; None when only the target is correct."""
+        return None
+
 
 # --------------------------------------------------------------------------- the registry
 _REGISTRY: dict[str, type[Task]] = {}

@@ -393,14 +393,13 @@ def live_cell_controls(trainer, traces) -> dict:
             range(layers),
             key="train_cell_layer",
             on_change=_moved,
-            format_func=lambda k: t("inside.layer_n", n=k + 1),
+            format_func=lambda k: str(k + 1),  # plain numbers: nothing to relabel per language
         )
     unit = c_unit.selectbox(
         t("train.cell.unit"),
         range(H),
         key="train_cell_unit",
         on_change=_moved,
-        format_func=lambda k: t("inside.unit_n", n=k),
     )
     t_cur = c_t.slider(t("train.cell.cursor"), 0, T - 1, key="train_cell_t", on_change=_moved)
     normalise = c_norm.toggle(

@@ -1,7 +1,8 @@
-"""LSTM Playground: the home page. What the app does, the cell, and where to go next."""
+"""LSTM Playground: the home page. Where to start, the cell, and where to go next."""
 
 import streamlit as st
 
+from ui.classroom import projector_on
 from ui.i18n import current_language, t
 from ui.lesson_state import LESSONS, lesson_card
 from ui.page import available_pages, setup
@@ -11,9 +12,26 @@ setup("home")
 st.title(t("app.title"))
 st.write(t("home.intro"))
 
+# Where to start, above everything else: one large action, and the guided way beside it.
+st.markdown(
+    "<style>.st-key-home_start button, .st-key-home_start_lesson button { min-height: 3.4rem; }"
+    " .st-key-home_start button p { font-size: 1.4rem; font-weight: 700; }"
+    " .st-key-home_start_lesson button p { font-size: 1.15rem; }</style>",
+    unsafe_allow_html=True,
+)
+start, lesson = st.columns([3, 2], vertical_alignment="center")
+if start.button(
+    t("home.start"), type="primary", icon=":material/play_arrow:", key="home_start", width="stretch"
+):
+    st.switch_page("pages/1_Train.py")
+if lesson.button(
+    t("home.start_lesson"), icon=":material/school:", key="home_start_lesson", width="stretch"
+):
+    st.switch_page("pages/8_Lessons.py")
+
 st.subheader(t("home.diagram.title"))
 st.plotly_chart(
-    home_diagram(current_language()),
+    home_diagram(current_language(), projector_on()),
     width="stretch",
     config={"displayModeBar": False, "staticPlot": True},
     key="home_diagram",

@@ -45,10 +45,10 @@ def moves_ms(cfg: TrainConfig, moves: int) -> dict[str, tuple[list[float], list[
     steps = [s.step for s in trainer.snapshots]
     out = {}
     for name, move in (
-        ("cursor", lambda k: at.slider(key="cell_t").set_value(7 * (k + 1) % 50)),
+        ("cursor", lambda k: at.slider(key="inside_t").set_value(7 * (k + 1) % 50)),
         (
             "snapshot",
-            lambda k: at.select_slider(key="cell_step").set_value(steps[(k + 1) % len(steps)]),
+            lambda k: at.select_slider(key="inside_step").set_value(steps[(k + 1) % len(steps)]),
         ),
     ):
         out[name] = timed_runs_ms(move, moves, warm_up=2)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from lstm_core.inspect import PRESETS
+from lstm_core.inside import PRESETS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/3_Cell_sandbox.py"

@@ -1,4 +1,6 @@
-"""Train: pick a task and a model, press Play, and watch the loss fall."""
+"""Train: one studio. The run bar on top, then the live cell (the gates of one validation
+sequence, redrawn while the model learns) beside the loss and the metric; predictions, the
+gradient norm and the setup below."""
 
 import streamlit as st
 
@@ -6,30 +8,38 @@ from lstm_core.config import TrainConfig
 from lstm_core.tasks import NeedsInput, TaskError
 from lstm_core.train import TrainError
 from ui import guard, state
-from ui.classroom import share_link
-from ui.controls import apply_setup, error_text, run_controls, setup_controls
+from ui.classroom import projector_on, share_link
+from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
 from ui.live_chart import live_chart_with_table
 from ui.page import lesson_box, setup
+from ui.runs import save_run_button
 from ui.train_view import (
     TEXT_KINDS,
     TICK_S,
     FreeRun,
     LiveMeter,
+    LiveTrace,
     TickClock,
+    counters,
+    live_cell_controls,
+    live_cell_figure,
+    live_cell_height,
+    live_cell_table,
     prediction_figure,
     prediction_height,
     prediction_text,
-    short,
+    run_bar,
     solved_step,
+    stamped,
     tick,
 )
+from ui.translate_view import show_translation
 
 setup("train")
 st.title(t("train.title"))
 lesson_box()
-st.write(t("train.intro"))
 try:
     state.get_trainer()
 except (TaskError, TrainError) as e:
@@ -46,26 +56,35 @@ except (TaskError, TrainError) as e:
     st.stop()
 
 running = state.is_running()
-speed, show_tables = run_controls(running)
-
-setup_col, live_col = st.columns([1, 2.8], gap="medium")
+speed, show_tables = run_bar(running)
+studio = st.container()  # filled by the live fragment below, drawn above the setup
+st.subheader(t("train.setup_title"))
+st.caption(t("train.intro"))
+setup_col, side_col = st.columns([1.2, 2], gap="large")
 with setup_col:
     new_config = setup_controls(state.get_config())
     if new_config != state.get_config():
         apply_setup(new_config)
+with side_col:
     share_link("train")  # a copyable link to this run (and the teacher's classroom flags)
+    save_run_button("train")
 
 
-def chart(build, key: str, version, height: int = 330) -> None:
-    live_chart_with_table(build, key, version, height, table=show_tables)
+def chart(build, key: str, version, height: int = 330, frame=None) -> None:
+    """A live chart, stamped with the step it was drawn at."""
+    step = state.get_trainer().steps
+    figure = lambda: stamped(build(), step)  # noqa: E731
+    live_chart_with_table(figure, key, version, height, show_tables, frame)
 
 
 @st.fragment(run_every=TICK_S if running else None)
 def live() -> None:
-    """One tick: train a chunk (when playing), then draw counters and charts."""
-    trainer, lang = state.get_trainer(), current_language()
+    """One tick: train a chunk (when playing and no live-cell widget was just moved), trace
+    the live cell once, then draw the counters and every chart of the same step."""
+    trainer, lang, projector = state.get_trainer(), current_language(), projector_on()
+    moved = st.session_state.pop("train_cell_moved", False)
     with state.trainer_turn() as mine:
-        if mine and state.is_running():
+        if mine and state.is_running() and not moved:
             clock = st.session_state.setdefault("train_clock", TickClock())
             guard.train(tick, trainer, speed, clock.start())  # admission; a failed chunk pauses
             clock.trained()
@@ -79,71 +98,62 @@ def live() -> None:
         st.button(t("train.resume"), on_click=state.play, key="train_resume")
     h, metric = trainer.history, trainer.task.metric
     label, solved = metric.label.get(lang, metric.name), solved_step(h)
-    c = st.columns(5)
-    c[0].metric(t("train.steps"), f"{trainer.steps:,}")
-    c[1].metric(t("train.sequences"), f"{trainer.sequences_seen:,}")
-    c[2].metric(t("train.steps_per_s"), f"{meter.rate():.0f}" if state.is_running() else "–")
-    c[3].metric(t("train.loss_now"), short(h.loss[-1]) if h.loss else "–")
-    c[4].metric(
-        t("train.metric"),
-        f"{h.metric[-1]:.3f}" if h.metric else "–",
-        help=label
-        + ". "
-        + (
-            t("train.solved", step=solved)
-            if solved
-            else t("train.not_solved", threshold=f"{metric.threshold:g}")
-        ),
-    )
-    now = (trainer, trainer.steps, lang)  # versions: redraw when these change
-    evaluated = (trainer, h.val_step[-1:], lang) if state.is_running() else now
-    left, right = st.columns(2)  # loss and metric side by side; the wide views below
-    with left:
+    counters(trainer, meter, state.is_running(), lang)
+    traces = st.session_state.setdefault("train_live_trace", LiveTrace()).get(trainer)
+    now = (trainer, trainer.steps, lang, projector)  # versions: redraw when these change
+    cell_col, curves_col = st.columns([1.55, 1], gap="small")
+    with cell_col:
+        view = live_cell_controls(trainer, traces)
+        chart(
+            lambda: live_cell_figure(trainer, traces, view, lang, projector),
+            "train_cell_chart",
+            (now, tuple(view.items())),
+            live_cell_height(projector),
+            lambda: live_cell_table(traces, view, lang),
+        )
+    with curves_col:
         chart(
             lambda: figs.loss_figure(
                 h.step, h.loss, h.val_step, h.val_loss, trainer.baseline["loss"], solved, lang
             ),
             "train_loss_chart",
             now,
+            275,
         )
-    with right:
         chart(
             lambda: figs.metric_figure(
                 h.val_step, h.metric, metric.threshold, trainer.baseline["metric"], label, lang
             ),
             "train_metric_chart",
-            evaluated,
+            (now, tuple(h.val_step[-1:])),
+            275,
         )
-    if trainer.task.kind == "seq2seq":  # translation: its own views (ui.translate_view)
-        from ui.translate_view import show_translation
-
-        show_translation(trainer, lang, evaluated, chart)
-    elif trainer.task.kind in TEXT_KINDS:
-        st.markdown(f"**{t('train.text.title')}**")
-        labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
-        st.html(prediction_text(trainer, labels | {"legal": t("train.text.legal")}))
-    else:
-        free_run = st.session_state.setdefault("train_free_run", FreeRun())
+    pred_col, grad_col = st.columns([1.55, 1], gap="small")
+    with pred_col:
+        if trainer.task.kind == "seq2seq":  # translation: its own views (ui.translate_view)
+            show_translation(trainer, lang, now, chart)
+        elif trainer.task.kind in TEXT_KINDS:
+            st.markdown(f"**{t('train.text.title')}**")
+            labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
+            st.html(prediction_text(trainer, labels | {"legal": t("train.text.legal")}))
+        else:
+            free_run = st.session_state.setdefault("train_free_run", FreeRun())
+            chart(
+                lambda: prediction_figure(trainer, lang, free_run),
+                "train_pred_chart",
+                now,
+                prediction_height(trainer),
+            )
+    with grad_col:
         chart(
-            lambda: prediction_figure(trainer, lang, free_run),
-            "train_pred_chart",
-            evaluated,
-            prediction_height(trainer),
+            lambda: figs.grad_norm_figure(
+                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
+            ),
+            "train_grad_chart",
+            (now, trainer.config.optim.clip),
+            300,
         )
-    chart(
-        lambda: figs.grad_norm_figure(
-            h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
-        ),
-        "train_grad_chart",
-        (now, trainer.config.optim.clip),
-        280,
-    )
 
 
-with live_col:
+with studio:
     live()
-
-from ui.runs import save_run_button  # noqa: E402  (Saved runs, issue 6)
-
-with setup_col:
-    save_run_button("train")

@@ -1,145 +1,153 @@
 """Inside the cell: the gates, cell state and hidden state of the session's model for one
-validation sequence, now or at any snapshot taken during training."""
+validation sequence, now or at any snapshot taken during training. While the session's
+trainer plays, the page keeps training it and its heatmaps follow live."""
 
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inspect as ins
+from lstm_core import inside as ins
 from lstm_core.records import saturation
-from ui.a11y import chart_with_table
-from ui.figures import cell as fc
+from ui import guard, state
+from ui.classroom import projector_on
+from ui.figures import inside as fi
 from ui.i18n import current_language, t
+from ui.inside_view import TraceCache, chart, clamp, moved, quick_model, view_controls
+from ui.live_chart import live_chart_versioned
 from ui.page import lesson_box, setup
-from ui.state import get_trainer, has_trainer, trainer_turn
-
-QUICK_STEPS = 200  # the "train a quick model" button
+from ui.train_view import TICK_S, TickClock, studio_style, tick
+from ui.translate_view import cell_tokens, show_handover
 
 setup("inside")
-lang = current_language()
+lang, projector = current_language(), projector_on()
 st.title(t("nav.inside"))
 lesson_box()
-st.markdown(t("cell.intro"))
-
-
-def clamp(key: str, allowed: list, default) -> None:
-    """Reset widget ``key`` to ``default`` when its value is no longer allowed."""
-    if st.session_state.get(key, default) not in allowed:
-        st.session_state[key] = default
-
-
-if not has_trainer():
-    st.info(t("cell.none"))
-    st.page_link("pages/1_Train.py", label=t("cell.go_train"), icon=":material/play_circle:")
-    if st.button(t("cell.quick_train", n=QUICK_STEPS), key="cell_quick", type="primary"):
-        with st.spinner(t("cell.quick_training")), trainer_turn() as mine:
-            try:
-                if mine:
-                    get_trainer().step(QUICK_STEPS)
-            except ValueError as err:  # a configuration the engine cannot build
-                st.error(t("cell.build_failed", why=str(err)))
-                st.stop()
-        st.rerun()
-    st.stop()
-
-tr = get_trainer()
+if not state.has_trainer():
+    quick_model()  # offers Train, or a quick model here; stops the page
+tr = state.get_trainer()
+st.markdown(t(f"inside.intro.{tr.config.model.cell}"))
 if dropped := ins.drop_incomplete_snapshots(tr):
-    st.warning(t("cell.snapshots_dropped", n=dropped))
-n_layers = tr.config.model.num_layers
-times = ins.training_times(tr)
-# Follow the newest model unless the user chose an earlier snapshot.
-if st.session_state.get("cell_step") in (None, st.session_state.get("cell_latest")):
-    st.session_state["cell_step"] = times[-1]
-clamp("cell_step", times, times[-1])
-st.session_state["cell_latest"] = times[-1]
+    st.warning(t("inside.snapshots_dropped", n=dropped))
+running = state.is_running()
+if running:  # the same large amber Pause as on Train
+    studio_style()
+    st.button(t("train.pause"), on_click=state.pause, key="train_pause")
 
-*c_layer, c_seq, c_time = st.columns([1, 1, 4] if n_layers > 1 else [1, 5])
-layer = 0
-if c_layer:
-    layer = c_layer[0].selectbox(
-        t("cell.layer"),
-        range(n_layers),
-        key="cell_layer",
-        format_func=lambda k: t("cell.layer_n", n=k + 1),
+
+@st.fragment(run_every=TICK_S if running else None)
+def view() -> None:
+    """Train a chunk while playing (not when a widget here was just moved), then draw."""
+    with state.trainer_turn() as mine:
+        if mine and state.is_running() and not st.session_state.pop("inside_moved", False):
+            clock = st.session_state.setdefault("inside_clock", TickClock())
+            guard.train(tick, tr, st.session_state.get(state.SPEED) or "auto", clock.start())
+            clock.trained()
+    if state.is_running():
+        st.caption(t("inside.live", step=f"{tr.steps:,}"))
+    layer, b, step = view_controls(tr)
+    traces = st.session_state.setdefault("inside_traces", TraceCache()).get(tr, step)
+    seq = ins.one_sequence(traces[layer], b)  # name -> (T, H)
+    T, H = seq["h"].shape
+    # c (and an RNN's a) keep one colour range over every snapshot, so training-time changes
+    # show; the range is robust (98th percentile), values beyond it are marked.
+    ranges = {
+        q: ins.value_range(q, *(s.traces[layer][q] for s in tr.snapshots), traces[layer][q])
+        for q in seq
+    }
+    x_seq, tokens = ins.probe_input(tr, b)
+    if tr.spec.kind == "seq2seq":  # encoder steps, then decoder steps
+        x_seq, tokens = cell_tokens(tr, b)
+    version = (tr, tr.steps, step, layer, b, lang, projector)
+    left, right = st.columns([3, 2])
+    clamp("inside_t", list(range(T)), 0)
+    t_cur = left.slider(t("inside.cursor"), 0, T - 1, key="inside_t", on_change=moved)
+    norm = right.toggle(
+        t("inside.normalise"), key="inside_norm", on_change=moved, help=t("inside.normalise_help")
     )
-b = c_seq.selectbox(
-    t("cell.sequence"),
-    range(tr.probe.B),
-    key="cell_seq",
-    format_func=lambda k: t("cell.sequence_n", n=k),
-)
-step = c_time.select_slider(
-    t("cell.when"),
-    options=times,
-    key="cell_step",
-    help=t("cell.when_help"),
-    format_func=lambda s: t("cell.step_n", step=s),  # stable labels: the widget keeps its id
-)
+    with left:
+        chart(
+            lambda: fi.trace_heatmaps(
+                seq, x_seq, t_cur, lang, tokens, ranges, projector=projector, normalise=norm
+            ),
+            "inside_heatmaps",
+            (version, t_cur, norm),
+            150 + 130 * len(seq),
+        )
+    with right:
+        chart(
+            lambda: fi.step_bars(seq, t_cur, lang, ranges, cols=2, projector=projector),
+            "inside_bars",
+            (version, t_cur),
+            fi.step_bars_height(len(seq), cols=2),
+        )
+    with right.expander(t("inside.table")):
+        values = pd.DataFrame({fi.quantity_label(q, lang): seq[q][t_cur] for q in seq})
+        st.dataframe(values.rename_axis(t("inside.axis.unit")), key="inside_values")
+    if tr.spec.kind == "seq2seq":
+        show_handover(tr, seq, b, lang)
 
-traces = ins.traces_at(tr, step)
-seq = ins.one_sequence(traces[layer], b)  # name -> (T, H)
-T, H = seq["h"].shape
-# c (and an RNN's a) keep one colour range over every snapshot, so training-time changes show.
-ranges = {
-    q: ins.value_range(q, *(s.traces[layer][q] for s in tr.snapshots), traces[layer][q])
-    for q in seq
-}
-x_seq = tr.probe.x[:, b]  # (T,) token ids or (T, I) values
-vocab = tr.task.vocab if tr.spec.vocab_size > 0 else None
-tokens = [vocab[int(k)] for k in x_seq] if vocab else None
-if tr.spec.kind == "seq2seq":  # encoder steps, then decoder steps (ui.translate_view)
-    from ui.translate_view import cell_tokens, show_handover
-
-    x_seq, tokens = cell_tokens(tr, b)
-left, right = st.columns([3, 2])
-clamp("cell_t", list(range(T)), 0)
-t_cur = left.slider(t("cell.cursor"), 0, T - 1, key="cell_t")
-with left:
-    chart_with_table(fc.trace_heatmaps(seq, x_seq, t_cur, lang, tokens, ranges), "cell_heatmaps")
-right.plotly_chart(fc.step_bars(seq, t_cur, lang, ranges, cols=2), key="cell_bars")
-with right.expander(t("cell.table")):
-    values = pd.DataFrame({fc.quantity_label(q, lang): seq[q][t_cur] for q in seq})
-    st.dataframe(values.rename_axis(t("cell.axis.unit")), key="cell_values")
-
-if tr.spec.kind == "seq2seq":
-    show_handover(tr, seq, b, lang)
-
-st.subheader(t("cell.units_title"))
-if any(u >= H for u in st.session_state.setdefault("cell_units", list(range(min(3, H))))):
-    st.session_state["cell_units"] = list(range(min(3, H)))
-units = st.multiselect(
-    t("cell.units"), range(H), key="cell_units", format_func=lambda u: t("cell.unit_n", n=u)
-)
-if units:
-    chart_with_table(fc.unit_lines(seq, units, t_cur, lang, ranges), key="cell_lines")
-
-stats = saturation(traces)[layer]  # gate -> (2, H), over the probe's sequences and steps
-if stats:
-    st.subheader(t("cell.sat_title"))
-    st.caption(t("cell.sat_caption", n=tr.probe.B, step=step))
-    if not any(v.any() for v in stats.values()):
-        st.info(t("cell.sat_none"))
-    st.plotly_chart(fc.saturation_figure(stats, lang), key="cell_saturation")
-    with st.expander(t("cell.sat_table")):
-        table = {f"{q} {t(k)}": stats[q][r] for q in stats for r, k in enumerate(fc.SAT_KEYS)}
-        st.dataframe(pd.DataFrame(table).rename_axis(t("cell.axis.unit")), key="cell_sat_table")
-
-if tokens:
-    st.subheader(t("cell.text_title"))
-    c_unit, c_q = st.columns(2)
-    clamp("cell_text_unit", list(range(H)), 0)
-    u = c_unit.selectbox(
-        t("cell.text_unit"),
+    st.subheader(t("inside.units_title"))
+    if any(u >= H for u in st.session_state.setdefault("inside_units", list(range(min(3, H))))):
+        st.session_state["inside_units"] = list(range(min(3, H)))
+    units = st.multiselect(
+        t("inside.units"),
         range(H),
-        key="cell_text_unit",
-        format_func=lambda k: t("cell.unit_n", n=k),
+        key="inside_units",
+        on_change=moved,
+        format_func=lambda u: t("inside.unit_n", n=u),
+    )
+    if units:
+        chart(
+            lambda: fi.unit_lines(seq, units, t_cur, lang, ranges, projector=projector),
+            "inside_lines",
+            (version, t_cur, tuple(units)),
+            110 + 120 * len(seq),
+        )
+    saturation_view(traces, layer, step)
+    if tokens:
+        text_view(seq, tokens, ranges, t_cur, H)
+
+
+def saturation_view(traces, layer: int, step: int) -> None:
+    stats = saturation(traces)[layer]  # gate -> (2, H), over the probe's sequences and steps
+    if not stats:
+        return
+    st.subheader(t("inside.sat_title"))
+    st.caption(t("inside.sat_caption", n=tr.probe.B, step=step))
+    if not any(v.any() for v in stats.values()):
+        st.info(t("inside.sat_none"))
+    live_chart_versioned(  # its table, with named columns, is the expander below
+        lambda: fi.saturation_figure(stats, lang, projector),
+        "inside_saturation",
+        (tr, tr.steps, step, layer, lang, projector),
+        320,
+    )
+    with st.expander(t("inside.sat_table")):
+        table = {f"{q} {t(k)}": stats[q][r] for q in stats for r, k in enumerate(fi.SAT_KEYS)}
+        st.dataframe(pd.DataFrame(table).rename_axis(t("inside.axis.unit")), key="inside_sat_table")
+
+
+def text_view(seq, tokens, ranges, t_cur: int, H: int) -> None:
+    st.subheader(t("inside.text_title"))
+    c_unit, c_q = st.columns(2)
+    clamp("inside_text_unit", list(range(H)), 0)
+    u = c_unit.selectbox(
+        t("inside.text_unit"),
+        range(H),
+        key="inside_text_unit",
+        on_change=moved,
+        format_func=lambda k: t("inside.unit_n", n=k),
     )
     q = c_q.selectbox(
-        t("cell.text_quantity"),
+        t("inside.text_quantity"),
         list(seq),
         index=len(seq) - 1,
-        key="cell_text_q",
-        format_func=lambda k: fc.quantity_label(k, lang),
+        key="inside_text_q",
+        on_change=moved,
+        format_func=lambda k: fi.quantity_label(k, lang),
     )
     lo, hi = ranges[q]
-    caption = t("cell.text_caption", q=fc.quantity_label(q, lang), u=u)
-    st.html(fc.activation_html(tokens, seq[q][:, u], lo, hi, fc.scale_of(q), caption, t_cur))
+    caption = t("inside.text_caption", q=fi.quantity_label(q, lang), u=u)
+    st.html(fi.activation_html(tokens, seq[q][:, u], lo, hi, fi.scale_of(q), caption, t_cur))
+
+
+view()

@@ -4,8 +4,11 @@
 import pandas as pd
 import streamlit as st
 
-from lstm_core import inspect as ins
-from ui.figures.cell import cell_diagram, equations_markdown, quantity_label, sequence_lines
+from lstm_core import inside as ins
+from ui.classroom import projector_on
+from ui.figures.diagram import cell_diagram
+from ui.figures.inside import quantity_label
+from ui.figures.sandbox import equations_markdown, sequence_lines
 from ui.i18n import current_language, t
 from ui.page import lesson_box, setup
 
@@ -91,7 +94,7 @@ if H > 1:
         range(H),
         key="sandbox_unit",
         horizontal=True,
-        format_func=lambda k: t("cell.unit_n", n=k),
+        format_func=lambda k: t("inside.unit_n", n=k),
     )
 diagram_col, controls = st.columns([3, 2])  # the sliders sit beside what they move
 with controls:
@@ -118,13 +121,13 @@ for tab, gate in zip(gate_tabs, DIAGRAM_GATES, strict=True):
 v = ins.cell_step(p["x"], p["h_prev"], p["c_prev"], p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"])
 unit_values = ins.unit_values(v, p, u)
 diagram_col.plotly_chart(
-    cell_diagram(unit_values, lang, title=t("sandbox.diagram", u=u)),
+    cell_diagram(unit_values, lang, t("sandbox.diagram", u=u), projector_on()),
     key="sandbox_diagram",
     config={"displayModeBar": False},
 )
 table_col, equations_col = st.columns([2, 3])
 table = pd.DataFrame(
-    {t("cell.unit_n", n=k): [float(v[r][k]) for r in ROWS] for k in range(H)},
+    {t("inside.unit_n", n=k): [float(v[r][k]) for r in ROWS] for k in range(H)},
     index=[t(f"sandbox.row.{r}") for r in ROWS],
 )
 table_col.markdown(f"**{t('sandbox.table')}**")
@@ -151,7 +154,7 @@ if st.toggle(t("sandbox.seq.mode"), key="sandbox_seq_on"):
             xs, p["h_prev"], p["c_prev"], p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"]
         )
         st.markdown(f"**{t('sandbox.seq.figure', u=u)}**")
-        st.plotly_chart(sequence_lines(out, xs, u, lang), key="sandbox_seq_chart")
+        st.plotly_chart(sequence_lines(out, xs, u, lang, projector_on()), key="sandbox_seq_chart")
         st.markdown(f"**{t('sandbox.seq.table')}**")
         table = pd.DataFrame(ins.sequence_columns(xs, out)).rename_axis("t")
         st.dataframe(table, key="sandbox_seq_table")

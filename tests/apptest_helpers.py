@@ -4,6 +4,7 @@ button, read the arrays of a Plotly figure's JSON."""
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +41,9 @@ def plotly_array(a, dtype=None) -> np.ndarray:
     shape = a.get("shape")
     out = flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
     return out if dtype is None else out.astype(dtype)
+
+
+def live_figure(at: AppTest, key: str) -> dict:
+    """The figure JSON the live chart ``key`` (ui.live_chart) received in the last run."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
+    return json.loads(json.loads(el.proto.json)["figure"])

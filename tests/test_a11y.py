@@ -2,9 +2,10 @@
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale, unlabel_rgb
 
 from ui.a11y import data_tables
-from ui.figures import cell, common
+from ui.figures import common, inside
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
 
@@ -13,12 +14,12 @@ def test_palettes_are_colour_blind_safe_sequential_for_gates_diverging_for_c_and
     assert set(common.GATE_COLOURS.values()) <= OKABE_ITO
     assert set(common.SERIES) <= OKABE_ITO
     for gate in ("i", "f", "o", "z", "r"):  # sigmoid gates, in (0, 1)
-        assert cell.scale_of(gate) == common.SEQUENTIAL == "Cividis"
+        assert inside.scale_of(gate) == common.SEQUENTIAL == "Cividis"
     for signed in ("g", "c", "h"):  # tanh candidate, cell and hidden state: signed
-        assert cell.scale_of(signed) == common.DIVERGING
-    stops = cell.get_colorscale(common.DIVERGING)
+        assert inside.scale_of(signed) == common.DIVERGING
+    stops = get_colorscale(common.DIVERGING)
     mid = [c for p, c in stops if abs(p - 0.5) < 0.06]
-    assert mid and all(min(cell.unlabel_rgb(c)) > 200 for c in mid)  # near white at zero
+    assert mid and all(min(unlabel_rgb(c)) > 200 for c in mid)  # near white at zero
 
 
 def test_a_heatmap_becomes_a_wide_table_and_lines_a_long_one():

@@ -185,7 +185,11 @@ def test_data_tables_hold_the_chart_data():
     at.button(key="train_step").click().run()
     at.toggle(key="train_tables").set_value(True).run()
     tr = trainer(at)
-    loss, metric_table, prediction, grad = (df.value for df in at.dataframe)  # page order
+    cell, loss, metric_table, prediction, grad = (df.value for df in at.dataframe)  # page order
+    h_now = tr.trace(tr.probe.x[:, :1])[0]["h"][
+        -1, 0
+    ]  # the live cell: every unit's h at the cursor
+    np.testing.assert_allclose(cell["h — hidden state"], h_now, atol=1e-6)
     np.testing.assert_allclose(loss[loss.series == "training"].y, tr.history.loss)
     np.testing.assert_allclose(loss[loss.series == "validation"].y, tr.history.val_loss)
     np.testing.assert_allclose(grad[grad.series == "gradient norm"].y, tr.history.grad_norm)

@@ -9,7 +9,6 @@ import pytest
 from lstm_core.tasks import make_task
 from ui.figures import train as figs
 from ui.figures.common import downsample, figure_table
-from ui.figures.home import EQUATIONS, cell_diagram
 from ui.live_chart import figure_payload
 from ui.train_view import LiveMeter, output_symbols, short, softmax, solved_step
 
@@ -155,16 +154,6 @@ def test_live_chart_payload_keeps_zoom_and_data():
     spec = json.loads(payload["figure"])
     assert payload["height"] == 300 and spec["layout"]["uirevision"] == "k"
     assert spec["layout"]["height"] == 300
-
-
-def test_cell_diagram_labels_each_gate_with_its_equation():
-    fig = cell_diagram("en")
-    texts = " ".join(a.text for a in fig.layout.annotations)
-    for name in "ifgoch":
-        assert EQUATIONS[name] in texts
-    assert "forget gate" in texts and "遗忘门" in " ".join(
-        a.text for a in cell_diagram("zh").layout.annotations
-    )
 
 
 def test_output_symbols_of_a_next_token_task_are_its_vocabulary():

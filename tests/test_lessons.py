@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from lstm_core import arena, gradients, inspect
+from lstm_core import arena, gradients, inside
 from lstm_core.tasks import make_task
 from lstm_core.train import Trainer, check_config
 from ui.i18n import catalogues
@@ -49,7 +49,7 @@ def test_lesson_presets_name_real_presets_and_match_their_configs():
             cfg, steps = gradients.preset(lesson.gradient)
             assert cfg == lesson.config and steps > 0
         if lesson.sandbox:
-            assert lesson.sandbox in inspect.PRESETS
+            assert lesson.sandbox in inside.PRESETS
     nfg = [c.variant for c in arena.PRESETS["reber_nfg"].models]
     assert "nfg" in nfg and "standard" in nfg
     assert by_key["long_lags"].config.task == "adding"

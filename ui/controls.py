@@ -380,38 +380,3 @@ def apply_setup(new: TrainConfig) -> None:
         lang = current_language()
         texts = [problem_text(c, lang) for c in trainer.applied] or changes
         st.toast(t("train.changed", changes="; ".join(texts)))
-
-
-# ----- Play / Pause / Step / Reset (outside the live fragment: on_click callbacks)
-def run_controls(running: bool) -> tuple:
-    """The control row; returns (steps per tick, show data tables)."""
-    from ui.train_view import SPEEDS
-
-    b = st.columns([1, 1, 1, 1, 2.6, 1.6], vertical_alignment="bottom")
-    b[0].button(
-        t("train.play"),
-        on_click=state.play,
-        type="primary",
-        disabled=running,
-        key="train_play",
-        width="stretch",
-    )
-    b[1].button(
-        t("train.pause"),
-        on_click=state.pause,
-        disabled=not running,
-        key="train_pause",
-        width="stretch",
-    )
-    b[2].button(t("train.step"), on_click=state.step_once, key="train_step", width="stretch")
-    b[3].button(t("train.reset"), on_click=state.reset_trainer, key="train_reset", width="stretch")
-    auto = t("train.speed.auto")
-    speed = b[4].select_slider(
-        t("train.speed"),
-        SPEEDS,
-        value="auto",
-        key="train_speed",
-        format_func=lambda v: auto if v == "auto" else str(v),
-        help=t("train.speed.help"),
-    )
-    return speed, b[5].toggle(t("train.tables"), key="train_tables")

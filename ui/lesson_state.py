@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core import inspect as ins
+from lstm_core import inside as ins
 from ui import state
 from ui.i18n import t
 from ui.lessons import BY_KEY, LESSONS, Lesson

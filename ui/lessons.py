@@ -27,7 +27,7 @@ class Lesson(NamedTuple):
     config: TrainConfig  # task, model and optimizer of the session's run
     arena: str | None = None  # key of lstm_core.arena.PRESETS the Arena starts from
     gradient: str | None = None  # key of lstm_core.gradients.PRESETS (config and steps)
-    sandbox: str | None = None  # key of lstm_core.inspect.PRESETS the sandbox shows
+    sandbox: str | None = None  # key of lstm_core.inside.PRESETS the sandbox shows
     sequence: bool = False  # the sandbox opens in sequence mode (the story asks about one)
     train_steps: int = 0  # steps trained before the page opens (pages without Play)
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+
+from ui.figures.common import figure_table
 
 PLOTLY_SRC = "app/static/plotly.min.js"  # relative to the page, so a base URL path works
 
@@ -85,26 +88,34 @@ _CACHE = "live_chart_payloads"  # session key: chart key -> (version, payload)
 
 def live_chart_versioned(
     build: Callable[[], go.Figure], key: str, version: Hashable, height: int = 320
-) -> None:
+) -> go.Figure:
     """Like ``live_chart``, but calls ``build()`` only when ``version`` changes (e.g. the step
-    of the last evaluation): charts whose data did not change cost nothing to redraw."""
+    of the last evaluation): charts whose data did not change cost nothing to redraw.
+    Returns the figure drawn (built now or kept from the run that built it)."""
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get(key)
     if hit is None or hit[0] != version:
-        hit = cache[key] = (version, figure_payload(build(), key, height))
+        fig = build()
+        hit = cache[key] = (version, figure_payload(fig, key, height), fig)
     _component(key=key, data=hit[1], height=height)
+    return hit[2]
 
 
 def live_chart_with_table(
-    build: Callable[[], go.Figure], key: str, version: Hashable, height: int, table: bool
+    build: Callable[[], go.Figure],
+    key: str,
+    version: Hashable,
+    height: int,
+    table: bool,
+    frame: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """``live_chart_versioned``, or (``table``) the chart rebuilt every time with its data as
-    a table under it: the accessible alternative to the chart."""
+    a table under it: the accessible alternative to the chart. ``frame``: that table, where
+    the figure's own traces do not read as one (the live cell)."""
     if not table:
         live_chart_versioned(build, key, version, height)
         return
-    from ui.figures.common import figure_table
-
     fig = build()
     live_chart(fig, key, height)
-    st.dataframe(figure_table(fig), height=200, hide_index=True, key=f"{key}_table")
+    data = frame() if frame is not None else figure_table(fig)
+    st.dataframe(data, height=200, hide_index=frame is None, key=f"{key}_table")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from ui.figures.home import cell_diagram
+from ui.figures.diagram import cell_diagram
 
 
 @cache
-def home_diagram(lang: str):
+def home_diagram(lang: str, projector: bool = False):
     """The home page's cell diagram in ``lang`` (built on first use)."""
-    return cell_diagram(lang)
+    return cell_diagram(None, lang, projector=projector)

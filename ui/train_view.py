@@ -1,5 +1,6 @@
 """What the Train page does each tick, kept out of the page: train one time-boxed chunk,
-measure the live speed, and pick the prediction view for the task's kind."""
+measure the live speed, trace the live cell once per step, and pick the prediction view for
+the task's kind."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections import deque
 
 import numpy as np
 
+from lstm_core import inside as ins
+from ui.figures import inside as fi
 from ui.figures import predictions
 from ui.figures import train as figs
 
@@ -100,6 +103,60 @@ class LiveMeter:
             return 0.0
         (t0, s0), (t1, s1) = self.points[0], self.points[-1]
         return (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+class LiveTrace:
+    """The trace of validation sequence 0 through the current model, computed once per
+    training step: every chart of a tick (and every cursor or unit move between steps)
+    reuses it."""
+
+    def __init__(self):
+        self.run, self.step, self.traces = None, None, None
+
+    def get(self, trainer) -> list[dict]:
+        """Per-layer traces, each quantity ``(T, 1, H)``."""
+        if self.run is not trainer or self.step != trainer.steps:
+            self.traces = ins.live_trace(trainer, 0)
+            self.run, self.step = trainer, trainer.steps
+        return self.traces
+
+
+LIVE_CELL_HEIGHT = 470  # the live cell's heatmaps: one screen at 1280 x 800 with the run bar
+PROJECTOR_CELL_HEIGHT = 420  # the same with the projector's larger type above it
+
+
+def live_cell_table(traces, view: dict, lang: str):
+    """The live cell's numbers at the cursor: one row per unit, one column per quantity."""
+    import pandas as pd
+
+    from ui.i18n import translate
+
+    seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
+    t_cur = min(view["t"], len(seq["h"]) - 1)
+    table = pd.DataFrame({fi.quantity_label(q, lang): v[t_cur] for q, v in seq.items()})
+    return table.rename_axis(translate("inside.axis.unit", lang))
+
+
+def live_cell_height(projector: bool) -> int:
+    return PROJECTOR_CELL_HEIGHT if projector else LIVE_CELL_HEIGHT
+
+
+def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
+    """The live cell: the input of validation sequence 0 over bands of every quantity of
+    layer ``view["layer"]``, the chosen unit outlined and the values at the cursor beside."""
+    seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
+    x_seq, tokens = ins.probe_input(trainer, 0)
+    return fi.live_cell(
+        seq,
+        x_seq,
+        min(view["t"], len(seq["h"]) - 1),
+        lang,
+        tokens,
+        unit=view["unit"],
+        normalise=view["normalise"],
+        projector=projector,
+        height=live_cell_height(projector),
+    )
 
 
 def solved_step(history) -> int | None:
@@ -213,3 +270,149 @@ def short(value: float) -> str:
         mantissa, exponent = f"{value:.1e}".split("e")
         return f"{mantissa}e{int(exponent)}"
     return f"{value:.3g}"
+
+
+# ----------------------------------------------------------------- the studio's controls
+# These draw widgets, so they import streamlit when called: the functions above stay plain.
+# Play and Pause must differ from the back of a room: Play is the primary (red) button, Pause a
+# larger amber one, and the state beside them pulses while training. The counters are compact
+# so the studio fits a 1280 x 800 projector without scrolling.
+STUDIO_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 1.4rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.8rem; padding: 0 0 0.2rem 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
+.st-key-train_pause button {
+    background: #E69F00 !important; border-color: #B37A00 !important; color: #000 !important;
+}
+.st-key-train_pause button, .st-key-train_play button { min-height: 3rem; }
+.st-key-train_pause button p, .st-key-train_play button p { font-size: 1.35rem; font-weight: 700; }
+.lstm-run-state { font-weight: 700; font-size: 1.1rem; white-space: nowrap; }
+.lstm-run-state.lstm-on { color: #D55E00; }
+.lstm-run-state.lstm-on::before { content: "\\25CF  "; animation: lstm-pulse 1s infinite; }
+.lstm-run-state.lstm-off { color: #555555; }
+.lstm-run-state.lstm-off::before { content: "\\25A0  "; }
+@keyframes lstm-pulse { 50% { opacity: 0.2; } }
+[data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetricValue"] { font-size: 1.5rem; }
+</style>"""
+
+
+def studio_style() -> None:
+    """The run bar's look (Play and Pause told apart at a glance, compact counters)."""
+    import streamlit as st
+
+    st.markdown(STUDIO_CSS, unsafe_allow_html=True)
+
+
+def run_bar(running: bool) -> tuple:
+    """The run bar: Play (or, while training, a large Pause), Step, Reset, speed and tables.
+    Outside the live fragment, so a press starts or stops its timer. Returns (steps per
+    tick, show data tables)."""
+    import streamlit as st
+
+    from ui import state
+    from ui.i18n import t
+
+    studio_style()
+    b = st.columns([1.4, 0.9, 0.9, 2.6, 1.6], vertical_alignment="bottom")
+    if running:  # one button that changes: what a press will do, coloured by what is on
+        b[0].button(t("train.pause"), on_click=state.pause, key="train_pause", width="stretch")
+    else:
+        b[0].button(
+            t("train.play"), on_click=state.play, type="primary", key="train_play", width="stretch"
+        )
+    b[1].button(t("train.step"), on_click=state.step_once, key="train_step", width="stretch")
+    b[2].button(t("train.reset"), on_click=state.reset_trainer, key="train_reset", width="stretch")
+    auto = t("train.speed.auto")
+    speed = b[3].select_slider(
+        t("train.speed"),
+        SPEEDS,
+        value="auto",
+        key="train_speed",
+        format_func=lambda v: auto if v == "auto" else str(v),
+        help=t("train.speed.help"),
+    )
+    return speed, b[4].toggle(t("train.tables"), key="train_tables")
+
+
+def counters(trainer, meter: LiveMeter, running: bool, lang: str) -> None:
+    """The counters of the run bar (inside the fragment: they change every tick), with a
+    running indicator that reads from the back of a room."""
+    import streamlit as st
+
+    from ui.i18n import t
+
+    h, metric = trainer.history, trainer.task.metric
+    solved = solved_step(h)
+    label = metric.label.get(lang, metric.name)
+    c = st.columns([1.3, 1, 1, 1, 1, 1], vertical_alignment="center")
+    state_key = "train.state.running" if running else "train.state.stopped"
+    c[0].markdown(
+        f'<div class="lstm-run-state lstm-{"on" if running else "off"}">{t(state_key)}</div>',
+        unsafe_allow_html=True,
+    )
+    c[1].metric(t("train.steps"), f"{trainer.steps:,}")
+    c[2].metric(t("train.sequences"), f"{trainer.sequences_seen:,}")
+    c[3].metric(t("train.steps_per_s"), f"{meter.rate():.0f}" if running else "–")
+    c[4].metric(t("train.loss_now"), short(h.loss[-1]) if h.loss else "–")
+    why = (
+        t("train.solved", step=solved)
+        if solved
+        else t("train.not_solved", threshold=f"{metric.threshold:g}")
+    )
+    value = f"{h.metric[-1]:.3f}" if h.metric else "–"
+    c[5].metric(t("train.metric"), value, help=f"{label}. {why}")
+
+
+def _moved() -> None:
+    import streamlit as st
+
+    st.session_state["train_cell_moved"] = True  # this fragment run redraws, it does not train
+
+
+def live_cell_controls(trainer, traces) -> dict:
+    """Layer, unit, time cursor and per-unit colours of the live cell (inside the fragment:
+    moving one redraws at once, without training a chunk first). Returns the view."""
+    import streamlit as st
+
+    from ui.i18n import t
+
+    T, _, H = traces[0]["h"].shape
+    layers = len(traces)
+    for key, n in (("train_cell_layer", layers), ("train_cell_unit", H), ("train_cell_t", T)):
+        if st.session_state.get(key, 0) >= n:
+            st.session_state.pop(key)
+    st.session_state.setdefault("train_cell_t", T - 1)  # the cursor starts on the last step
+    widths = [0.9, 1.0, 2.0, 1.3] if layers > 1 else [1.1, 2.6, 1.4]
+    c = st.columns(widths, vertical_alignment="bottom")
+    *c_layer, c_unit, c_t, c_norm = c
+    layer = 0
+    if c_layer:
+        layer = c_layer[0].selectbox(
+            t("inside.layer"),
+            range(layers),
+            key="train_cell_layer",
+            on_change=_moved,
+            format_func=lambda k: str(k + 1),  # plain numbers: nothing to relabel per language
+        )
+    unit = c_unit.selectbox(
+        t("train.cell.unit"),
+        range(H),
+        key="train_cell_unit",
+        on_change=_moved,
+    )
+    t_cur = c_t.slider(t("train.cell.cursor"), 0, T - 1, key="train_cell_t", on_change=_moved)
+    normalise = c_norm.toggle(
+        t("inside.normalise"),
+        key="train_cell_norm",
+        on_change=_moved,
+        help=t("inside.normalise_help"),
+    )
+    return {"layer": layer, "unit": unit, "t": t_cur, "normalise": normalise}
+
+
+def stamped(fig, step: int):
+    """Record in ``layout.meta`` the training step a live chart was drawn at: the browser tests
+    check that every chart keeps up with the Steps counter."""
+    fig.layout.meta = {"step": int(step)}
+    return fig

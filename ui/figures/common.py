@@ -201,6 +201,17 @@ def make_figure(traces: list[dict], layout: dict, projector: bool | None = None)
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
+def styled_figure(traces: list[dict], layout: dict, projector: bool) -> go.Figure:
+    """A figure from plain trace and layout dicts, without validation; ``projector``: every
+    font scaled up and every line thickened for the back of a classroom. The builders that take
+    ``projector`` as an argument use this; ``make_figure`` asks the session hook instead."""
+    if projector:
+        notes = [_projected(a, top=False) for a in layout.get("annotations", [])]
+        layout = {**_projected(layout), "annotations": notes}
+        traces = [_thick(tr) if isinstance(tr, dict) else tr for tr in traces]
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
 def downsample(x: np.ndarray, *ys: np.ndarray, max_points: int = 600) -> tuple[np.ndarray, ...]:
     """Keep at most ``max_points`` evenly spaced points (always the last one): the payload of a
     live chart must not grow with the number of steps."""

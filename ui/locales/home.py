@@ -13,11 +13,6 @@ EN = {
         "state, the input gate i_t writes the candidate g_t, the output gate o_t reads the "
         "new cell state out as h_t. ⊙ is element-wise multiplication, σ the logistic sigmoid."
     ),
-    "home.diagram.legend": "PyTorch's form, gate order i, f, g, o",
-    "home.gate.i": "input gate",
-    "home.gate.f": "forget gate",
-    "home.gate.g": "candidate",
-    "home.gate.o": "output gate",
     "home.pages.title": "Pages",
     "home.pages.train": "Pick a task and a model, press Play, watch the loss fall.",
     "home.pages.inside": "Heatmaps of every gate and the cell state over a sequence.",
@@ -29,6 +24,8 @@ EN = {
     "home.pages.lessons": "Guided lessons: predict, then run.",
     "home.lessons.title": "Lessons",
     "home.lessons.none": "No lessons are installed in this version yet.",
+    "home.start": "Start: train your first LSTM",
+    "home.start_lesson": "Start with a lesson",
 }
 
 ZH = {
@@ -42,11 +39,6 @@ ZH = {
         "输入 x_t 和 h_(t-1) 送入四个门。遗忘门 f_t 缩放旧的单元状态，输入门 i_t 写入候选值 g_t，"
         "输出门 o_t 把新的单元状态读出为 h_t。⊙ 表示逐元素相乘，σ 是 logistic sigmoid 函数。"
     ),
-    "home.diagram.legend": "PyTorch 的写法，门的顺序为 i、f、g、o",
-    "home.gate.i": "输入门",
-    "home.gate.f": "遗忘门",
-    "home.gate.g": "候选值",
-    "home.gate.o": "输出门",
     "home.pages.title": "页面",
     "home.pages.train": "选择任务和模型，按下播放，看损失下降。",
     "home.pages.inside": "一个序列上每个门和单元状态的热力图。",
@@ -58,4 +50,6 @@ ZH = {
     "home.pages.lessons": "引导式课程：先预测，再运行。",
     "home.lessons.title": "课程",
     "home.lessons.none": "此版本尚未安装任何课程。",
+    "home.start": "开始：训练你的第一个 LSTM",
+    "home.start_lesson": "从一节课开始",
 }

@@ -78,6 +78,8 @@ EN = {
         "give {n} per step, separated by spaces."
     ),
     "sandbox.err.too_large": "Step {step} (“{text}”): keep inputs between −{limit} and {limit}.",
+    "sandbox.seq.gates": "gates i, f, o (0..1) and candidate g (−1..1)",
+    "sandbox.seq.state": "cell state c and hidden state h",
 }
 
 ZH = {
@@ -153,4 +155,6 @@ ZH = {
         "每步请给 {n} 个数字，用空格分隔。"
     ),
     "sandbox.err.too_large": "第 {step} 步（“{text}”）：输入请保持在 −{limit} 到 {limit} 之间。",
+    "sandbox.seq.gates": "门 i、f、o（0..1）与候选值 g（−1..1）",
+    "sandbox.seq.state": "单元状态 c 与隐藏状态 h",
 }

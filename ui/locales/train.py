@@ -113,6 +113,11 @@ EN = {
     "train.text.target": "target",
     "train.text.prediction": "predicted",
     "train.text.errors": "errors",
+    "train.setup_title": "Setup: task, data and model",
+    "train.state.running": "Training",
+    "train.state.stopped": "Stopped",
+    "train.cell.unit": "Unit",
+    "train.cell.cursor": "Time cursor t",
     "train.text.legal": "legal",
 }
 
@@ -224,5 +229,10 @@ ZH = {
     "train.text.target": "目标",
     "train.text.prediction": "预测",
     "train.text.errors": "错误",
+    "train.setup_title": "设置：任务、数据与模型",
+    "train.state.running": "训练中",
+    "train.state.stopped": "已停止",
+    "train.cell.unit": "单元",
+    "train.cell.cursor": "时间光标 t",
     "train.text.legal": "合法",
 }

@@ -1,10 +1,10 @@
-"""lstm_core.inspect: the sandbox cell equals the NumPy reference, presets do what they say,
+"""lstm_core.inside: the sandbox cell equals the NumPy reference, presets do what they say,
 typed sequences parse or fail with a code, and trainer traces are picked by training step."""
 
 import numpy as np
 import pytest
 
-from lstm_core import inspect as ins
+from lstm_core import inside as ins
 from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.records import saturation as records_saturation
 from lstm_core.reference import lstm_forward, lstm_step_forward
@@ -158,8 +158,30 @@ def test_parse_sequence_names_the_problem(text, n, code):
 def test_value_ranges_are_fixed_for_gates_and_symmetric_for_the_rest():
     assert ins.value_range("f") == (0.0, 1.0)
     assert ins.value_range("h", np.array([0.2])) == (-1.0, 1.0)
-    assert ins.value_range("c", np.array([0.5, -2.5]), np.array([1.0])) == (-2.5, 2.5)
+    assert ins.value_range("c", np.array([[0.5, -2.5]]), np.array([[1.0, 0.2]])) == (-2.5, 2.5)
     assert ins.value_range("c", np.zeros(3)) == (-1.0, 1.0)
+
+
+def test_one_runaway_unit_does_not_set_the_colour_range():
+    """A counting unit at -30 among units within +-1: the range stays near 1, not 30."""
+    rng = np.random.default_rng(0)
+    c = rng.uniform(-1, 1, size=(100, 8))
+    c[:, 3] = -np.linspace(0, 30, 100)  # one unit counts down to -30
+    lo, hi = ins.value_range("c", c)
+    assert hi == -lo == np.abs(np.delete(c, 3, axis=1)).max()  # the other units set it
+    assert ins.value_range("c", c[:, None, :], c[:, None, :] * 0.5) == (lo, hi)  # (T, B, H)
+
+
+def test_per_unit_scales_each_unit_to_its_own_range():
+    v = np.array([[0.0, 0.5, -3.0], [2.0, 0.5, 1.0], [1.0, 0.5, 0.0]])  # (T=3, H=3)
+    signed = ins.per_unit("c", v)
+    np.testing.assert_allclose(signed[:, 0], [0.0, 1.0, 0.5])
+    np.testing.assert_allclose(signed[:, 1], [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(signed[:, 2], [-1.0, 1 / 3, 0.0])
+    gates = ins.per_unit("f", np.array([[0.2, 0.5], [0.4, 0.5], [0.3, 0.5]]))
+    np.testing.assert_allclose(gates[:, 0], [0.0, 1.0, 0.5])
+    np.testing.assert_allclose(gates[:, 1], [0.5, 0.5, 0.5])  # a constant gate stays put
+    assert ins.per_unit_range("f") == (0.0, 1.0) and ins.per_unit_range("c") == (-1.0, 1.0)
 
 
 def test_saturation_of_one_sequence():

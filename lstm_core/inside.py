@@ -1,4 +1,5 @@
-"""What the "Inside the cell" and "Cell sandbox" pages show, computed from traces (NumPy only).
+"""What "Inside the cell", the Train page's live cell and the "Cell sandbox" show, computed
+from traces (NumPy only).
 
 A layer's trace is a dict of ``(T, B, H)`` arrays (see ``lstm_core.models.trace``):
 LSTM ``i f g o c h``, GRU ``r z n h``, RNN ``a h`` (``a`` = pre-activation). This module picks
@@ -40,16 +41,50 @@ def one_sequence(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
     }
 
 
+OUTLIER_FACTOR = 3.0  # a unit whose largest |v| exceeds this many times the median unit's
+
+
 def value_range(name: str, *arrays: np.ndarray) -> tuple[float, float]:
-    """The fixed colour range of a quantity: (0, 1) for gates, (-1, 1) for tanh outputs,
-    symmetric around 0 and wide enough for every array given for c and a."""
+    """The fixed colour range of a quantity: (0, 1) for gates, (-1, 1) for tanh outputs, and
+    for the unbounded c and a symmetric around 0, out to the largest |v| of the units that
+    stay within 3 x the median unit's largest |v|, over every array given (``(..., H)``).
+    One runaway unit (a counter at -30 among units within +-1) would otherwise set the range
+    and leave every other unit near white; its values beyond the range are clipped, and the
+    figures mark them."""
     if name in SIGMOID_GATES:
         return 0.0, 1.0
     if name in SQUASHED:
         return -1.0, 1.0
-    m = max((float(np.max(np.abs(a))) for a in arrays if np.size(a)), default=1.0)
-    m = m if np.isfinite(m) and m > 0 else 1.0
-    return -m, m
+    tops = [
+        np.nanmax(np.abs(np.reshape(a, (-1, np.shape(a)[-1]))), axis=0)
+        for a in arrays
+        if np.size(a)
+    ]
+    if not tops:
+        return -1.0, 1.0
+    top = np.max(tops, axis=0)  # (H,): each unit's largest |v|
+    top = top[np.isfinite(top)]
+    inliers = top[top <= OUTLIER_FACTOR * np.median(top)] if top.size else top
+    m = float(inliers.max()) if inliers.size else 0.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+def per_unit(name: str, v: np.ndarray) -> np.ndarray:
+    """``v (T, H)`` with each unit scaled to its own range, so a unit that moves little still
+    shows its pattern: gates min-max to 0..1, signed quantities by their largest |v| to -1..1
+    (a constant unit stays where it is)."""
+    v = np.asarray(v, dtype=np.float64)
+    if name in SIGMOID_GATES:
+        lo, hi = v.min(axis=0), v.max(axis=0)
+        span = np.where(hi > lo, hi - lo, 1.0)
+        return np.where(hi > lo, (v - lo) / span, v)
+    m = np.abs(v).max(axis=0)
+    return v / np.where(m > 0, m, 1.0)
+
+
+def per_unit_range(name: str) -> tuple[float, float]:
+    """The colour range of ``per_unit`` values."""
+    return (0.0, 1.0) if name in SIGMOID_GATES else (-1.0, 1.0)
 
 
 def saturation(layer_trace: dict, b: int) -> dict[str, np.ndarray]:
@@ -249,6 +284,20 @@ def drop_incomplete_snapshots(trainer) -> int:
 def training_times(trainer) -> list[int]:
     """The training steps whose trace of the probe can be shown: every snapshot, and now."""
     return sorted({s.step for s in trainer.snapshots} | {trainer.steps})
+
+
+def live_trace(trainer, b: int = 0) -> list[dict]:
+    """Per-layer traces of probe sequence ``b`` through the current model: each quantity
+    ``(T, 1, H)``. One sequence is all the live cell shows, and tracing one costs a few ms."""
+    return trainer.trace(trainer.probe.x[:, b : b + 1])
+
+
+def probe_input(trainer, b: int = 0) -> tuple[np.ndarray, list[str] | None]:
+    """Probe sequence ``b``'s input, ``(T,)`` token ids or ``(T, I)`` values, and its tokens
+    as text when the task reads tokens (else None)."""
+    x_seq = trainer.probe.x[:, b]
+    vocab = trainer.task.vocab if trainer.spec.vocab_size > 0 else None
+    return x_seq, ([vocab[int(k)] for k in x_seq] if vocab else None)
 
 
 def traces_at(trainer, step: int) -> list[dict]:

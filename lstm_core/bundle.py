@@ -421,8 +421,8 @@ def _check_snapshot(s, trainer) -> None:
                 )
 
 
-def import_bundle(source, store: RunStore, name: str | None = None) -> int:
-    """Validate a bundle completely, then save it as one new run; return its id."""
+def import_bundle(source, store: RunStore, name: str | None = None, owner: str = "") -> int:
+    """Validate a bundle completely, then save it as one new run of ``owner``; return its id."""
     run = load_bundle(source)
     return store.save_parts(
         name or run.name,
@@ -432,4 +432,5 @@ def import_bundle(source, store: RunStore, name: str | None = None) -> int:
         run.snapshots,
         run.weights,
         run.task_data,
+        owner=owner,
     )

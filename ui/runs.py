@@ -53,14 +53,18 @@ def viewer() -> Viewer:
 
 
 _MARKDOWN = re.compile("([" + re.escape(string.punctuation) + "])")
+ZWSP = "\u200b"  # a zero-width space: invisible, but no autolink pattern matches across it
+_AUTOLINK = {".": ZWSP + "\\." + ZWSP, ":": "\\:" + ZWSP, "@": ZWSP + "\\@"}
 
 
 def plain(text) -> str:
-    """A run name as plain text inside markdown (st.success, st.caption, st.warning...):
-    every ASCII punctuation character backslash-escaped, so a name like ``[x](https://...)``
-    or ``![](https://...)`` shows as typed and never becomes a link, an image, emphasis, an
-    emoji or a colour. Select boxes and tables show text as it is: they need no escaping."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """A run name as plain text inside markdown (st.success, st.caption, st.warning...), so
+    that a name like ``[x](https://...)`` or ``![](https://...)`` shows as typed and never
+    becomes a link, an image, emphasis or a colour: ASCII punctuation is backslash-escaped,
+    and zero-width spaces surround ``.`` and follow ``:`` and precede ``@``, as Streamlit's
+    markdown turns ``https://...``, ``www.x.y`` and ``a@b.c`` into links after parsing,
+    escaped or not. Select boxes and tables show text as it is: they need no escaping."""
+    return _MARKDOWN.sub(lambda m: _AUTOLINK.get(m[1], "\\" + m[1]), str(text))
 
 
 def chart_label(run_id: int, name: str) -> str:

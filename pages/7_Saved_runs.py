@@ -14,7 +14,7 @@ setup("runs")
 st.title(t("runs.title"))
 st.write(t("runs.intro"))
 lang = current_language()
-owner.remember("runs_page")
+owner.remember()
 runs.show_flash()
 
 try:

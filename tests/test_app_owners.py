@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from apptest_helpers import open_page
 
+from lstm_core import admission
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from lstm_core.store import RunStore, StoreError, Viewer
 from lstm_core.teacher import KEY_ENV
@@ -152,6 +153,11 @@ def test_the_teacher_key_unlocks_the_panel_and_is_rate_limited(fresh_store, monk
     assert len(fresh_store) == 0
     ann.toggle(key="teacher_gallery").set_value(False).run()
     assert not fresh_store.gallery_open()
+    try:
+        ann.number_input(key="teacher_limit").set_value(3).run()
+        assert admission.shared().limit == 3  # this server's gate
+    finally:
+        admission.reset_shared(admission.limit_from_env())
     guesser = browser(BOB)
     for _ in range(5):
         guesser.text_input(key=teacher_mode.KEY_FIELD).input("guess")
@@ -170,4 +176,5 @@ def test_a_browser_without_a_cookie_gets_a_new_token_and_the_cookie_writer():
     fresh = open_page(RUNS)
     token = fresh.session_state[owner.TOKEN]
     assert len(token) >= 32 and token not in (ANN, BOB)
-    assert fresh.get("bidi_component")  # AppTest sends no cookie back: the writer is drawn
+    writers = [h for h in fresh.get("html") if "document.cookie" in h.proto.body]
+    assert writers and token in writers[0].proto.body  # AppTest sends no cookie back

@@ -110,12 +110,12 @@ def _checked_locks(params: dict, link: links.Link, changes: list) -> tuple:
     or tampered ones are refused and noted in ``changes``."""
     from ui import teacher_mode
 
+    if not link.lock and not link.hide:
+        return (), (), ""
     try:
         verdict = links.signature_state(params, teacher_mode.secret())
     except (OSError, ValueError):  # no secret can be read or made: no lock can be trusted
         verdict = "unsigned"
-    if verdict == "none":
-        return (), (), ""
     if verdict == "valid":
         return link.lock, link.hide, str(params.get(links.SIG, ""))
     changes.append(links.Change("lock", ",".join(link.lock + link.hide), "", verdict))

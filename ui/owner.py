@@ -1,10 +1,11 @@
 """Who owns a saved run: an anonymous owner per browser, kept across reloads.
 
 The first time a browser saves or lists runs, it gets a random token (``secrets``), kept in a
-cookie (``lstm_owner``, one year, SameSite=Strict) written by a tiny component; a reload or a
-new tab sends the cookie back and ``st.context.cookies`` reads it. The store never sees the
-token itself, only its SHA-256 (the owner id): whoever reads the database cannot act as a
-student. Clearing the browser's cookies, or another browser, is another owner.
+cookie (``lstm_owner``, one year, SameSite=Strict) that a few lines of JavaScript write
+(``st.html``); a reload or a new tab sends the cookie back and ``st.context.cookies`` reads
+it. The store never sees the token itself, only its SHA-256 (the owner id): whoever reads the
+database cannot act as a student. Clearing the browser's cookies, or another browser, is
+another owner.
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ import streamlit as st
 COOKIE = "lstm_owner"
 TOKEN = "owner_token"  # session key: this session's token
 _VALID = re.compile(r"[A-Za-z0-9_-]{32,64}")
-_JS = """
-export default function (component) {
-  const token = component.data && component.data.token;
-  if (!token) return;
+# The token is [A-Za-z0-9_-] only (token_urlsafe, or a cookie that matched _VALID): safe to
+# put inside a JavaScript string.
+_JS = """<script>
+(function () {
   const secure = window.location.protocol === "https:" ? "; Secure" : "";
-  document.cookie = `lstm_owner=${token}; path=/; max-age=31536000; SameSite=Strict${secure}`;
-}
-"""
-_component = st.components.v2.component("lstm_owner_cookie", js=_JS, isolate_styles=False)
+  document.cookie = "lstm_owner=TOKEN; path=/; max-age=31536000; SameSite=Strict" + secure;
+})();
+</script>"""
 
 
 def _cookie() -> str | None:
@@ -49,9 +49,8 @@ def owner_id() -> str:
     return hashlib.sha256(token().encode("ascii")).hexdigest()[:32]
 
 
-def remember(where: str) -> None:
-    """Write the token into the browser's cookie unless it came from there (draws nothing;
-    ``where`` names the call site, as each element of a page needs its own key)."""
+def remember() -> None:
+    """Write the token into the browser's cookie unless it came from there (draws nothing)."""
     value = token()
-    if _cookie() != value:
-        _component(key=f"owner_cookie_{where}", data={"token": value}, height=0)
+    if _cookie() != value and _VALID.fullmatch(value):
+        st.html(_JS.replace("TOKEN", value), unsafe_allow_javascript=True)

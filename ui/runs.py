@@ -335,7 +335,7 @@ def save_run_button(prefix: str = "train") -> None:
         return
     trainer = state.get_trainer()
     where = f"{prefix}_save_flash"
-    owner.remember(prefix)  # the browser keeps its owner token across reloads
+    owner.remember()  # the browser keeps its owner token across reloads
     # stacked, not side by side: on the Train page this sits in the narrow setup column
     st.text_input(
         t("runs.save.name"),

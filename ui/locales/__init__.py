@@ -18,4 +18,5 @@ AREAS = (
     "lessons",
     "classroom",
     "teacher",
+    "engine",
 )

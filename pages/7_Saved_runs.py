@@ -6,6 +6,7 @@ import streamlit as st
 
 from lstm_core.store import StoreError
 from ui import owner, runs, state, teacher_mode
+from ui.classroom import projector_on
 from ui.figures.runs import compare_figure
 from ui.i18n import current_language, t
 from ui.page import setup
@@ -147,10 +148,12 @@ else:
     )
     if compare:
         try:
-            fig = compare_figure(runs.curves(run_store, [by_id[i] for i in compare]), lang)
-            st.plotly_chart(fig, key="runs_compare_chart", width="stretch", theme=None)
+            curves = runs.curves(run_store, [by_id[i] for i in compare])
         except StoreError as e:  # a run deleted since the list was read
             st.warning(t("runs.download_error", message=runs.plain(e)))
+        else:
+            fig = compare_figure(curves, lang, projector=projector_on())
+            st.plotly_chart(fig, key="runs_compare_chart", width="stretch", theme=None)
     else:
         st.caption(t("runs.compare.hint"))
 

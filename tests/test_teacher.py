@@ -107,3 +107,14 @@ def test_the_teacher_sets_the_admission_limit():
     assert not gate.try_acquire("c").granted
     with pytest.raises(ValueError):
         gate.set_limit(-1)
+
+
+def test_the_short_link_and_the_full_one_carry_the_same_signature():
+    """The Share popover signs the short link; the address bar then shows the full one."""
+    secret = b"k" * 32
+    cfg = TrainConfig()
+    short = links.sign(links.encode_short(cfg, "train", "en", lock=("model", "lr")), secret)
+    full = links.encode(links.decode(short).config, "train", "en", lock=links.decode(short).lock)
+    assert links.signature_state(short, secret) == "valid"
+    assert links.signature_state({**full, links.SIG: short[links.SIG]}, secret) == "valid"
+    assert links.signature_state({**short, "hidden": "200"}, secret) == "tampered"  # in "model"

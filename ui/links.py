@@ -357,14 +357,17 @@ def _signed_text(params: Mapping) -> bytes:
     """What a signature covers: the locked and hidden control lists and the values of those
     controls (so a student can change every other value, and the link stays valid)."""
     flat = {str(k): _one(v) for k, v in params.items()}
-    names = set(_names(flat.get("lock", ""), "lock", [])) | set(
-        _names(flat.get("hide", ""), "hide", [])
-    )
+    lock = _names(flat.get("lock", ""), "lock", [])  # groups expanded: "model" = its controls
+    hide = _names(flat.get("hide", ""), "hide", [])
+    names = set(lock) | set(hide)
+    # the values in force, so that the short link (defaults left out) and the full one that
+    # the address bar then shows carry the same signature
+    values = encode(decode(flat).config)
     keys = {k for n in names for k in CONTROL_KEYS.get(n, ())}
     if "knobs" in names:
-        keys |= {k for k in flat if k.startswith(KNOB_PREFIX)}
-    lines = [f"lock={flat.get('lock', '')}", f"hide={flat.get('hide', '')}"]
-    lines += [f"{k}={flat.get(k, '')}" for k in sorted(keys)]
+        keys |= {k for k in values if k.startswith(KNOB_PREFIX)}
+    lines = [f"lock={','.join(lock)}", f"hide={','.join(hide)}"]
+    lines += [f"{k}={values.get(k, '')}" for k in sorted(keys)]
     return "\n".join(["lstm-playground link v1", *lines]).encode("utf-8")
 
 
@@ -391,3 +394,25 @@ def signature_state(params: Mapping, secret: bytes) -> str:
         return "unsigned"
     expected = sign(flat, secret)[SIG]
     return "valid" if hmac.compare_digest(expected, flat[SIG]) else "tampered"
+
+
+def encode_short(
+    cfg: TrainConfig,
+    page: str | None = None,
+    lang: str | None = None,
+    lock=(),
+    hide=(),
+    projector: bool = False,
+) -> dict[str, str]:
+    """Like ``encode``, but only the values that differ from what ``decode`` fills in for a
+    missing one (TrainConfig's defaults, the task's knob defaults): the same configuration
+    today in a link short enough to type or scan. Unlike the full link, it takes the new
+    defaults if they ever change."""
+    full = encode(cfg, page, lang, lock, hide, projector)
+    base = encode(TrainConfig(task=cfg.task))  # defaults, with this task's knob defaults
+    default_task = TrainConfig().task
+    return {
+        k: v
+        for k, v in full.items()
+        if k in FLAGS or (k == "task" and v != default_task) or (k != "task" and base.get(k) != v)
+    }

@@ -115,6 +115,14 @@ class Admission:
                 return self._ticket(True, 0)
             return self._ticket(False, position - free)
 
+    def set_limit(self, limit: int | None) -> None:
+        """Change the gate's size (the teacher's setting). Sessions already training keep
+        their slot until their turn ends; the line moves in as slots free up."""
+        if limit is not None and (isinstance(limit, bool) or int(limit) != limit or limit < 0):
+            raise ValueError(f"the limit must be a whole number >= 0 or None, got {limit!r}")
+        with self._lock:
+            self.limit = None if limit is None else int(limit)
+
     def release(self, session_id: Hashable) -> None:
         """Give up a slot or a place in line (Pause, Reset, session end). Idempotent."""
         with self._lock:

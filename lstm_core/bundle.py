@@ -469,8 +469,8 @@ def _check_pages(cfg: TrainConfig, history) -> None:
         raise BundleError("history.csv has no evaluation rows (a run evaluates at step 0)")
 
 
-def import_bundle(source, store: RunStore, name: str | None = None) -> int:
-    """Validate a bundle completely, then save it as one new run; return its id."""
+def import_bundle(source, store: RunStore, name: str | None = None, owner: str = "") -> int:
+    """Validate a bundle completely, then save it as one new run of ``owner``; return its id."""
     run = load_bundle(source)
     return store.save_parts(
         name or run.name,
@@ -480,4 +480,5 @@ def import_bundle(source, store: RunStore, name: str | None = None) -> int:
         run.snapshots,
         run.weights,
         run.task_data,
+        owner=owner,
     )

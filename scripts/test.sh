@@ -19,6 +19,13 @@ if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
+# The run store's tests run on SQLite and on a throwaway PostgreSQL server (installed with apt
+# when missing, on a free local port, stopped and deleted when the tests end).
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+pg_start
+trap pg_stop EXIT
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest "$@"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import gradients
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from lstm_core.train import Trainer
-from ui import classroom, links, state
+from ui import classroom, links, state, teacher_mode
 from ui.figures import common
 from ui.lesson_state import ACTIVE
 from ui.lessons import BY_KEY, LESSONS
@@ -80,8 +80,14 @@ def test_garbage_link_never_crashes_and_the_notice_is_translated():
     assert at.session_state[state.CONFIG].seed == 2**31 - 1
 
 
+def teacher_link(params: dict) -> dict:
+    """``params`` signed as the teacher's app signs them (the server's secret)."""
+    return links.sign(params, teacher_mode.secret())
+
+
 def test_teacher_link_locks_and_hides_controls():
-    at = open_link({**links.encode(CFG, "train", "en"), "lock": "lr,task", "hide": "engine,seed"})
+    locked = {**links.encode(CFG, "train", "en"), "lock": "lr,task", "hide": "engine,seed"}
+    at = open_link(teacher_link(locked))
     assert at.select_slider(key="train_lr").disabled
     assert at.selectbox(key="train_task").disabled
     assert not at.select_slider(key="train_hidden").disabled
@@ -91,6 +97,29 @@ def test_teacher_link_locks_and_hides_controls():
     cfg = at.session_state[state.CONFIG]
     assert cfg.model.hidden_size == 16 and cfg.model.engine == "torch" and cfg.seed == 7
     assert at.query_params["lock"] == "lr,task" and at.query_params["hide"] == "engine,seed"
+    # the URL keeps the teacher's signature: a reload keeps the locks
+    assert links.signature_state(dict(at.query_params), teacher_mode.secret()) == "valid"
+
+
+@pytest.mark.parametrize("kind", ["unsigned", "tampered"])
+def test_a_lock_not_signed_by_the_teacher_is_refused_with_a_notice(kind):
+    locked = {**links.encode(CFG, "train", "en"), "lock": "lr", "hide": "seed"}
+    params = locked if kind == "unsigned" else {**teacher_link(locked), "lr": "10.0"}
+    at = open_link(params)
+    assert not at.select_slider(key="train_lr").disabled  # no lock was taken
+    assert [n for n in at.number_input if n.key == "train_seed"]  # nothing hidden either
+    notice = at.warning[0].value
+    assert ("not signed by the teacher" if kind == "unsigned" else "changed after") in notice
+    assert "lock" not in at.query_params
+
+
+def test_a_students_share_link_keeps_the_teachers_locks():
+    at = open_link(teacher_link({**links.encode(CFG, "train", "en"), "lock": "lr"}))
+    at.select_slider(key="train_hidden").set_value(16).run()
+    assert not at.multiselect  # a student cannot pick locks to lift or add
+    params = dict(at.query_params)
+    assert params["lock"] == "lr" and params["hidden"] == "16"
+    assert links.signature_state(params, teacher_mode.secret()) == "valid"
 
 
 def test_projector_mode_styles_the_page_and_the_figures():

@@ -3,22 +3,31 @@ the history it was saved with on every page, rename / delete / compare / downloa
 hostile upload is refused plainly and leaves the store untouched, and unsaved training
 survives switching pages."""
 
+import hashlib
 import io
 import json
 import zipfile
 
 import numpy as np
 import pytest
-from apptest_helpers import open_page, plotly_array
+from apptest_helpers import open_page as open_as_anyone
+from apptest_helpers import plotly_array
 
 from lstm_core.bundle import export_bundle, load_bundle
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
-from lstm_core.store import RunStore
+from lstm_core.store import RunStore, Viewer
 from lstm_core.train import Trainer
-from ui import runs, state
+from ui import owner, runs, state
 from ui.train_view import short
 
 TRAIN, RUNS = "pages/1_Train.py", "pages/7_Saved_runs.py"
+TOKEN = "test-browser-token-0123456789abcdef"  # the cookie of this file's one browser
+ME = Viewer(hashlib.sha256(TOKEN.encode()).hexdigest()[:32])
+
+
+def open_page(page, **session):
+    """A new session of this file's browser (its owner token, as from its cookie)."""
+    return open_as_anyone(page, **{owner.TOKEN: TOKEN, **session})
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +53,7 @@ def config(**kw):
 def saved(store, name, steps, **kw):
     tr = Trainer(config(**kw))
     tr.step(steps)
-    return store.save(tr, name), tr
+    return store.save(tr, name, owner=ME.owner), tr
 
 
 def listing(store):
@@ -184,8 +193,13 @@ def test_compare_overlays_the_stored_curves(fresh_store):
 def test_the_download_bundle_holds_the_run(fresh_store):
     run_id, tr = saved(fresh_store, "shared", 12)
     at = open_page(RUNS)
+    assert not at.get("download_button")  # built on a click, not on every run
+    at.button(key="runs_download").click()
+    at.run()
     assert at.get("download_button")
-    back = load_bundle(runs.bundle_bytes(run_id))
+    served_id, data = at.session_state[runs.BUNDLE]
+    assert served_id == run_id
+    back = load_bundle(data)
     assert back.name == "shared" and back.config == tr.config
     np.testing.assert_array_equal(back.history.arrays()["loss"], tr.history.arrays()["loss"])
 
@@ -235,7 +249,7 @@ def test_a_hostile_upload_is_refused_and_the_store_is_untouched(fresh_store, tmp
     assert not at.exception
     message = at.error[0].value
     assert message.startswith("This bundle was not imported, and nothing was saved:")
-    assert words in message
+    assert runs.plain(words) in message  # shown as plain text (markdown escaped)
     assert listing(fresh_store) == before
 
 

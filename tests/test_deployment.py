@@ -77,3 +77,29 @@ def test_dockerignore_keeps_what_the_server_needs():
         assert not hit, f"{path} is excluded by {hit}"
     for secret in (".git", ".venv", "artifacts", "tests"):
         assert secret in patterns
+
+
+def test_the_compose_file_runs_two_replicas_on_one_postgres_behind_sticky_nginx():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    services = compose["services"]
+    apps = [name for name, s in services.items() if s.get("build") == ".."]
+    assert sorted(apps) == ["app1", "app2"]
+    for name in apps:
+        env = services[name]["environment"]
+        assert env["LSTM_PLAYGROUND_DB"].startswith("postgresql://lstm:")
+        assert env["LSTM_PLAYGROUND_DB"].endswith("@db:5432/lstm")
+        assert {"LSTM_PLAYGROUND_SECRET", "LSTM_PLAYGROUND_TEACHER_KEY"} <= set(env)
+        assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["app1"]["volumes"] != services["app2"]["volumes"]
+    assert services["db"]["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    mount = services["nginx"]["volumes"][0]
+    assert mount.startswith("./nginx.conf:/etc/nginx/conf.d/default.conf")
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "hash $route consistent;" in conf and "Set-Cookie" in conf  # sticky sessions
+    assert all(f"server {name}:8501;" in conf for name in apps)
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf  # the WebSocket
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    assert "deploy/compose.yaml" in guide and "LSTM_PLAYGROUND_DB" in guide

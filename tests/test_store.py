@@ -1,4 +1,5 @@
-"""The SQLite run store: round trips, rename/delete/compare, concurrency, hostile rows."""
+"""The run store on both backends (SQLite and PostgreSQL): round trips, rename/delete/compare,
+owners and class copies, concurrency, hostile rows, migration of older stores."""
 
 import sqlite3
 import threading
@@ -8,7 +9,8 @@ import pytest
 
 from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.records import History, Snapshot, saturation, to_npz
-from lstm_core.store import RunStore, StoreError, default_home
+from lstm_core.store import TABLES, RunStore, StoreError, Viewer, default_home
+from tests.store_backends import BACKENDS, backend_store, raw
 
 
 def make_parts(seed=0, steps=30):
@@ -29,9 +31,7 @@ def make_parts(seed=0, steps=30):
     return cfg, summary, h, snaps, weights
 
 
-@pytest.fixture
-def store(tmp_path):
-    return RunStore(tmp_path / "home")
+store = pytest.fixture(params=BACKENDS, name="store")(backend_store)
 
 
 def test_round_trip_keeps_every_part_exactly(store):
@@ -62,10 +62,9 @@ def test_list_rename_delete_compare(store):
     store.delete(ids[1])
     assert [r.id for r in store.list()] == [ids[2], ids[0]]
     # the deleted run's blobs went with it (ON DELETE CASCADE)
-    with sqlite3.connect(store.path) as db:
-        for table in ("histories", "snapshots", "weights"):
-            n = db.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id = ?", (ids[1],)).fetchone()
-            assert n[0] == 0
+    for table in ("histories", "snapshots", "weights", "task_data"):
+        [(n,)] = raw(store, f"SELECT COUNT(*) FROM {table} WHERE run_id = :r", r=ids[1])
+        assert n == 0
 
 
 def test_bad_requests_have_plain_messages_and_change_nothing(store):
@@ -94,17 +93,12 @@ def test_pickled_blob_is_refused_not_unpickled(store):
     zbuf = io.BytesIO()
     with zipfile.ZipFile(zbuf, "w") as z:
         z.writestr("loss.npy", buf.getvalue())
-    with sqlite3.connect(store.path) as db:
-        db.execute("UPDATE histories SET data = ? WHERE run_id = ?", (zbuf.getvalue(), run_id))
-        db.execute(
-            "UPDATE weights SET data = ? WHERE run_id = ?", (b"\x80\x04not safetensors", run_id)
-        )
+    raw(store, "UPDATE histories SET data = :d WHERE run_id = :r", d=zbuf.getvalue(), r=run_id)
+    raw(store, "UPDATE weights SET data = :d WHERE run_id = :r", d=b"\x80\x04no", r=run_id)
     with pytest.raises(StoreError, match="damaged"):
         store.load(run_id)
-    with sqlite3.connect(store.path) as db:
-        db.execute(
-            "UPDATE histories SET data = ? WHERE run_id = ?", (to_npz(History().arrays()), run_id)
-        )
+    empty = to_npz(History().arrays())
+    raw(store, "UPDATE histories SET data = :d WHERE run_id = :r", d=empty, r=run_id)
     with pytest.raises(StoreError, match="not a valid safetensors"):
         store.load(run_id)
 
@@ -159,10 +153,158 @@ def test_eight_threads_saving_renaming_deleting_at_once(store):
 def test_one_damaged_row_does_not_hide_the_other_runs(store):
     good = store.save_parts("good", *make_parts(seed=1))
     bad = store.save_parts("bad", *make_parts(seed=2))
-    with sqlite3.connect(store.path) as db:
-        db.execute("UPDATE runs SET config = ? WHERE id = ?", ("{not json", bad))
+    raw(store, "UPDATE runs SET config = :c WHERE id = :r", c="{not json", r=bad)
     assert [r.id for r in store.list()] == [good]
     [(run_id, reason)] = store.unreadable()
     assert run_id == bad and "unreadable config" in reason
     with pytest.raises(StoreError, match="unreadable config"):
         store.load(bad)
+
+
+ANN, BOB, TEACHER = Viewer("ann"), Viewer("bob"), Viewer("", teacher=True)
+
+
+def csv_parts():
+    """A run with raw task data (what an uploaded CSV leaves in the store)."""
+    *parts, w = make_parts()
+    return (*parts, w, {"data": b"t,secret\n1,42\n", "target": "secret"})
+
+
+def test_runs_are_private_to_their_owner(store):
+    mine = store.save_parts("ann's", *make_parts(), owner="ann")
+    theirs = store.save_parts("bob's", *make_parts(), owner="bob")
+    legacy = store.save_parts("from the command line", *make_parts())
+    assert [r.id for r in store.list(ANN)] == [mine]
+    assert [r.id for r in store.list(BOB)] == [theirs]
+    assert [r.id for r in store.list(Viewer(""))] == []  # no owner id: sees nobody's runs
+    assert [r.id for r in store.list(TEACHER)] == [legacy, theirs, mine]
+    assert [r.id for r in store.list()] == [legacy, theirs, mine]  # the command line
+    for call in (store.load, store.history, store.delete):
+        with pytest.raises(StoreError, match=f"no saved run with id {theirs}"):
+            call(theirs, ANN)  # reported exactly like a missing run
+    with pytest.raises(StoreError, match=f"no saved run with id {theirs}"):
+        store.rename(theirs, "mine now", ANN)
+    assert not store.exists(theirs, ANN) and store.exists(theirs, BOB)
+    assert store.load(theirs, BOB).name == "bob's" and store.load(theirs, TEACHER).owner == "bob"
+
+
+def test_a_class_copy_is_read_only_and_leaves_the_raw_data_behind(store):
+    own = store.save_parts("with data", *csv_parts(), owner="ann")
+    copy = store.share(own, ANN)
+    assert copy != own
+    seen = {r.id: r for r in store.list(BOB)}
+    assert list(seen) == [copy] and seen[copy].shared and seen[copy].source == own
+    run = store.load(copy, BOB)
+    assert run.task_data == {} and run.name == "with data"
+    np.testing.assert_array_equal(run.history.loss, make_parts()[2].loss)
+    with pytest.raises(StoreError, match="read-only"):
+        store.rename(copy, "bob's now", BOB)
+    with pytest.raises(StoreError, match="read-only"):
+        store.delete(copy, BOB)
+    with pytest.raises(StoreError, match="no saved run"):
+        store.share(own, BOB)  # the original stays private
+    assert store.load(own, ANN).task_data["data"] == b"t,secret\n1,42\n"
+    ticked = store.share(own, ANN, with_data=True)
+    assert store.load(ticked, BOB).task_data["target"] == "secret"
+    store.rename(copy, "renamed by its owner", ANN)
+    store.delete(ticked, TEACHER)
+    assert [r.name for r in store.list(BOB)] == ["renamed by its owner"]
+
+
+def test_the_teacher_closes_the_gallery_and_may_delete_any_run(store):
+    own = store.save_parts("ann's", *make_parts(), owner="ann")
+    copy = store.share(own, ANN)
+    assert store.gallery_open() and [r.id for r in store.list(BOB)] == [copy]
+    store.set_setting("gallery", "closed")
+    assert not store.gallery_open() and store.list(BOB) == []
+    with pytest.raises(StoreError, match="no saved run"):
+        store.load(copy, BOB)
+    assert {r.id for r in store.list(ANN)} == {own, copy}  # the owner still sees both
+    store.set_setting("gallery", "open")
+    store.delete(own, TEACHER)
+    store.delete(copy, TEACHER)
+    assert store.list(TEACHER) == []
+
+
+def test_two_stores_on_one_database_see_the_same_runs(store):
+    """Several servers of a school: a run saved through one is there for the other."""
+    other = RunStore(store.home, url=store.url)
+    run_id = other.save_parts("saved on server 2", *make_parts(), owner="ann")
+    assert store.load(run_id, ANN).name == "saved on server 2"
+
+
+def test_a_schema_1_sqlite_store_is_migrated_without_losing_runs(tmp_path):
+    home = tmp_path / "old"
+    home.mkdir()
+    cfg, summary, h, snaps, w = make_parts()
+    with sqlite3.connect(home / "runs.sqlite") as db:  # the schema this app wrote before owners
+        db.executescript(SCHEMA_1)
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO runs (name, created, config, summary) VALUES (?, ?, ?, ?)",
+            ("old run", "2026-01-01T00:00:00+00:00", store_dumps(cfg.to_dict()), "{}"),
+        )
+        blobs = (to_npz(h.arrays()), to_npz({}), _weights(w), to_npz({}))
+        for table, blob in zip(TABLES, blobs, strict=True):
+            db.execute(f"INSERT INTO {table} (run_id, data) VALUES (1, ?)", (blob,))
+    store = RunStore(home)
+    [old] = store.list()
+    assert (old.id, old.name, old.owner, old.shared) == (1, "old run", "", False)
+    np.testing.assert_array_equal(store.load(1).history.loss, h.loss)
+    assert store.list(ANN) == [] and [r.id for r in store.list(TEACHER)] == [1]
+    new = store.save_parts("new", *make_parts(), owner="ann")
+    assert new == 2 and [r.id for r in RunStore(home).list(ANN)] == [2]  # reopens cleanly
+    with sqlite3.connect(home / "runs.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_store_from_a_newer_version_is_refused(store):
+    raw(store, "UPDATE settings SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="newer version"):
+        RunStore(store.home, url=store.url)
+
+
+def test_a_database_that_cannot_be_reached_is_reported(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError, match="cannot be opened"):
+        RunStore(tmp_path, url=f"postgresql://nobody@127.0.0.1:{port}/none?connect_timeout=2")
+    with pytest.raises(StoreError, match="not a database URL|must be a postgresql"):
+        RunStore(tmp_path, url="mysql://x@y/z")
+
+
+def test_the_db_env_var_chooses_the_backend(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'chosen.sqlite'}"
+    monkeypatch.setenv("LSTM_PLAYGROUND_DB", url)
+    monkeypatch.setenv("LSTM_PLAYGROUND_HOME", str(tmp_path / "home"))
+    assert RunStore().path == tmp_path / "chosen.sqlite"
+
+
+SCHEMA_1 = """
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,
+    created TEXT NOT NULL, config TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE TABLE histories (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
+CREATE TABLE snapshots (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
+CREATE TABLE weights (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
+CREATE TABLE task_data (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, data BLOB NOT NULL);
+"""
+
+
+def store_dumps(value):
+    from lstm_core.store import dumps
+
+    return dumps(value)
+
+
+def _weights(w):
+    from lstm_core.store import weights_to_bytes
+
+    return weights_to_bytes(w)

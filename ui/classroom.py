@@ -87,7 +87,8 @@ def open_link(page_key: str) -> None:
         return
     link = links.decode(params)
     changes = list(link.changes)
-    st.session_state[FLAGS] = {"lock": link.lock, "hide": link.hide, "projector": link.projector}
+    lock, hide, sig = _checked_locks(params, link, changes)
+    st.session_state[FLAGS] = {"lock": lock, "hide": hide, "projector": link.projector, "sig": sig}
     if link.lang and "lang" in params:
         st.session_state[LANG] = link.lang
     if links.has_config(params):
@@ -103,6 +104,36 @@ def open_link(page_key: str) -> None:
         st.session_state[NOTICES].append(links.Change("page", target, page_key, "choice"))
     elif target != page_key:
         st.switch_page(path)
+
+
+def _checked_locks(params: dict, link: links.Link, changes: list) -> tuple:
+    """(lock, hide, signature) of a link: only a teacher's signed locks are taken; unsigned
+    or tampered ones are refused and noted in ``changes``."""
+    from ui import teacher_mode
+
+    if not link.lock and not link.hide:
+        return (), (), ""
+    try:
+        verdict = links.signature_state(params, teacher_mode.secret())
+    except (OSError, ValueError):  # no secret can be read or made: no lock can be trusted
+        verdict = "unsigned"
+    if verdict == "valid":
+        return link.lock, link.hide, str(params.get(links.SIG, ""))
+    changes.append(links.Change("lock", ",".join(link.lock + link.hide), "", verdict))
+    return (), (), ""
+
+
+def _with_signature(params: dict, lock, hide) -> dict:
+    """The teacher's links are signed afresh; a student's keep the signature they came with
+    (valid while the locked values are unchanged, which the disabled controls ensure)."""
+    from ui import teacher_mode
+
+    if not (lock or hide):
+        return params
+    if teacher_mode.is_teacher():
+        return links.sign(params, teacher_mode.secret())
+    sig = flags().get("sig")
+    return {**params, links.SIG: sig} if sig else params
 
 
 def _dismiss() -> None:
@@ -150,7 +181,7 @@ def lesson_box(page_key: str) -> None:
 
 def current_params(page_key: str) -> dict[str, str]:
     f = flags()
-    return links.encode(
+    params = links.encode(
         state.get_config(),
         page=page_key,
         lang=current_language(),
@@ -158,6 +189,7 @@ def current_params(page_key: str) -> dict[str, str]:
         hide=f["hide"],
         projector=f["projector"],
     )
+    return _with_signature(params, f["lock"], f["hide"])
 
 
 def sync_url(page_key: str) -> None:
@@ -183,24 +215,37 @@ def share_link(page_key: str = "train") -> str:
         projector = st.toggle(
             t("links.projector"), key="link_projector", value=flags()["projector"]
         )
-        names = list(links.CONTROLS)
-        lock = st.multiselect(
-            t("links.lock"), names, key="link_lock", format_func=lambda n: t(f"links.control.{n}")
-        )
-        hide = st.multiselect(
-            t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
-        )
+        lock, hide = _lock_choices()
         args = (state.get_config(), page_key, current_language())
         flags_ = {"lock": lock, "hide": hide, "projector": projector}
         short = links.encode_short(*args, **flags_)  # only what differs from the defaults
+        short = _with_signature(short, lock, hide)
         url = f"{base_url()}?{links.query_string(short)}"
         st.code(url, language=None, wrap_lines=True)
         st.image(qr_png(url), caption=t("links.qr"), width=220)
         with st.expander(t("links.full")):
-            full = links.encode(*args, **flags_)
+            full = _with_signature(links.encode(*args, **flags_), lock, hide)
             st.code(f"{base_url()}?{links.query_string(full)}", language=None, wrap_lines=True)
     sync_url(page_key)
     return url
+
+
+def _lock_choices() -> tuple:
+    """The teacher picks the controls to lock and hide; a student's link keeps the session's
+    own (signed) locks and cannot add or lift any."""
+    from ui import teacher_mode
+
+    names = list(links.CONTROLS)
+    if not teacher_mode.is_teacher():
+        st.caption(t("teacher.lock_needs_key"))
+        return flags()["lock"], flags()["hide"]
+    lock = st.multiselect(
+        t("links.lock"), names, key="link_lock", format_func=lambda n: t(f"links.control.{n}")
+    )
+    hide = st.multiselect(
+        t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
+    )
+    return tuple(lock), tuple(hide)
 
 
 def install_figure_style() -> None:

@@ -92,7 +92,7 @@ FIELDS = (
     _limited("snap", "snapshot_every", "int"),
     _limited("nsnap", "max_snapshots", "int"),
 )
-FLAGS = ("page", "lang", "lock", "hide", "projector")  # not part of the TrainConfig
+FLAGS = ("page", "lang", "lock", "hide", "projector", "sig")  # not part of the TrainConfig
 CONFIG_KEYS = ("task", *(f.key for f in FIELDS))
 
 
@@ -330,6 +330,70 @@ def has_config(params: Mapping) -> bool:
 def query_string(params: Mapping[str, str]) -> str:
     """``a=1&b=x%2Cy``: the text after ``?`` in a link."""
     return urlencode(dict(params), safe=",")
+
+
+# ------------------------------------------------------------------------------ signed locks
+SIG = "sig"  # the query parameter holding a teacher link's signature
+# The query parameters whose values each lockable control stands for.
+CONTROL_KEYS = {
+    "task": ("task",),
+    "seed": ("seed",),
+    "cell": ("cell",),
+    "variant": ("variant",),
+    "hidden": ("hidden",),
+    "layers": ("layers",),
+    "forget_bias": ("fbias",),
+    "init": ("init",),
+    "scale": ("rscale",),
+    "engine": ("engine",),
+    "optimizer": ("opt",),
+    "lr": ("lr",),
+    "batch": ("batch",),
+    "clip": ("clip",),
+}
+
+
+def _signed_text(params: Mapping) -> bytes:
+    """What a signature covers: the locked and hidden control lists and the values of those
+    controls (so a student can change every other value, and the link stays valid)."""
+    flat = {str(k): _one(v) for k, v in params.items()}
+    lock = _names(flat.get("lock", ""), "lock", [])  # groups expanded: "model" = its controls
+    hide = _names(flat.get("hide", ""), "hide", [])
+    names = set(lock) | set(hide)
+    # the values in force, so that the short link (defaults left out) and the full one that
+    # the address bar then shows carry the same signature
+    values = encode(decode(flat).config)
+    keys = {k for n in names for k in CONTROL_KEYS.get(n, ())}
+    if "knobs" in names:
+        keys |= {k for k in values if k.startswith(KNOB_PREFIX)}
+    lines = [f"lock={','.join(lock)}", f"hide={','.join(hide)}"]
+    lines += [f"{k}={values.get(k, '')}" for k in sorted(keys)]
+    return "\n".join(["lstm-playground link v1", *lines]).encode("utf-8")
+
+
+def sign(params: Mapping, secret: bytes) -> dict[str, str]:
+    """``params`` with the teacher's signature (HMAC-SHA256 with the server's secret)."""
+    import base64
+    import hashlib
+    import hmac
+
+    digest = hmac.new(secret, _signed_text(params), hashlib.sha256).digest()
+    out = {k: _one(v) for k, v in params.items() if k != SIG}
+    out[SIG] = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+    return out
+
+
+def signature_state(params: Mapping, secret: bytes) -> str:
+    """ "none" (no lock or hide asked for), "valid", "unsigned" or "tampered"."""
+    import hmac
+
+    flat = {str(k): _one(v) for k, v in params.items()}
+    if not flat.get("lock") and not flat.get("hide"):
+        return "none"
+    if not flat.get(SIG):
+        return "unsigned"
+    expected = sign(flat, secret)[SIG]
+    return "valid" if hmac.compare_digest(expected, flat[SIG]) else "tampered"
 
 
 def encode_short(

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import inspect
+import re
+import string
 import tempfile
 from pathlib import Path
 
@@ -22,11 +25,11 @@ import streamlit as st
 
 from lstm_core.arena import Contestant, solved_at
 from lstm_core.bundle import BundleError, csv_safe, export_saved, import_bundle
-from lstm_core.store import RunStore, StoreError
+from lstm_core.store import RunStore, StoreError, Viewer
 from lstm_core.tasks import TASKS, TaskError
 from lstm_core.tasks.base import Metric
 from lstm_core.train import TrainError
-from ui import state
+from ui import owner, state, teacher_mode
 from ui.i18n import current_language, t, translate
 
 MAX_UPLOAD_MB = 25  # per-widget upload limit (the bundle reader allows at most 64 MB)
@@ -34,12 +37,48 @@ FLASH = "runs_flash"  # (kind, text) shown once by show_flash()
 UPLOADS = "runs_uploads"  # SHA-256 of an uploaded file -> (kind, text) of its outcome
 CONFIRM = "runs_confirm_delete"  # id of the run waiting for "Yes, delete it"
 LAST_SAVE = "runs_last_save"  # (trainer, its steps, run id) of the session's latest save
+BUNDLE = "runs_bundle"  # (run id, .zip bytes) built by the last Download click
 LOCK_WAIT_S = 2.0  # how long a save waits for a training tick to finish
 
 
 def store() -> RunStore:
-    """The run store (``$LSTM_PLAYGROUND_HOME``); StoreError when it cannot be opened."""
+    """The run store (``LSTM_PLAYGROUND_DB`` or ``$LSTM_PLAYGROUND_HOME``); StoreError when it
+    cannot be opened."""
     return RunStore()
+
+
+def viewer() -> Viewer:
+    """Who is asking the store: this browser's owner id, and whether it is the teacher."""
+    return teacher_mode.viewer()
+
+
+_MARKDOWN = re.compile("([" + re.escape(string.punctuation) + "])")
+ZWSP = "\u200b"  # a zero-width space: invisible, but no autolink pattern matches across it
+_AUTOLINK = {".": ZWSP + "\\." + ZWSP, ":": "\\:" + ZWSP, "@": ZWSP + "\\@"}
+
+
+def plain(text) -> str:
+    """A run name as plain text inside markdown (st.success, st.caption, st.warning...), so
+    that a name like ``[x](https://...)`` or ``![](https://...)`` shows as typed and never
+    becomes a link, an image, emphasis or a colour: ASCII punctuation is backslash-escaped,
+    and zero-width spaces surround ``.`` and follow ``:`` and precede ``@``, as Streamlit's
+    markdown turns ``https://...``, ``www.x.y`` and ``a@b.c`` into links after parsing,
+    escaped or not. Select boxes and tables show text as it is: they need no escaping."""
+    return _MARKDOWN.sub(lambda m: _AUTOLINK.get(m[1], "\\" + m[1]), str(text))
+
+
+def chart_label(run_id: int, name: str) -> str:
+    """A legend label for Plotly, which reads a few HTML tags (``<a href>``) in text."""
+    return html.escape(f"#{run_id} {name}")
+
+
+def owner_label(info, who: Viewer) -> str:
+    """Whose run it is, from the asker's side: yours, the class's copy, or a student's."""
+    if info.shared:
+        return t("runs.owner.class")
+    if info.owner and info.owner == who.owner:
+        return t("runs.owner.you")
+    return t("runs.owner.student", id=info.owner[:6]) if info.owner else t("runs.owner.none")
 
 
 def model_label(cfg) -> str:
@@ -93,7 +132,7 @@ def show_flash(where: str = FLASH) -> None:
 
 
 # --------------------------------------------------------------------------- the list
-def table(infos, lang: str) -> pd.DataFrame:
+def table(infos, lang: str, who: Viewer | None = None) -> pd.DataFrame:
     """One row per saved run: the store's own numbers (summary), not recomputed."""
 
     def num(v):
@@ -115,6 +154,7 @@ def table(infos, lang: str) -> pd.DataFrame:
                 t("runs.col.value"): [num(i.summary.get("metric_value")) for i in infos],
                 t("runs.col.solved"): [bool(i.summary.get("solved")) for i in infos],
                 t("runs.col.created"): [i.created.replace("T", " ")[:19] for i in infos],
+                t("runs.col.owner"): [owner_label(i, who or Viewer()) for i in infos],
             }
         )
     )
@@ -124,10 +164,10 @@ def curves(run_store: RunStore, infos) -> list[dict]:
     """Stored histories as curve dicts for ``ui.figures.runs.compare_figure``."""
     out = []
     for info in infos:
-        h = run_store.history(info.id)
+        h = run_store.history(info.id, viewer())
         out.append(
             {
-                "label": f"#{info.id} {info.name}",
+                "label": chart_label(info.id, info.name),
                 "steps": h.step,
                 "loss": h.loss,
                 "val_steps": h.val_step,
@@ -148,18 +188,18 @@ def save_current(name_key: str, where: str) -> None:
     )
     lock = state.session_lock()
     if not lock.acquire(timeout=LOCK_WAIT_S):
-        flash("error", t("runs.save_error", message="training is busy; try again"), where)
+        flash("error", t("runs.save_error", message=plain("training is busy; try again")), where)
         return
     try:
-        run_id = store().save(trainer, name)
+        run_id = store().save(trainer, name, owner=owner.owner_id())
     except StoreError as e:
-        flash("error", t("runs.save_error", message=str(e)), where)
+        flash("error", t("runs.save_error", message=plain(e)), where)
         return
     finally:
         lock.release()
     st.session_state[name_key] = ""  # the next save gets its own (default) name
     st.session_state[LAST_SAVE] = (trainer, trainer.steps, run_id)
-    flash("success", t("runs.saved", name=name, id=run_id), where)
+    flash("success", t("runs.saved", name=plain(name), id=run_id), where)
 
 
 def saved_as(trainer) -> int | None:
@@ -170,30 +210,42 @@ def saved_as(trainer) -> int | None:
     return None
 
 
+def still_there(run_id: int) -> bool:
+    """Whether a run this session referred to is still in the store for it."""
+    try:
+        return store().exists(run_id, viewer())
+    except StoreError:
+        return False
+
+
 def load(run_id: int) -> None:
     """Make saved run ``run_id`` the session's run (paused): every page then shows it."""
     try:
-        run = store().load(run_id)
+        run = store().load(run_id, viewer())
         trainer = run.trainer()
-    except (StoreError, TrainError, TaskError, ValueError) as e:
-        flash("error", t("runs.load_error", message=str(e)))
+    except (TrainError, TaskError) as e:
+        key = "runs.load_no_data" if run.shared and not run.task_data else "runs.load_error"
+        flash("error", t(key, message=plain(e)))
+        return
+    except (StoreError, ValueError) as e:
+        flash("error", t("runs.load_error", message=plain(e)))
         return
     st.session_state[state.CONFIG] = copy.deepcopy(run.config)
     st.session_state[state.TRAINER] = trainer
     st.session_state[LAST_SAVE] = (trainer, trainer.steps, run.id)
     state.set_running(False)
-    flash("success", t("runs.loaded", name=run.name, steps=trainer.steps))
+    flash("success", t("runs.loaded", name=plain(run.name), steps=trainer.steps))
 
 
 def rename(run_id: int) -> None:
     name = st.session_state.get("runs_new_name", "")
     try:
-        store().rename(run_id, name)
+        store().rename(run_id, name, viewer())
     except StoreError as e:
-        flash("error", str(e))
+        flash("error", plain(e))
         return
     st.session_state["runs_new_name"] = ""
-    flash("success", t("runs.renamed", name=name.strip()))
+    flash("success", t("runs.renamed", name=plain(name.strip())))
 
 
 def ask_delete(run_id: int) -> None:
@@ -207,19 +259,58 @@ def cancel_delete() -> None:
 def delete(run_id: int, name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        store().delete(run_id)
+        store().delete(run_id, viewer())
     except StoreError as e:
-        flash("error", str(e))
+        flash("error", plain(e))
         return
-    flash("success", t("runs.deleted", name=name))
+    flash("success", t("runs.deleted", name=plain(name)))
 
 
-def bundle_bytes(run_id: int) -> bytes:
-    """The export bundle of a saved run, as the bytes of a .zip file."""
-    run = store().load(run_id)
+def share(run_id: int) -> None:
+    """Publish a read-only copy to the class (the raw data only when the box is ticked)."""
+    with_data = bool(st.session_state.get("runs_share_data"))
+    try:
+        copy_id = store().share(run_id, viewer(), with_data=with_data)
+    except StoreError as e:
+        flash("error", plain(e))
+        return
+    key = "runs.shared_with_data" if with_data else "runs.shared"
+    flash("success", t(key, id=copy_id))
+
+
+def bundle_bytes(run_id: int, who: Viewer | None = None) -> bytes:
+    """The export bundle of a saved run (as ``who``, default this session), as .zip bytes."""
+    run = store().load(run_id, who or viewer())
     with tempfile.TemporaryDirectory(prefix="lstm-bundle-") as tmp:
         path = export_saved(run, Path(tmp) / "run.zip")
         return path.read_bytes()
+
+
+def bundle_or_message(run_id: int) -> tuple[bytes | None, str]:
+    """The bundle's bytes, or None and the plain reason it cannot be made (a run deleted
+    meanwhile, a class copy shared without the data it was trained on)."""
+    try:
+        return bundle_bytes(run_id), ""
+    except (TrainError, TaskError) as e:
+        return None, t("runs.load_no_data", message=plain(e))
+    except (StoreError, BundleError, ValueError) as e:
+        return None, t("runs.download_error", message=plain(e))
+
+
+def prepare_download(run_id: int) -> None:
+    """Build the bundle now (a click), so that a run gone meanwhile gets a plain message."""
+    data, message = bundle_or_message(run_id)
+    if data is None:
+        st.session_state.pop(BUNDLE, None)
+        flash("error", message)
+    else:
+        st.session_state[BUNDLE] = (int(run_id), data)
+
+
+def prepared_bundle(run_id: int) -> bytes | None:
+    """The bundle built for ``run_id`` by the last Download click, if any."""
+    ready = st.session_state.get(BUNDLE)
+    return ready[1] if ready and ready[0] == int(run_id) else None
 
 
 def import_upload(data: bytes) -> tuple[str, str]:
@@ -232,13 +323,13 @@ def import_upload(data: bytes) -> tuple[str, str]:
     if digest not in done:
         try:
             run_store = store()
-            run_id = import_bundle(data, run_store)
-            name = next(i.name for i in run_store.list() if i.id == run_id)
-            done[digest] = ("success", t("runs.imported", name=name, id=run_id))
+            run_id = import_bundle(data, run_store, owner=owner.owner_id())
+            name = run_store.load(run_id, viewer()).name
+            done[digest] = ("success", t("runs.imported", name=plain(name), id=run_id))
         except (BundleError, StoreError) as e:
-            done[digest] = ("error", t("runs.rejected", message=str(e)))
+            done[digest] = ("error", t("runs.rejected", message=plain(e)))
         except Exception as e:  # a hostile file must never reach the user as a traceback
-            done[digest] = ("error", t("runs.rejected", message=f"{type(e).__name__}: {e}"))
+            done[digest] = ("error", t("runs.rejected", message=plain(f"{type(e).__name__}: {e}")))
     return done[digest]
 
 
@@ -255,6 +346,7 @@ def save_run_button(prefix: str = "train") -> None:
         return
     trainer = state.get_trainer()
     where = f"{prefix}_save_flash"
+    owner.remember()  # the browser keeps its owner token across reloads
     # stacked, not side by side: on the Train page this sits in the narrow setup column
     st.text_input(
         t("runs.save.name"),

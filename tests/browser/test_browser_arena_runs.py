@@ -54,8 +54,9 @@ def test_save_on_train_then_listed_and_loaded(app_url, page):
     page.get_by_text("#1 browser run").first.wait_for(timeout=30_000)  # the run picker
     page.get_by_text("(saved as run #1)").wait_for(timeout=30_000)
     assert_no_exception(page)
+    page.get_by_role("button", name="Download bundle (.zip)").click()  # builds the bundle
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="Download bundle (.zip)").click()
+        page.get_by_role("button", name="Save the .zip").click()
     run = load_bundle(download.value.path())  # the bundle built on click, fully validated
     assert run.name == "browser run" and run.history.step == [1, 2, 3]
     page.get_by_role("button", name="Load into the session").click()

@@ -18,6 +18,7 @@ AREAS = (
     "runs",
     "lessons",
     "classroom",
+    "teacher",
     "engine",
     "translate",
 )

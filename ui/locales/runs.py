@@ -5,7 +5,8 @@ EN = {
     "runs.intro": (
         "Every run you save is kept with its settings, loss history, snapshots and weights. "
         "Load one to continue training it or to look inside it on every page, compare the "
-        "loss curves of several, or download a run as a bundle to share."
+        "loss curves of several, or download a run as a bundle to share. Your runs are "
+        "private to this browser; Share with the class publishes a read-only copy."
     ),
     "runs.empty": "No saved runs yet. Train a model on the Train page and press Save run.",
     "runs.store_error": "The run store cannot be used: {message}",
@@ -22,7 +23,7 @@ EN = {
     "runs.yes": "yes",
     "runs.no": "no",
     "runs.pick": "Run",
-    "runs.actions": "Load, rename, delete, download",
+    "runs.actions": "Load, rename, delete, share, download",
     "runs.load": "Load into the session",
     "runs.load.help": (
         "Replaces the session's current model with this run: Train, Inside the cell, "
@@ -66,6 +67,34 @@ EN = {
     "runs.current_saved": (
         "This session's model: {task}, {model}, step {steps} (saved as run #{id})."
     ),
+    "runs.col.owner": "Whose",
+    "runs.owner.you": "yours",
+    "runs.owner.class": "class copy",
+    "runs.owner.student": "student {id}",
+    "runs.owner.none": "no owner",
+    "runs.load_no_data": (
+        "This class copy was shared without the data it was trained on, so it cannot be "
+        "rebuilt here; its curves can still be compared. ({message})"
+    ),
+    "runs.download_ready": "Save the .zip",
+    "runs.download_error": "This run is no longer available: {message}",
+    "runs.gone": (
+        "The run this model was saved as (#{id}) is gone: it was deleted. Save it again to keep it."
+    ),
+    "runs.class_copy": (
+        "A read-only copy shared with the class: only its owner or the teacher can rename or "
+        "delete it."
+    ),
+    "runs.share": "Share with the class",
+    "runs.share_data": "Include my uploaded data (CSV or text)",
+    "runs.share_data.help": (
+        "Off: the class gets the settings, curves, snapshots and weights, but not the file "
+        "or text you trained on."
+    ),
+    "runs.shared": "Shared a read-only copy with the class as run #{id}, without your data.",
+    "runs.shared_with_data": (
+        "Shared a read-only copy with the class as run #{id}, with your uploaded data."
+    ),
 }
 
 ZH = {
@@ -73,6 +102,7 @@ ZH = {
     "runs.intro": (
         "你保存的每次运行都会连同设置、损失历史、快照和权重一起保留。加载一次运行可以继续训练，"
         "或在每个页面查看它的内部；可以比较多次运行的损失曲线，也可以把运行下载为压缩包分享。"
+        "你的运行只属于这个浏览器；“与全班共享”会发布一份只读副本。"
     ),
     "runs.empty": "还没有保存的运行。在训练页训练一个模型，然后按“保存运行”。",
     "runs.store_error": "无法使用运行存储：{message}",
@@ -89,7 +119,7 @@ ZH = {
     "runs.yes": "是",
     "runs.no": "否",
     "runs.pick": "运行",
-    "runs.actions": "加载、重命名、删除、下载",
+    "runs.actions": "加载、重命名、删除、共享、下载",
     "runs.load": "加载到当前会话",
     "runs.load.help": (
         "用这次运行替换会话中的当前模型：训练、单元内部、梯度流和公式页面都会显示它。"
@@ -132,4 +162,23 @@ ZH = {
     "runs.current_saved": (
         "本会话的模型：{task}，{model}，第 {steps} 步（已保存为第 {id} 号运行）。"
     ),
+    "runs.col.owner": "归属",
+    "runs.owner.you": "你的",
+    "runs.owner.class": "班级副本",
+    "runs.owner.student": "学生 {id}",
+    "runs.owner.none": "无归属",
+    "runs.load_no_data": (
+        "这个班级副本分享时没有附带训练所用的数据，因此无法在此重建；仍可比较它的曲线。（{message}）"
+    ),
+    "runs.download_ready": "保存 .zip 文件",
+    "runs.download_error": "这次运行已不可用：{message}",
+    "runs.gone": "此模型保存的运行（第 {id} 号）已不存在：它被删除了。请重新保存以保留它。",
+    "runs.class_copy": "与全班共享的只读副本：只有其所有者或教师可以重命名或删除。",
+    "runs.share": "与全班共享",
+    "runs.share_data": "包含我上传的数据（CSV 或文本）",
+    "runs.share_data.help": (
+        "关闭时：全班得到设置、曲线、快照和权重，但得不到你训练所用的文件或文本。"
+    ),
+    "runs.shared": "已将只读副本作为第 {id} 号运行与全班共享，不含你的数据。",
+    "runs.shared_with_data": "已将只读副本作为第 {id} 号运行与全班共享，包含你上传的数据。",
 }

@@ -50,6 +50,8 @@ class ModelConfig:
     recurrent_init: str = "default"  # "default" (PyTorch's) | "orthogonal" | "identity"
     recurrent_scale: float = 1.0  # multiplies W_hh after init (> 1: exploding-gradient preset)
     engine: str = "torch"  # "torch" (fused kernels) | "numpy" (the hand-written reference)
+    dropout: float = 0.0  # p of zeroing each h_t unit between layers and before the head; 0 = off
+    chrono_T: int = 0  # > 1: chrono init of the LSTM f / i biases (Tallec & Ollivier 2018)
     device: str = "cpu"  # "cpu" | "cuda" | "mps" | "auto"
 
 
@@ -64,6 +66,7 @@ class OptimConfig:
     batch_size: int = 32  # sequences per step
     schedule: str = "constant"  # "constant" | "cosine" | "step"
     schedule_steps: int = 2000  # cosine period / step-decay interval
+    weight_decay: float = 0.0  # L2 for sgd / rmsprop; decoupled (AdamW) for adam; 0 = off
 
 
 @dataclass
@@ -78,6 +81,8 @@ class TrainConfig:
     eval_every: int = 25  # steps between validation evaluations
     snapshot_every: int = 50  # steps between trace snapshots of the probe sequence
     max_snapshots: int = 40  # older snapshots are thinned beyond this
+    train_size: int = 0  # 0 = a fresh stream; N = N fixed training sequences reused every epoch
+    early_stop: int = 0  # > 0: stop after this many evaluations without a new best val loss
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -105,11 +105,13 @@ def load_reviews(tokens: str = "char", vocab_size: int = 3000, max_len: int = 15
     common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: vocab_size - 2]
     vocab = (PAD, UNK, *(tok for tok, _ in common))
     index = {tok: i for i, tok in enumerate(vocab)}
-    ids = {
-        s: [np.array([index.get(t, 1) for t in toks] or [1], dtype=np.int64) for toks in tokenised[s]]
-        for s in SPLITS
-    }
+    ids = {s: [_encode(toks, index) for toks in tokenised[s]] for s in SPLITS}
     return Reviews(vocab, ids, {s: np.array(labels[s], dtype=np.int64) for s in SPLITS}, texts)
+
+
+def _encode(toks: list[str], index: dict) -> np.ndarray:
+    """Token ids, <unk> (1) for tokens outside the vocabulary; an empty review is one <unk>."""
+    return np.array([index.get(t, 1) for t in toks] or [1], dtype=np.int64)
 
 
 def pad_left(seqs: list[np.ndarray]) -> np.ndarray:

@@ -104,7 +104,7 @@ class Arena:
             raise ArenaError(str(e)) from None
         # The shared stream: the very batches each trainer's own stream would yield.
         self.task = make_task(base.task, **self.data, **base.task_knobs)
-        self._batches = self.task.train_batches(base.seed, base.optim.batch_size)
+        self._batches = self.task.train_batches(base.seed, base.optim.batch_size, base.train_size)
         self.rounds = 0  # batches drawn so far
         self.seconds = 0.0  # time spent training (all models)
 
@@ -115,7 +115,7 @@ class Arena:
     @property
     def active(self) -> list[Trainer]:
         """The trainers still training (a diverged one sits out)."""
-        return [tr for tr in self.trainers if tr.status != "diverged"]
+        return [tr for tr in self.trainers if tr.status not in ("diverged", "stopped")]
 
     def step(self, n: int = 1) -> int:
         """Train ``n`` rounds (fewer if every model has diverged); return the rounds done."""

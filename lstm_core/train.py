@@ -14,8 +14,14 @@ non-finite loss or gradient (or weights that an update would make non-finite) le
 weights and the optimizer state as they were, and the trainer pauses with status "diverged".
 
 Live changes (``apply``): learning rate, clipping, momentum, optimizer, schedule, eval and
-snapshot intervals, and the task's live knobs. Anything that changes the model, the data
-stream or the seed raises ``NeedsReset`` with the reasons in plain words.
+snapshot intervals, dropout, weight decay, early stopping, and the task's live knobs. Anything
+that changes the model, the data stream (the training-set size too) or the seed raises
+``NeedsReset`` with the reasons in plain words.
+
+Overfitting: with a fixed training set (``train_size`` N) the trainer records the steps where
+an epoch ended (``epoch_steps``), keeps the weights of the best validation loss (``best``,
+``restore_best()``), stops with status "stopped" after ``early_stop`` evaluations without a new
+best, and ``overfitting_since`` names the step from which it overfits (``lstm_core.overfit``).
 """
 
 from __future__ import annotations
@@ -38,11 +44,14 @@ from lstm_core.config import (
     OptimConfig,
     TrainConfig,
 )
+from lstm_core.overfit import overfitting_since
 from lstm_core.records import History, Snapshot, saturation, thin
 from lstm_core.tasks import Batch, TaskError, make_task
+from lstm_core.tasks.base import TRAIN_SIZE_RANGE
 
 PROBE_SIZE = 4  # sequences of the validation set traced in every snapshot
 SPEED_WINDOW = 50  # steps over which steps/s is measured
+HALTED = ("diverged", "stopped")  # statuses in which step() trains nothing until resume()
 ADAM_BETAS = (0.9, 0.999)
 
 
@@ -99,6 +108,21 @@ def check_config(cfg: TrainConfig) -> None:
             raise TrainError(f"{label} must be a finite number, got {v!r}")
     if m.device not in ("cpu", "cuda", "mps", "auto"):
         raise TrainError(f"unknown device {m.device!r}; choose cpu, cuda, mps or auto")
+    _check_regularization(cfg)
+
+
+def _check_regularization(cfg: TrainConfig) -> None:
+    """Dropout, weight decay, training-set size, early stopping, chrono init."""
+    m, o = cfg.model, cfg.optim
+    if not _is_number(m.dropout) or not 0 <= m.dropout <= 0.9:
+        raise TrainError(f"dropout must be a probability from 0 to 0.9, got {m.dropout!r}")
+    if not _is_number(o.weight_decay) or not 0 <= o.weight_decay <= 1:
+        raise TrainError(f"weight decay must be a number from 0 to 1, got {o.weight_decay!r}")
+    if cfg.train_size != 0:
+        _int_in("training-set size (0 = stream)", cfg.train_size, *TRAIN_SIZE_RANGE)
+    _int_in("early-stopping patience (0 = off)", cfg.early_stop, 0, 10_000)
+    if m.chrono_T != 0:
+        _int_in("chrono T_max (0 = off)", m.chrono_T, 2, 10**6)
 
 
 def _is_number(v) -> bool:
@@ -144,12 +168,26 @@ class TorchEngine:
         self.make_optimizer(cfg.optim)
 
     def make_optimizer(self, o: OptimConfig):
+        wd = o.weight_decay  # L2 for SGD / RMSprop; decoupled (AdamW) for Adam
         if o.name == "sgd":
-            self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum)
+            self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd)
+        elif o.name == "adam" and wd:
+            self.opt = torch.optim.AdamW(self.params, lr=o.lr, betas=ADAM_BETAS, weight_decay=wd)
         elif o.name == "adam":
             self.opt = torch.optim.Adam(self.params, lr=o.lr, betas=ADAM_BETAS)
         else:
-            self.opt = torch.optim.RMSprop(self.params, lr=o.lr, momentum=o.momentum)
+            self.opt = torch.optim.RMSprop(
+                self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd
+            )
+
+    def set_regularization(self, dropout: float, weight_decay: float, o: OptimConfig):
+        """Dropout p and weight decay, live (Adam <-> AdamW restarts the optimizer's state)."""
+        self.model.cfg.dropout = dropout
+        adamw = isinstance(self.opt, torch.optim.AdamW)
+        if o.name == "adam" and adamw != bool(weight_decay):
+            self.make_optimizer(replace(o, weight_decay=weight_decay))
+        for group in self.opt.param_groups:
+            group["weight_decay"] = weight_decay
 
     def set_hyper(self, lr: float, momentum: float):
         for group in self.opt.param_groups:
@@ -234,7 +272,14 @@ class NumpyEngine:
         self.grads = None
 
     def make_optimizer(self, o: OptimConfig):
-        self.opt = self.nm.make_optimizer(o.name, self.model.params, lr=o.lr, momentum=o.momentum)
+        self.opt = self.nm.make_optimizer(
+            o.name, self.model.params, lr=o.lr, momentum=o.momentum, weight_decay=o.weight_decay
+        )
+
+    def set_regularization(self, dropout: float, weight_decay: float, o: OptimConfig):
+        """Dropout p and weight decay, live."""
+        self.model.cfg = replace(self.model.cfg, dropout=dropout)
+        self.opt.weight_decay = weight_decay
 
     def set_hyper(self, lr: float, momentum: float):
         self.opt.lr = lr
@@ -329,7 +374,14 @@ class Trainer:
         engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
         self.engine = engine(self.spec, self.config)
         self.model = self.engine.model
-        self._batches = self.task.train_batches(config.seed, config.optim.batch_size)
+        self._batches = self.task.train_batches(
+            config.seed, config.optim.batch_size, config.train_size
+        )
+        # Sequences in one epoch: the fixed training set, or a finite task's own data.
+        self.epoch_size = config.train_size or self.task.train_pool_size()
+        self.epoch_steps: list[int] = []  # steps at which an epoch ended
+        self.best: dict | None = None  # {"step", "val_loss", "weights"} of the best evaluation
+        self.evals_since_best = 0
         self._refresh_validation()
         self.history = History()
         self.snapshots: list[Snapshot] = []
@@ -363,12 +415,22 @@ class Trainer:
     def lr(self) -> float:
         return scheduled_lr(self.config.optim, self.steps)
 
+    @property
+    def epoch(self) -> float | None:
+        """Training sequences seen / sequences in an epoch (None when the data never repeat)."""
+        return self.sequences_seen / self.epoch_size if self.epoch_size else None
+
+    @property
+    def overfitting_since(self) -> int | None:
+        """The step of the best validation loss when the run overfits, else None."""
+        return overfitting_since(self.history)
+
     # ----- training
     def step(self, n: int = 1) -> int:
         """Train ``n`` steps (fewer if training diverges); return how many were applied."""
         done = 0
         for _ in range(int(n)):
-            if self.status == "diverged" or not self.train_on(next(self._batches)):
+            if self.status in HALTED or not self.train_on(next(self._batches)):
                 break
             done += 1
         return done
@@ -377,7 +439,7 @@ class Trainer:
         """Train until ``seconds`` have passed (at least one step); return the steps applied."""
         start = time.perf_counter()
         done = 0
-        while self.status != "diverged":
+        while self.status not in HALTED:
             done += self.step(1)
             if time.perf_counter() - start >= seconds:
                 break
@@ -385,7 +447,7 @@ class Trainer:
 
     def train_on(self, batch: Batch) -> bool:
         """One optimizer step on ``batch``; False (and status "diverged") if it was refused."""
-        if self.status == "diverged":
+        if self.status in HALTED:
             return False
         start = time.perf_counter()
         o = self.config.optim
@@ -400,6 +462,10 @@ class Trainer:
             self._diverged(loss, grad_norm, batch, weights=True)
             return False
         self.steps += 1
+        if self.epoch_size and (self.sequences_seen + batch.B) // self.epoch_size > (
+            self.sequences_seen // self.epoch_size
+        ):
+            self.epoch_steps.append(self.steps)  # this step finished an epoch
         self.sequences_seen += batch.B
         self.history.add_step(self.steps, loss, grad_norm, clipped, lr)
         elapsed = time.perf_counter() - start
@@ -424,15 +490,46 @@ class Trainer:
         return self.message
 
     def resume(self) -> None:
-        """Clear a divergence pause; the next step draws the next batch."""
+        """Clear a divergence pause or an early stop; the next step draws the next batch."""
         self.status, self.message, self.messages = "ready", "", {}
+        self.evals_since_best = 0
 
     # ----- evaluation and snapshots
     def evaluate(self) -> dict:
         """Validation loss, metric and solved on the fixed validation set; recorded."""
         result = self.task.evaluate(self.predict(self.val_batch.x), self.val_batch)
         self.history.add_eval(self.steps, result["loss"], result["metric"], result["solved"])
+        self._track_best(result["loss"])
         return result
+
+    def _track_best(self, val_loss: float) -> None:
+        """Keep the weights of the best validation loss; stop early when patience runs out."""
+        if math.isfinite(val_loss) and (self.best is None or val_loss < self.best["val_loss"]):
+            self.best = {"step": self.steps, "val_loss": val_loss, "weights": self.state_dict()}
+            self.evals_since_best = 0
+            return
+        self.evals_since_best += 1
+        patience = self.config.early_stop
+        if patience and self.evals_since_best >= patience and self.status == "ready":
+            self.status = "stopped"
+            best, step = self.best["val_loss"], self.best["step"]
+            self.messages = {
+                "en": f"Early stopping at step {self.steps}: no new best validation loss for "
+                f"{patience} evaluations. The best was {best:.4g} at step {step}; press "
+                "'Restore best' to put its weights back, or Play to train on.",
+                "zh": f"在第 {self.steps} 步早停：验证损失连续 {patience} 次评估没有创出新低。"
+                f"最佳值为 {best:.4g}（第 {step} 步）；按“恢复最佳”放回那时的权重，或按“播放”"
+                "继续训练。",
+            }
+            self.message = self.messages["en"]
+
+    def restore_best(self) -> int | None:
+        """Load the best validation weights into the model; returns their step (None if no
+        evaluation was finite). Training continues from them; the history is kept."""
+        if self.best is None:
+            return None
+        self.engine.load(self.best["weights"])
+        return self.best["step"]
 
     def snapshot(self) -> Snapshot:
         """Trace the probe now; keep at most max_snapshots (first, last, evenly spaced)."""
@@ -494,12 +591,17 @@ class Trainer:
             (("momentum", "动量"), o.momentum, n.momentum),
             (("schedule", "学习率调度"), o.schedule, n.schedule),
             (("schedule steps", "调度步数"), o.schedule_steps, n.schedule_steps),
+            (("weight decay", "权重衰减"), o.weight_decay, n.weight_decay),
+            (("dropout", "dropout"), old.model.dropout, new.model.dropout),
+            (("early stopping", "早停"), old.early_stop, new.early_stop),
         ):
             if a != b:
                 changes.append({"en": f"{en}: {a} -> {b}", "zh": f"{zh}：{a} -> {b}"})
         self.config = replace(
             new, task_knobs=dict(new.task_knobs), model=replace(new.model), optim=replace(new.optim)
         )
+        if (o.weight_decay, old.model.dropout) != (n.weight_decay, new.model.dropout):
+            self.engine.set_regularization(new.model.dropout, n.weight_decay, n)
         if o.name != n.name:
             self.engine.make_optimizer(n)
             changes.append(
@@ -535,6 +637,10 @@ class Trainer:
             "baseline": float(self.baseline["metric"]),
             "seconds": round(self.seconds, 3),
             "steps_per_s": round(self.steps_per_s, 2),
+            "best_val_loss": self.best["val_loss"] if self.best else float("nan"),
+            "best_step": self.best["step"] if self.best else None,
+            "overfitting_since": self.overfitting_since,
+            "epoch": round(self.epoch, 3) if self.epoch is not None else None,
         }
 
     @classmethod
@@ -634,6 +740,7 @@ _MODEL_FIELDS = {
     "forget_bias": ("the forget-gate bias at initialization", "初始遗忘门偏置"),
     "recurrent_init": ("the recurrent initialization", "循环权重初始化"),
     "recurrent_scale": ("the recurrent weight scale", "循环权重缩放"),
+    "chrono_T": ("the chrono initialisation", "chrono 初始化"),
     "engine": ("the engine", "计算引擎"),
     "device": ("the device", "计算设备"),
 }
@@ -664,6 +771,14 @@ def reset_texts(old: TrainConfig, new: TrainConfig, task) -> list[dict]:
             {
                 "en": "the seed changed: it fixes the initial weights and the data",
                 "zh": "随机种子已更改：它决定初始权重和数据",
+            }
+        )
+    if old.train_size != new.train_size:
+        texts.append(
+            {
+                "en": f"the training-set size changed ({old.train_size} -> {new.train_size}): "
+                "it fixes the training data",
+                "zh": f"训练集大小已更改（{old.train_size} -> {new.train_size}）：它决定训练数据",
             }
         )
     if old.optim.batch_size != new.optim.batch_size:

@@ -17,4 +17,5 @@ AREAS = (
     "runs",
     "lessons",
     "classroom",
+    "overfit",
 )

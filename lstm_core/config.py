@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
+
+from lstm_core.problems import Problem
 
 CELLS = ("lstm", "gru", "rnn")
 # Greff et al. 2017, "LSTM: A Search Space Odyssey".
@@ -11,6 +14,7 @@ RECURRENT_INITS = ("default", "orthogonal", "identity")
 ENGINES = ("torch", "numpy")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 SCHEDULES = ("constant", "cosine", "step")
+DEVICES = ("cpu", "cuda", "mps", "auto")
 
 # Task kinds: what the model reads and what it must output.
 #   next_step      many-to-many regression: y (T, B, O) float
@@ -93,3 +97,126 @@ class TrainConfig:
         model = ModelConfig(**d.pop("model", {}))
         optim = OptimConfig(**d.pop("optim", {}))
         return cls(model=model, optim=optim, **d)
+
+
+# --------------------------------------------------------------------------- limits
+@dataclass(frozen=True)
+class Limit:
+    """What one setting may hold: the engine's range, and the tighter classroom range that the
+    app's widgets and shared links keep to (a server shared by a class must stay responsive).
+
+    kind: "int" (whole numbers low..high), "positive" (> 0), "fraction" ([0, 1)), "interval"
+    (a number low..high inclusive) or "finite"; a float's classroom range is low..high
+    inclusive. ``ZERO_OR_FROM`` adds "0 (off), or at least this" to some whole numbers."""
+
+    path: tuple[str, str | None]  # where it lives in TrainConfig: ("model", "hidden_size")
+    kind: str
+    low: float | None = None  # engine range (ints only; floats are bounded by their kind)
+    high: float | None = None
+    class_low: float | None = None  # classroom range
+    class_high: float | None = None
+
+
+# Every numeric limit, once. The engine (check_config), the links and the widgets read it.
+LIMITS = {
+    "hidden_size": Limit(("model", "hidden_size"), "int", 1, 1024, 1, 256),
+    "num_layers": Limit(("model", "num_layers"), "int", 1, 3, 1, 3),
+    "embed_size": Limit(("model", "embed_size"), "int", 1, 1024, 1, 256),
+    "batch_size": Limit(("optim", "batch_size"), "int", 1, 4096, 1, 256),
+    "schedule_steps": Limit(("optim", "schedule_steps"), "int", 1, 10**9, 1, 1_000_000),
+    "eval_every": Limit(("eval_every", None), "int", 1, 10**9, 1, 10_000),
+    "snapshot_every": Limit(("snapshot_every", None), "int", 1, 10**9, 1, 10_000),
+    "max_snapshots": Limit(("max_snapshots", None), "int", 2, 10_000, 2, 200),
+    "seed": Limit(("seed", None), "int", 0, 2**63 - 1, 0, 2**31 - 1),
+    "lr": Limit(("optim", "lr"), "positive", class_low=1e-5, class_high=10.0),
+    "clip": Limit(("optim", "clip"), "positive", class_low=0.01, class_high=100.0),
+    "momentum": Limit(("optim", "momentum"), "fraction", class_low=0.0, class_high=0.99),
+    "forget_bias": Limit(("model", "forget_bias"), "finite", class_low=-3.0, class_high=5.0),
+    "recurrent_scale": Limit(
+        ("model", "recurrent_scale"), "finite", class_low=0.25, class_high=4.0
+    ),
+    "dropout": Limit(("model", "dropout"), "interval", 0.0, 0.9, 0.0, 0.9),
+    "weight_decay": Limit(("optim", "weight_decay"), "interval", 0.0, 1.0, 0.0, 1.0),
+    "train_size": Limit(("train_size", None), "int", 0, 20_000, 0, 20_000),
+    "early_stop": Limit(("early_stop", None), "int", 0, 10_000, 0, 1000),
+    "chrono_T": Limit(("model", "chrono_T"), "int", 0, 10**6, 0, 100_000),
+}
+# Whole numbers where 0 means "off" and any other value must be at least this.
+ZERO_OR_FROM = {"train_size": 16, "chrono_T": 2}
+TRAIN_SIZE_RANGE = (ZERO_OR_FROM["train_size"], LIMITS["train_size"].high)  # a fixed set's size
+
+# Named choices: where each lives and what it may be.
+CHOICES = {
+    "cell": (("model", "cell"), CELLS),
+    "variant": (("model", "variant"), VARIANTS),
+    "engine": (("model", "engine"), ENGINES),
+    "recurrent_init": (("model", "recurrent_init"), RECURRENT_INITS),
+    "optimizer": (("optim", "name"), OPTIMIZERS),
+    "schedule": (("optim", "schedule"), SCHEDULES),
+    "device": (("model", "device"), DEVICES),
+}
+
+
+def value_at(cfg: TrainConfig, path: tuple[str, str | None]):
+    """The value at ``path`` of ``cfg``: ("model", "hidden_size") or ("seed", None)."""
+    head, tail = path
+    value = getattr(cfg, head)
+    return value if tail is None else getattr(value, tail)
+
+
+def validate(cfg: TrainConfig, classroom: bool = False) -> Problem | None:
+    """The first setting of ``cfg`` out of range, as a Problem; None when all are fine.
+    ``classroom``: hold numbers to the classroom column of LIMITS as well."""
+    for name, (path, allowed) in CHOICES.items():
+        value = value_at(cfg, path)
+        if value not in allowed:
+            field_name = Problem(f"name.{name}")
+            return Problem(
+                "config.unknown",
+                {"field": field_name, "value": value, "allowed": ", ".join(allowed)},
+            )
+    if cfg.model.cell != "lstm" and cfg.model.variant != "standard":
+        return Problem(
+            "config.variant_cell", {"variant": cfg.model.variant, "cell": cfg.model.cell}
+        )
+    for name, limit in LIMITS.items():
+        value = value_at(cfg, limit.path)
+        if value is None and name == "clip":
+            continue  # clipping off
+        problem = _check(name, limit, value, classroom)
+        if problem is not None:
+            return problem
+        if name in ZERO_OR_FROM and 0 < value < ZERO_OR_FROM[name]:
+            params = {"field": Problem(f"name.{name}"), "low": ZERO_OR_FROM[name]}
+            return Problem("config.zero_or", {**params, "high": limit.high, "value": value})
+    return None
+
+
+def _check(name: str, limit: Limit, value, classroom: bool) -> Problem | None:
+    label = Problem(f"name.{name}")
+    if limit.kind == "int":
+        low, high = (limit.class_low, limit.class_high) if classroom else (limit.low, limit.high)
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if not whole or not low <= value <= high:
+            return Problem(
+                "config.whole", {"field": label, "low": low, "high": high, "value": value}
+            )
+        return None
+    if not is_number(value):
+        return Problem("config.finite", {"field": label, "value": value})
+    if limit.kind == "positive" and value <= 0:
+        return Problem("config.positive", {"field": label, "value": value})
+    if limit.kind == "fraction" and not 0 <= value < 1:
+        return Problem("config.momentum", {"value": value})
+    if limit.kind == "interval" and not limit.low <= value <= limit.high:
+        params = {"field": label, "low": limit.low, "high": limit.high, "value": value}
+        return Problem("config.range", params)
+    if classroom and not limit.class_low <= value <= limit.class_high:
+        params = {"field": label, "low": limit.class_low, "high": limit.class_high, "value": value}
+        return Problem("config.range", params)
+    return None
+
+
+def is_number(v) -> bool:
+    """A finite int or float (not a bool)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)

@@ -20,43 +20,49 @@ The tutorial's simplified rules (a plain RNN h_t = f(W x_t + U h_{t-1} + b)) are
 dW = Dh_t x_t^T, dU = Dh_t h_{t-1}^T, db = Dh_t. ``simplified_gap`` applies them to every gate
 of the LSTM, with Dh_t the true dL/dh_t, and measures how far that lands from the true gradient.
 
-Every number comes from the NumPy reference's trace and BPTT (``lstm_core.gradients.numpy_bptt``);
-the functions here only pick them out and recombine them, and the tests check that each
-recombination equals the reference.
+Every number comes from the NumPy reference (``lstm_core.gradients.numpy_bptt``): the trace and
+the total dh_t of its BPTT, and each step's gate gradients from ``reference.lstm_step_backward``
+(the readable step the page links to), fed that dh_t and the dc_t arriving from step t+1. The
+functions here only pick the numbers out and recombine them, and the tests check that each
+recombination equals the reference's BPTT.
 """
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from lstm_core.config import GATE_ORDER
-from lstm_core.reference import LSTMTrace
-
-
-def sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-a))
-
+from lstm_core.reference import LSTMTrace, lstm_step_backward, lstm_step_forward, sigmoid
 
 ACTIVATION = {"i": sigmoid, "f": sigmoid, "g": np.tanh, "o": sigmoid}
+
+
+def code_lines() -> dict[str, int]:
+    """Where the readable step functions start in ``lstm_core/reference.py``: {"forward": line,
+    "backward": line}, read from the source so that the page's pointer never goes stale."""
+    return {
+        "forward": inspect.getsourcelines(lstm_step_forward)[1],
+        "backward": inspect.getsourcelines(lstm_step_backward)[1],
+    }
 
 
 def _gate(a: np.ndarray, k: int, H: int) -> np.ndarray:
     return a[..., k * H : (k + 1) * H]
 
 
+def step_backward(tr: LSTMTrace, back: dict, t: int) -> dict:
+    """``reference.lstm_step_backward`` at step t, fed the BPTT's total dL/dh_t and the
+    dL/dc_t arriving from step t+1 (f_{t+1} dc_{t+1}; zero at the last step)."""
+    last = t == tr.x.shape[0] - 1
+    dc_next = np.zeros_like(tr.c0) if last else tr.f[t + 1] * back["dc"][t + 1]
+    return lstm_step_backward(back["dh"][t], dc_next, tr.step(t))
+
+
 def pre_activation_grads(tr: LSTMTrace, back: dict) -> np.ndarray:
-    """dL/da_t (T, B, 4H), gates i|f|g|o, from the BPTT's total dh and dc."""
-    dh, dc = back["dh"], back["dc"]
-    i, f, g, o = tr.i, tr.f, tr.g, tr.o
-    return np.concatenate(
-        [
-            dc * g * i * (1 - i),  # through c_t = ... + i_t g_t, i = sigmoid(a_i)
-            dc * tr.cs[:-1] * f * (1 - f),  # through c_t = f_t c_{t-1} + ...
-            dc * i * (1 - g**2),  # through i_t g_t, g = tanh(a_g)
-            dh * tr.tanh_c * o * (1 - o),  # through h_t = o_t tanh(c_t)
-        ],
-        axis=-1,
-    )
+    """dL/da_t (T, B, 4H), gates i|f|g|o: ``lstm_step_backward``'s da_t at every step."""
+    return np.stack([step_backward(tr, back, t)["a"] for t in range(tr.x.shape[0])])
 
 
 def weight_grads(tr: LSTMTrace, da: np.ndarray) -> dict[str, np.ndarray]:
@@ -99,15 +105,16 @@ def backward_numbers(tr: LSTMTrace, back: dict, dh_above: np.ndarray, b: int, t:
     total), dc (through h_t, from step t+1, total), da per gate, and this step's contribution
     (sequence b) to row u of each gate's dW_ih, dW_hh and db."""
     H = tr.hs.shape[-1]
-    T = tr.x.shape[0]
-    da = pre_activation_grads(tr, back)  # (T, B, 4H)
-    last = t == T - 1
-    dh_next = 0.0 if last else float((da[t + 1, b] @ tr.W_hh)[u])  # W_hh^T da_{t+1}
-    dc_next = 0.0 if last else float(tr.f[t + 1, b, u] * back["dc"][t + 1, b, u])
-    dh, dc = float(back["dh"][t, b, u]), float(back["dc"][t, b, u])
+    step = step_backward(tr, back, t)
+    if t == tr.x.shape[0] - 1:
+        dh_next = dc_next = 0.0
+    else:  # what step t+1's backward sends to h_t (W_hh^T da_{t+1}) and to c_t (f_{t+1} dc_{t+1})
+        after = step_backward(tr, back, t + 1)
+        dh_next, dc_next = float(after["h_prev"][b, u]), float(after["c_prev"][b, u])
+    dh, dc = float(back["dh"][t, b, u]), float(step["c"][b, u])
     gates = {}
     for k, q in enumerate(GATE_ORDER):
-        d = float(da[t, b, k * H + u])
+        d = float(step["a"][b, k * H + u])
         gates[q] = {"da": d, "dW_ih": d * tr.x[t, b], "dW_hh": d * tr.hs[t, b], "db": d}
     return {
         "dh_above": float(dh_above[t, b, u]),

@@ -38,21 +38,29 @@ Plain RNN, one step (``torch.nn.RNN`` with tanh; ``(H, .)``)::
 Backward. ``*_backward(trace, dh)`` takes ``dh (T, B, H)``, the gradient of the loss with
 respect to each h_t arriving from above (the head or the next layer), and runs the chain rule
 backwards in time. The gradient reaching h_t is that plus what flows back from step t + 1
-through W_hh; for the LSTM, c_t also receives f_{t+1} * dc_{t+1} from the next step.
+through W_hh; for the LSTM, c_t also receives f_{t+1} * dc_{t+1} from the next step::
 
-How it is made fast (the same arithmetic, fewer and larger NumPy calls):
-  * sigmoid(a) = (1 + tanh(a / 2)) / 2, so one ``tanh`` call computes all the gates of a step;
-  * the input projections ``x_t @ W_ih.T + b`` of all steps are one matmul before the loop;
-  * the loops write into preallocated arrays (``out=``), which are the trace itself; the
-    states are stored as ``hs (T + 1, B, H)`` with ``hs[0] = h0``, so ``hs[:-1]`` is every
-    h_{t-1} and ``hs[1:]`` every h_t without copying;
-  * backward computes each gate's local derivative for all steps at once before the loop,
-    keeps only the recurrence in the loop (turning the local derivatives into the gate
-    gradients in place), and forms the weight gradients after the loop with one matmul over the
-    stacked per-step gate gradients.
-The one-step functions (``lstm_step_forward`` ...) and the sequence functions share the cell
-code (``_lstm_cell``, ``_lstm_cell_backward`` ...); the tests check that stepping equals the
-whole-sequence pass.
+    dc_t = dh_t * o_t * (1 - tanh^2(c_t)) + f_{t+1} * dc_{t+1}
+    do_t = dh_t * tanh(c_t)     da_o = do_t * o_t (1 - o_t)
+    df_t = dc_t * c_{t-1}       da_f = df_t * f_t (1 - f_t)
+    di_t = dc_t * g_t           da_i = di_t * i_t (1 - i_t)
+    dg_t = dc_t * i_t           da_g = dg_t * (1 - g_t^2)
+    dW_ih += da_t x_t^T    dW_hh += da_t h_{t-1}^T    dh_{t-1} = W_hh^T da_t (+ from above)
+
+Two codings of the same maths:
+  * the step functions (``lstm_step_forward`` / ``lstm_step_backward``, ``gru_step_*``,
+    ``rnn_step_*``) are the ones to read: one equation per line, with the names above, sigmoid
+    written as sigmoid, and every backward line one chain-rule step (``dc_t`` is built in one
+    line of ``lstm_step_backward``; the forget gate's gradient is ``df_t``, then ``da_f``);
+  * the sequence functions (``lstm_forward`` / ``lstm_backward`` ...) run the same equations
+    fused for speed: sigmoid(a) = (1 + tanh(a / 2)) / 2 so that one ``tanh`` call computes all
+    the gates of a step; the input projections ``W_ih x_t + b`` of all steps are one matmul
+    before the loop; the loops write into preallocated arrays (``out=``) that are the trace
+    itself (``hs (T + 1, B, H)`` with ``hs[0] = h0``, so ``hs[:-1]`` is every h_{t-1}); the
+    backward pass computes every step's local derivatives at once before the loop, keeps only
+    the recurrence in the loop, and forms the weight gradients after it with one matmul.
+The tests check that stepping through a sequence with the step functions gives the sequence
+functions' trace and gradients, and both against PyTorch.
 """
 
 from __future__ import annotations
@@ -62,6 +70,12 @@ from dataclasses import dataclass
 import numpy as np
 
 # ---------------------------------------------------------------------------------- helpers
+
+
+def sigmoid(a):
+    """sigmoid(a) = 1 / (1 + exp(-a)); exp(-a) may overflow to inf for a << 0, giving 0."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-a))
 
 
 def _float_dtype(*arrays) -> np.dtype:
@@ -139,10 +153,25 @@ class LSTMTrace:
     c0 = property(lambda self: self.cs[0], doc="(B, H) initial cell state")
     h0 = property(lambda self: self.hs[0], doc="(B, H) initial hidden state")
 
+    def step(self, t: int) -> LSTMTrace:
+        """Step t as a T = 1 trace (views, no copy): the cache ``lstm_step_backward`` takes."""
+        return LSTMTrace(
+            self.x[t : t + 1],
+            self.W_ih,
+            self.W_hh,
+            self.b_ih,
+            self.b_hh,
+            self.gates[t : t + 1],
+            self.cs[t : t + 2],
+            self.tanh_c[t : t + 1],
+            self.hs[t : t + 2],
+        )
+
 
 def _lstm_cell(a, c_prev, s, s0, c_t, tanh_c, h_t):
-    """One LSTM cell from its scaled pre-activations ``a = s * a_t`` (B, 4H), in place:
-    ``a`` becomes the activated gates i|f|g|o; c_t, tanh(c_t), h_t are written out."""
+    """``lstm_forward``'s fused cell, the maths of ``lstm_step_forward``: from the scaled
+    pre-activations ``a = s * a_t`` (B, 4H), in place, ``a`` becomes the activated gates
+    i|f|g|o; c_t, tanh(c_t), h_t are written out."""
     H = c_prev.shape[-1]
     np.tanh(a, out=a)  # tanh(a_g), and tanh(a / 2) for the sigmoid gates
     a *= s
@@ -156,27 +185,37 @@ def _lstm_cell(a, c_prev, s, s0, c_t, tanh_c, h_t):
 
 
 def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
-    """One LSTM step: x_t (B, I), h_prev and c_prev (B, H). Returns (h_t, c_t, cache); the cache
-    is an LSTMTrace with T = 1 (so ``cache.i[0]`` is i_t)."""
+    """One LSTM step, one equation per line: x_t (B, I), h_prev and c_prev (B, H).
+    Returns (h_t, c_t, cache); the cache is an LSTMTrace with T = 1 (``cache.f[0]`` is f_t)."""
     dt = _float_dtype(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)
     x_t, h_prev, c_prev = _cast(dt, x_t, h_prev, c_prev)
     W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
-    B, H = h_prev.shape
-    s, s0 = _sigmoid_scale("ssts", H, dt)
-    # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, scaled by s (B, 4H)
-    a = _input_projection(x_t, W_ih, b_ih + b_hh, s) + h_prev @ (W_hh.T * s)
-    hs, cs, tanh_c = (
-        _initial(h_prev, 1, B, H, dt),
-        _initial(c_prev, 1, B, H, dt),
-        np.empty((1, B, H), dt),
+    # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh          (B, 4H), rows stacked i | f | g | o
+    a_t = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
+    a_i, a_f, a_g, a_o = np.split(a_t, 4, axis=1)  # (B, H) each
+    i_t = sigmoid(a_i)  # input gate
+    f_t = sigmoid(a_f)  # forget gate
+    g_t = np.tanh(a_g)  # candidate cell value
+    o_t = sigmoid(a_o)  # output gate
+    c_t = f_t * c_prev + i_t * g_t  # c_t = f_t * c_{t-1} + i_t * g_t
+    h_t = o_t * np.tanh(c_t)  # h_t = o_t * tanh(c_t)
+    cache = LSTMTrace(
+        x=x_t[None],
+        W_ih=W_ih,
+        W_hh=W_hh,
+        b_ih=b_ih,
+        b_hh=b_hh,
+        gates=np.concatenate([i_t, f_t, g_t, o_t], axis=1)[None],
+        cs=np.stack([c_prev, c_t]),
+        tanh_c=np.tanh(c_t)[None],
+        hs=np.stack([h_prev, h_t]),
     )
-    _lstm_cell(a, cs[0], s, s0, cs[1], tanh_c[0], hs[1])
-    cache = LSTMTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, a[None], cs, tanh_c, hs)
-    return hs[1], cs[1], cache
+    return h_t, c_t, cache
 
 
 def lstm_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None, c0=None) -> LSTMTrace:
-    """Run an LSTM layer over x (T, B, I) from h0, c0 (B, H) (zeros when None)."""
+    """Run an LSTM layer over x (T, B, I) from h0, c0 (B, H) (zeros when None): the maths of
+    ``lstm_step_forward`` at every step, fused for speed (see the module docstring)."""
     dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0, c0)
     x, h0, c0 = _cast(dt, x, h0, c0)
     W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
@@ -215,8 +254,9 @@ def _lstm_local_derivatives(tr: LSTMTrace, P: np.ndarray) -> np.ndarray:
 
 
 def _lstm_cell_backward(dh_t, dc_next, P_t, K_t, f_t, W_hh, da, dc_t, dh_prev, dc_prev):
-    """One step of BPTT through the cell. dh_t: total gradient on h_t; dc_next: gradient on c_t
-    from step t+1; P_t, K_t: local derivatives. Writes da (B, 4H) (may be P_t's buffer), dc_t,
+    """``lstm_backward``'s fused step, the maths of ``lstm_step_backward`` (where it reads one
+    line per equation). dh_t: total gradient on h_t; dc_next: gradient on c_t from step t+1;
+    P_t, K_t: local derivatives. Writes da (B, 4H) (may be P_t's buffer), dc_t,
     dh_prev, dc_prev (may be dc_next's buffer)."""
     B, H = dh_t.shape
     np.multiply(dh_t, K_t, out=dc_t)  # through h_t = o_t * tanh(c_t)
@@ -229,33 +269,54 @@ def _lstm_cell_backward(dh_t, dc_next, P_t, K_t, f_t, W_hh, da, dc_t, dh_prev, d
 
 
 def lstm_step_backward(dh_t, dc_next, cache: LSTMTrace) -> dict:
-    """Backward through one step. dh_t (B, H): total gradient on h_t; dc_next (B, H): gradient
-    on c_t arriving from step t+1. Returns the gradients of x_t, h_prev, c_prev, the weights,
-    plus "c" (total gradient on c_t) and "a" (on the pre-activations, (B, 4H))."""
+    """Backward through one LSTM step, one chain-rule step per line. dh_t (B, H): total gradient
+    on h_t (from above and from step t+1); dc_next (B, H): the gradient on c_t arriving from
+    step t+1, f_{t+1} * dc_{t+1} (zeros at the last step). Returns the gradients of x_t,
+    h_prev, c_prev and the weights, plus "c": dc_t and "a": da_t (B, 4H), stacked i|f|g|o."""
     dt = cache.hs.dtype
     dh_t, dc_next = _cast(dt, dh_t, dc_next)
-    B, H = dh_t.shape
-    da, dc_t, dh_prev, dc_prev = (np.empty(shape, dt) for shape in [(B, 4 * H)] + [(B, H)] * 3)
-    K = _lstm_local_derivatives(cache, da[None])  # da holds the local derivatives P first
-    f_t, W_hh = cache.f[0], cache.W_hh
-    _lstm_cell_backward(dh_t, dc_next, da, K[0], f_t, W_hh, da, dc_t, dh_prev, dc_prev)
+    x_t, h_prev, c_prev = cache.x[0], cache.h0, cache.c0
+    i_t, f_t, g_t, o_t = cache.i[0], cache.f[0], cache.g[0], cache.o[0]
+    tanh_c = cache.tanh_c[0]  # tanh(c_t)
+    # backprop through h_t = o_t * tanh(c_t)
+    do_t = dh_t * tanh_c  # do_t = dh_t * tanh(c_t)
+    # dc_t = dh_t * o_t * (1 - tanh^2(c_t)) + f_{t+1} * dc_{t+1}: c_t feeds h_t and c_{t+1}
+    dc_t = dh_t * o_t * (1 - tanh_c**2) + dc_next
+    # backprop through c_t = f_t * c_{t-1} + i_t * g_t
+    df_t = dc_t * c_prev  # forget gate: df_t = dc_t * c_{t-1}
+    di_t = dc_t * g_t  # input gate: di_t = dc_t * g_t
+    dg_t = dc_t * i_t  # candidate: dg_t = dc_t * i_t
+    dc_prev = dc_t * f_t  # dc_{t-1} = dc_t * f_t, step t-1's dc_next
+    # backprop through the activations: sigmoid'(a) = s (1 - s), tanh'(a) = 1 - tanh^2(a)
+    da_i = di_t * i_t * (1 - i_t)
+    da_f = df_t * f_t * (1 - f_t)
+    da_g = dg_t * (1 - g_t**2)
+    da_o = do_t * o_t * (1 - o_t)
+    da_t = np.concatenate([da_i, da_f, da_g, da_o], axis=1)  # (B, 4H), stacked like W_ih
+    # backprop through a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh (weights: sum over batch)
+    dx_t = da_t @ cache.W_ih  # dx_t = W_ih^T da_t
+    dh_prev = da_t @ cache.W_hh  # dh_{t-1} = W_hh^T da_t (step t-1 adds its dh from above)
+    dW_ih = da_t.T @ x_t  # dW_ih = da_t x_t^T
+    dW_hh = da_t.T @ h_prev  # dW_hh = da_t h_{t-1}^T
+    db = da_t.sum(axis=0)  # db_ih = db_hh = da_t
     return {
-        "W_ih": da.T @ cache.x[0],  # a_t = W_ih x_t + ...
-        "W_hh": da.T @ cache.h0,  # ... + W_hh h_{t-1}
-        "b_ih": da.sum(0),
-        "b_hh": da.sum(0),
-        "x": da @ cache.W_ih,
+        "W_ih": dW_ih,
+        "W_hh": dW_hh,
+        "b_ih": db,
+        "b_hh": db.copy(),
+        "x": dx_t,
         "h_prev": dh_prev,
         "c_prev": dc_prev,
         "c": dc_t,
-        "a": da,
+        "a": da_t,
     }
 
 
 def lstm_backward(trace: LSTMTrace, dh) -> dict:
-    """BPTT through a whole sequence. dh (T, B, H): gradient on each h_t from above. Returns
-    parameter gradients, "x" (T, B, I), "h0", "c0" (B, H), and "dh", "dc" (T, B, H): the total
-    gradient on every h_t and c_t."""
+    """BPTT through a whole sequence: the maths of ``lstm_step_backward`` at every step, fused
+    for speed. dh (T, B, H): gradient on each h_t from above. Returns parameter gradients,
+    "x" (T, B, I), "h0", "c0" (B, H), and "dh", "dc" (T, B, H): the total gradient on every
+    h_t and c_t."""
     tr = trace
     dt = tr.hs.dtype
     dh = np.asarray(dh, dt)
@@ -311,15 +372,16 @@ def rnn_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
     x_t, h_prev = _cast(dt, x_t, h_prev)
     W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
-    B, H = h_prev.shape
-    a = _input_projection(x_t, W_ih, b_ih + b_hh, 1) + h_prev @ W_hh.T  # (B, H)
-    hs = _initial(h_prev, 1, B, H, dt)
-    np.tanh(a, out=hs[1])  # h_t = tanh(a_t)
-    return hs[1], RNNTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, a[None], hs)
+    # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh          (B, H)
+    a_t = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
+    h_t = np.tanh(a_t)  # h_t = tanh(a_t)
+    cache = RNNTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, a=a_t[None], hs=np.stack([h_prev, h_t]))
+    return h_t, cache
 
 
 def rnn_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> RNNTrace:
-    """Run a tanh-RNN layer over x (T, B, I) from h0 (B, H) (zeros when None)."""
+    """Run a tanh-RNN layer over x (T, B, I) from h0 (B, H) (zeros when None): the maths of
+    ``rnn_step_forward`` at every step, with the input projections in one matmul."""
     dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0)
     x, h0 = _cast(dt, x, h0)
     W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
@@ -350,24 +412,30 @@ def _rnn_local_derivatives(tr: RNNTrace, D: np.ndarray) -> None:
 
 
 def rnn_step_backward(dh_t, cache: RNNTrace) -> dict:
-    """Backward through one step; dh_t (B, H) is the total gradient on h_t."""
+    """Backward through one step; dh_t (B, H) is the total gradient on h_t. Returns the
+    gradients of x_t, h_prev and the weights, plus "a": da_t (B, H)."""
     dh_t = np.asarray(dh_t, cache.hs.dtype)
-    da, dh_prev = np.empty_like(dh_t), np.empty_like(dh_t)
-    _rnn_local_derivatives(cache, da[None])
-    _rnn_cell_backward(dh_t, da, cache.W_hh, da, dh_prev)
+    x_t, h_prev, h_t = cache.x[0], cache.h0, cache.h[0]
+    da_t = dh_t * (1 - h_t**2)  # h_t = tanh(a_t): da_t = dh_t * (1 - h_t^2)
+    dx_t = da_t @ cache.W_ih  # dx_t = W_ih^T da_t
+    dh_prev = da_t @ cache.W_hh  # dh_{t-1} = W_hh^T da_t
+    dW_ih = da_t.T @ x_t  # dW_ih = da_t x_t^T
+    dW_hh = da_t.T @ h_prev  # dW_hh = da_t h_{t-1}^T
+    db = da_t.sum(axis=0)  # db_ih = db_hh = da_t
     return {
-        "W_ih": da.T @ cache.x[0],
-        "W_hh": da.T @ cache.h0,
-        "b_ih": da.sum(0),
-        "b_hh": da.sum(0),
-        "x": da @ cache.W_ih,
+        "W_ih": dW_ih,
+        "W_hh": dW_hh,
+        "b_ih": db,
+        "b_hh": db.copy(),
+        "x": dx_t,
         "h_prev": dh_prev,
-        "a": da,
+        "a": da_t,
     }
 
 
 def rnn_backward(trace: RNNTrace, dh) -> dict:
-    """BPTT through a whole sequence; same keys as lstm_backward minus "c0" and "dc"."""
+    """BPTT through a whole sequence, the maths of ``rnn_step_backward`` at every step, fused
+    for speed; same keys as lstm_backward minus "c0" and "dc"."""
     tr = trace
     dt = tr.hs.dtype
     dh = np.asarray(dh, dt)
@@ -442,22 +510,28 @@ def _gru_cell(gx, rec, b_hn, h_prev, rz, hn, n, h_t):
 
 
 def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
-    """One GRU step: x_t (B, I), h_prev (B, H). Returns (h_t, cache), cache a GRUTrace, T = 1."""
+    """One GRU step, one equation per line: x_t (B, I), h_prev (B, H). Returns (h_t, cache),
+    cache a GRUTrace with T = 1."""
     dt = _float_dtype(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
     x_t, h_prev = _cast(dt, x_t, h_prev)
     W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
-    B, H = h_prev.shape
-    s, _ = _sigmoid_scale("sst", H, dt)
-    gx = _gru_input_part(x_t, W_ih, b_ih, b_hh, s)  # (B, 3H)
-    rec = h_prev @ (W_hh.T * s)  # (B, 3H)
-    rz, hn, n = np.empty((1, B, 2 * H), dt), np.empty((1, B, H), dt), np.empty((1, B, H), dt)
-    hs = _initial(h_prev, 1, B, H, dt)
-    _gru_cell(gx, rec, b_hh[2 * H :], hs[0], rz[0], hn[0], n[0], hs[1])
-    return hs[1], GRUTrace(x_t[None], W_ih, W_hh, b_ih, b_hh, rz, hn, n, hs)
+    # the input parts W_i? x_t + b_i? and the recurrent parts W_h? h_{t-1} + b_h?, (B, H) each
+    ax_r, ax_z, ax_n = np.split(x_t @ W_ih.T + b_ih, 3, axis=1)
+    ah_r, ah_z, ah_n = np.split(h_prev @ W_hh.T + b_hh, 3, axis=1)
+    r_t = sigmoid(ax_r + ah_r)  # r_t = sigmoid(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)
+    z_t = sigmoid(ax_z + ah_z)  # z_t = sigmoid(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)
+    n_t = np.tanh(ax_n + r_t * ah_n)  # n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn))
+    h_t = (1 - z_t) * n_t + z_t * h_prev  # h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+    rz = np.concatenate([r_t, z_t], axis=1)[None]
+    cache = GRUTrace(
+        x_t[None], W_ih, W_hh, b_ih, b_hh, rz, ah_n[None], n_t[None], np.stack([h_prev, h_t])
+    )
+    return h_t, cache
 
 
 def gru_forward(x, W_ih, W_hh, b_ih, b_hh, h0=None) -> GRUTrace:
-    """Run a GRU layer over x (T, B, I) from h0 (B, H) (zeros when None)."""
+    """Run a GRU layer over x (T, B, I) from h0 (B, H) (zeros when None): the maths of
+    ``gru_step_forward`` at every step, fused for speed."""
     dt = _float_dtype(x, W_ih, W_hh, b_ih, b_hh, h0)
     x, h0 = _cast(dt, x, h0)
     W_ih, W_hh, b_ih, b_hh = _own(dt, W_ih, W_hh, b_ih, b_hh)
@@ -502,27 +576,41 @@ def _gru_cell_backward(dh_t, Qh_t, z_t, W_hh, dgh, dh_prev, scratch):
 
 
 def gru_step_backward(dh_t, cache: GRUTrace) -> dict:
-    """Backward through one step; dh_t (B, H) is the total gradient on h_t."""
-    dt = cache.hs.dtype
-    dh_t = np.asarray(dh_t, dt)
-    B, H = dh_t.shape
-    Qx = np.empty((1, B, 3 * H), dt)
-    dgh = _gru_local_derivatives(cache, Qx)[0]  # holds Qh until the cell backward
-    dh_prev, scratch = np.empty_like(dh_t), np.empty_like(dh_t)
-    _gru_cell_backward(dh_t, dgh, cache.z[0], cache.W_hh, dgh, dh_prev, scratch)
-    dgx = np.tile(dh_t, 3) * Qx[0]  # gradient on the input parts W_ih x_t + b_ih
+    """Backward through one GRU step, one chain-rule step per line; dh_t (B, H) is the total
+    gradient on h_t. Returns the gradients of x_t, h_prev and the weights."""
+    dh_t = np.asarray(dh_t, cache.hs.dtype)
+    x_t, h_prev = cache.x[0], cache.h0
+    r_t, z_t, n_t = cache.r[0], cache.z[0], cache.n[0]
+    ah_n = cache.hn[0]  # W_hn h_{t-1} + b_hn
+    # h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+    dn_t = dh_t * (1 - z_t)  # dn_t = dh_t * (1 - z_t)
+    dz_t = dh_t * (h_prev - n_t)  # dz_t = dh_t * (h_{t-1} - n_t)
+    # n_t = tanh(a_n), a_n = W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn)
+    da_n = dn_t * (1 - n_t**2)  # da_n = dn_t * (1 - n_t^2)
+    dr_t = da_n * ah_n  # dr_t = da_n * (W_hn h_{t-1} + b_hn)
+    dah_n = da_n * r_t  # on W_hn h_{t-1} + b_hn: da_n * r_t
+    # r_t = sigmoid(a_r), z_t = sigmoid(a_z)
+    da_r = dr_t * r_t * (1 - r_t)  # da_r = dr_t * r_t (1 - r_t)
+    da_z = dz_t * z_t * (1 - z_t)  # da_z = dz_t * z_t (1 - z_t)
+    dax = np.concatenate([da_r, da_z, da_n], axis=1)  # on W_ih x_t + b_ih, (B, 3H)
+    dah = np.concatenate([da_r, da_z, dah_n], axis=1)  # on W_hh h_{t-1} + b_hh, (B, 3H)
+    dx_t = dax @ cache.W_ih  # dx_t = W_ih^T dax
+    dh_prev = dh_t * z_t + dah @ cache.W_hh  # dh_{t-1} = dh_t z_t + W_hh^T dah
+    dW_ih = dax.T @ x_t  # dW_ih = dax x_t^T
+    dW_hh = dah.T @ h_prev  # dW_hh = dah h_{t-1}^T
     return {
-        "W_ih": dgx.T @ cache.x[0],
-        "W_hh": dgh.T @ cache.h0,
-        "b_ih": dgx.sum(0),
-        "b_hh": dgh.sum(0),
-        "x": dgx @ cache.W_ih,
+        "W_ih": dW_ih,
+        "W_hh": dW_hh,
+        "b_ih": dax.sum(axis=0),
+        "b_hh": dah.sum(axis=0),
+        "x": dx_t,
         "h_prev": dh_prev,
     }
 
 
 def gru_backward(trace: GRUTrace, dh) -> dict:
-    """BPTT through a whole sequence; same keys as rnn_backward."""
+    """BPTT through a whole sequence, the maths of ``gru_step_backward`` at every step, fused
+    for speed; same keys as rnn_backward."""
     tr = trace
     dt = tr.hs.dtype
     dh = np.asarray(dh, dt)

@@ -3,7 +3,7 @@
     tr = Trainer(TrainConfig(task="adding", task_knobs={"seq_len": 50}))
     tr.step(10)            # ten optimizer steps
     tr.advance(0.1)        # as many steps as fit in 0.1 s (at least one): a live UI's tick
-    tr.history, tr.snapshots, tr.summary(), tr.status, tr.message
+    tr.history, tr.snapshots, tr.summary(), tr.status, tr.problem, tr.message
 
 It never plots and never prints: it reports through its attributes and return values.
 
@@ -16,12 +16,14 @@ weights and the optimizer state as they were, and the trainer pauses with status
 Live changes (``apply``): learning rate, clipping, momentum, optimizer, schedule, eval and
 snapshot intervals, dropout, weight decay, early stopping, and the task's live knobs. Anything
 that changes the model, the data stream (the training-set size too) or the seed raises
-``NeedsReset`` with the reasons in plain words.
+``NeedsReset`` with the reasons as Problems (lstm_core.problems): codes with parameters, worded
+in English by the engine and in the reader's language by the app.
 
-Overfitting: with a fixed training set (``train_size`` N) the trainer records the steps where
-an epoch ended (``epoch_steps``), keeps the weights of the best validation loss (``best``,
-``restore_best()``), stops with status "stopped" after ``early_stop`` evaluations without a new
-best, and ``overfitting_since`` names the step from which it overfits (``lstm_core.overfit``).
+Overfitting: with a fixed training set (``train_size`` N) or a finite data set, the trainer
+records the steps where an epoch ended (``epoch_steps``). It keeps the weights of the best
+validation loss (``best``, ``restore_best()``), stops with status "stopped" after
+``early_stop`` evaluations without a new best, and ``overfitting_since`` names the step from
+which the run overfits (``lstm_core.overfit``).
 """
 
 from __future__ import annotations
@@ -32,111 +34,44 @@ from collections import deque
 from dataclasses import replace
 
 import numpy as np
-import torch
 
-from lstm_core.config import (
-    CELLS,
-    ENGINES,
-    OPTIMIZERS,
-    RECURRENT_INITS,
-    SCHEDULES,
-    VARIANTS,
-    OptimConfig,
-    TrainConfig,
-)
+from lstm_core.config import OptimConfig, TrainConfig, validate
+from lstm_core.engines import NumpyEngine, TorchEngine
+from lstm_core.models import gradient_flow
 from lstm_core.overfit import overfitting_since
+from lstm_core.problems import Problem
 from lstm_core.records import History, Snapshot, saturation, thin
 from lstm_core.tasks import Batch, TaskError, make_task
-from lstm_core.tasks.base import TRAIN_SIZE_RANGE
 
 PROBE_SIZE = 4  # sequences of the validation set traced in every snapshot
 SPEED_WINDOW = 50  # steps over which steps/s is measured
 HALTED = ("diverged", "stopped")  # statuses in which step() trains nothing until resume()
-ADAM_BETAS = (0.9, 0.999)
 
 
 class TrainError(ValueError):
-    """The configuration cannot be trained; the message names what is wrong."""
+    """The configuration cannot be trained; ``problem`` says what is wrong (str: English)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.english())
+        self.problem = problem
 
 
 class NeedsReset(Exception):
-    """A change needs a new model or data stream; ``reasons`` says why, one line each
-    (English); ``texts`` holds each reason as {"en": ..., "zh": ...}."""
+    """A change needs a new model or data stream; ``problems`` says why, one each;
+    ``reasons`` holds them in English."""
 
-    def __init__(self, reasons: list[str], texts: list[dict] | None = None):
-        super().__init__("; ".join(reasons))
-        self.reasons = list(reasons)
-        self.texts = list(texts) if texts is not None else [{"en": r} for r in self.reasons]
-
-    def reasons_in(self, lang: str) -> list[str]:
-        """The reasons in ``lang`` (English where a reason has no translation)."""
-        return [text.get(lang) or text["en"] for text in self.texts]
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        self.reasons = [p.english() for p in self.problems]
+        super().__init__("; ".join(self.reasons))
 
 
 # --------------------------------------------------------------------------- checks
 def check_config(cfg: TrainConfig) -> None:
-    """Raise TrainError naming the first field that is out of range."""
-    m, o = cfg.model, cfg.optim
-    for label, value, allowed in (
-        ("cell", m.cell, CELLS),
-        ("variant", m.variant, VARIANTS),
-        ("engine", m.engine, ENGINES),
-        ("recurrent init", m.recurrent_init, RECURRENT_INITS),
-        ("optimizer", o.name, OPTIMIZERS),
-        ("schedule", o.schedule, SCHEDULES),
-    ):
-        if value not in allowed:
-            raise TrainError(f"unknown {label} {value!r}; choose one of: {', '.join(allowed)}")
-    if m.cell != "lstm" and m.variant != "standard":
-        raise TrainError(f"variant {m.variant!r} is an LSTM variant; a {m.cell} has none")
-    _int_in("hidden size", m.hidden_size, 1, 1024)
-    _int_in("layers", m.num_layers, 1, 3)
-    _int_in("embedding size", m.embed_size, 1, 1024)
-    _int_in("batch size", o.batch_size, 1, 4096)
-    _int_in("schedule steps", o.schedule_steps, 1, 10**9)
-    _int_in("eval every", cfg.eval_every, 1, 10**9)
-    _int_in("snapshot every", cfg.snapshot_every, 1, 10**9)
-    _int_in("max snapshots", cfg.max_snapshots, 2, 10_000)
-    _int_in("seed", cfg.seed, 0, 2**63 - 1)
-    _positive("learning rate", o.lr)
-    if o.clip is not None:
-        _positive("clip", o.clip)
-    if not _is_number(o.momentum) or not 0 <= o.momentum < 1:
-        raise TrainError(f"momentum must be in [0, 1), got {o.momentum!r}")
-    for label, v in (("forget bias", m.forget_bias), ("recurrent scale", m.recurrent_scale)):
-        if not _is_number(v):
-            raise TrainError(f"{label} must be a finite number, got {v!r}")
-    if m.device not in ("cpu", "cuda", "mps", "auto"):
-        raise TrainError(f"unknown device {m.device!r}; choose cpu, cuda, mps or auto")
-    _check_regularization(cfg)
-
-
-def _check_regularization(cfg: TrainConfig) -> None:
-    """Dropout, weight decay, training-set size, early stopping, chrono init."""
-    m, o = cfg.model, cfg.optim
-    if not _is_number(m.dropout) or not 0 <= m.dropout <= 0.9:
-        raise TrainError(f"dropout must be a probability from 0 to 0.9, got {m.dropout!r}")
-    if not _is_number(o.weight_decay) or not 0 <= o.weight_decay <= 1:
-        raise TrainError(f"weight decay must be a number from 0 to 1, got {o.weight_decay!r}")
-    if cfg.train_size != 0:
-        _int_in("training-set size (0 = stream)", cfg.train_size, *TRAIN_SIZE_RANGE)
-    _int_in("early-stopping patience (0 = off)", cfg.early_stop, 0, 10_000)
-    if m.chrono_T != 0:
-        _int_in("chrono T_max (0 = off)", m.chrono_T, 2, 10**6)
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _int_in(label, v, low, high):
-    if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
-        raise TrainError(f"{label} must be a whole number from {low} to {high}, got {v!r}")
-
-
-def _positive(label, v):
-    if not _is_number(v) or v <= 0:
-        raise TrainError(f"{label} must be a positive number, got {v!r}")
+    """Raise TrainError naming the first setting out of the engine's range (config.LIMITS)."""
+    problem = validate(cfg)
+    if problem is not None:
+        raise TrainError(problem)
 
 
 def scheduled_lr(o: OptimConfig, step: int) -> float:
@@ -153,208 +88,6 @@ def scheduled_lr(o: OptimConfig, step: int) -> float:
     return o.lr
 
 
-# --------------------------------------------------------------------------- the engines
-class TorchEngine:
-    """PyTorch model + torch.optim, fused kernels."""
-
-    def __init__(self, spec, cfg: TrainConfig):
-        from lstm_core import models
-
-        self.models, self.spec = models, spec
-        generator = torch.Generator().manual_seed(cfg.seed)
-        self.model = models.build_model(spec, cfg.model, generator)  # on cfg.model.device
-        self.device = self.model.head.weight.device
-        self.params = [p for p in self.model.parameters() if p.requires_grad]
-        self.make_optimizer(cfg.optim)
-
-    def make_optimizer(self, o: OptimConfig):
-        wd = o.weight_decay  # L2 for SGD / RMSprop; decoupled (AdamW) for Adam
-        if o.name == "sgd":
-            self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd)
-        elif o.name == "adam" and wd:
-            self.opt = torch.optim.AdamW(self.params, lr=o.lr, betas=ADAM_BETAS, weight_decay=wd)
-        elif o.name == "adam":
-            self.opt = torch.optim.Adam(self.params, lr=o.lr, betas=ADAM_BETAS)
-        else:
-            self.opt = torch.optim.RMSprop(
-                self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd
-            )
-
-    def set_regularization(self, dropout: float, weight_decay: float, o: OptimConfig):
-        """Dropout p and weight decay, live (Adam <-> AdamW restarts the optimizer's state)."""
-        self.model.cfg.dropout = dropout
-        adamw = isinstance(self.opt, torch.optim.AdamW)
-        if o.name == "adam" and adamw != bool(weight_decay):
-            self.make_optimizer(replace(o, weight_decay=weight_decay))
-        for group in self.opt.param_groups:
-            group["weight_decay"] = weight_decay
-
-    def set_hyper(self, lr: float, momentum: float):
-        for group in self.opt.param_groups:
-            group["lr"] = lr
-            if "momentum" in group:
-                group["momentum"] = momentum
-        if momentum and isinstance(self.opt, torch.optim.RMSprop):  # momentum turned on live
-            for p, state in self.opt.state.items():
-                if state and "momentum_buffer" not in state:
-                    state["momentum_buffer"] = torch.zeros_like(p)
-
-    def tensor(self, a: np.ndarray | None):
-        return None if a is None else torch.as_tensor(np.asarray(a), device=self.device)
-
-    def gradients(self, batch: Batch) -> tuple[float, float]:
-        """Forward + backward; returns (loss, global gradient norm). Nothing is updated."""
-        self.model.train()
-        self.opt.zero_grad(set_to_none=True)
-        out = self.model(self.tensor(batch.x))
-        loss = self.models.model_loss(
-            self.spec.kind, out, self.tensor(batch.y), self.tensor(batch.mask)
-        )
-        loss_value = float(loss.detach())
-        if not math.isfinite(loss_value):
-            return loss_value, float("nan")
-        loss.backward()
-        grads = [p.grad for p in self.params if p.grad is not None]
-        norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
-        return loss_value, float(norm)
-
-    def update(self, clip_coef: float) -> bool:
-        """Scale the gradients, step; undo and return False if any weight became non-finite."""
-        if clip_coef < 1.0:
-            for p in self.params:
-                if p.grad is not None:
-                    p.grad.mul_(clip_coef)
-        before = [p.detach().clone() for p in self.params]
-        state = {
-            p: {k: v.clone() if torch.is_tensor(v) else v for k, v in s.items()}
-            for p, s in self.opt.state.items()
-        }
-        self.opt.step()
-        if all(bool(torch.isfinite(p).all()) for p in self.params):
-            return True
-        with torch.no_grad():
-            for p, b in zip(self.params, before, strict=True):
-                p.copy_(b)
-        self.opt.state.clear()
-        self.opt.state.update(state)
-        return False
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        self.model.eval()
-        with torch.no_grad():
-            out = self.model(self.tensor(x))
-        return out.detach().cpu().double().numpy()
-
-    def trace(self, x: np.ndarray) -> list[dict]:
-        self.model.eval()
-        return self.models.trace(self.model, self.tensor(x))
-
-    def torch_model(self):
-        return self.model
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        return self.models.to_numpy(self.model)
-
-    def load(self, weights: dict[str, np.ndarray]):
-        self.models.load_numpy(self.model, weights)
-
-
-class NumpyEngine:
-    """The hand-written NumPy model and optimizers (lstm_core.numpy_model)."""
-
-    def __init__(self, spec, cfg: TrainConfig):
-        from lstm_core import numpy_model
-
-        self.nm, self.spec, self.cfg = numpy_model, spec, cfg
-        rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 7]))
-        self.model = numpy_model.NumpySequenceModel(spec, cfg.model, rng)
-        self.make_optimizer(cfg.optim)
-        self.grads = None
-
-    def make_optimizer(self, o: OptimConfig):
-        self.opt = self.nm.make_optimizer(
-            o.name, self.model.params, lr=o.lr, momentum=o.momentum, weight_decay=o.weight_decay
-        )
-
-    def set_regularization(self, dropout: float, weight_decay: float, o: OptimConfig):
-        """Dropout p and weight decay, live."""
-        self.model.cfg = replace(self.model.cfg, dropout=dropout)
-        self.opt.weight_decay = weight_decay
-
-    def set_hyper(self, lr: float, momentum: float):
-        self.opt.lr = lr
-        if hasattr(self.opt, "momentum"):
-            self.opt.momentum = momentum
-        if momentum and isinstance(self.opt, self.nm.RMSprop):  # momentum turned on live
-            for k, p in self.model.params.items():
-                self.opt.buf.setdefault(k, np.zeros_like(p))
-
-    def gradients(self, batch: Batch) -> tuple[float, float]:
-        with np.errstate(all="ignore"):  # non-finite values are caught by the trainer
-            loss, self.grads = self.model.loss_and_grads(batch)
-        if not math.isfinite(loss):
-            return float(loss), float("nan")
-        norm = math.sqrt(
-            sum(float(np.sum(np.square(g, dtype=np.float64))) for g in self.grads.values())
-        )
-        return float(loss), norm
-
-    def update(self, clip_coef: float) -> bool:
-        grads = self.grads
-        if clip_coef < 1.0:
-            grads = {k: g * g.dtype.type(clip_coef) for k, g in grads.items()}
-        before = {k: v.copy() for k, v in self.model.params.items()}
-        state = _copy_state(self.opt)
-        with np.errstate(all="ignore"):
-            self.opt.step(grads)
-        if all(np.isfinite(v).all() for v in self.model.params.values()):
-            return True
-        for k, v in before.items():
-            self.model.params[k][...] = v
-        _restore_state(self.opt, state)
-        return False
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(self.model.predict(x), dtype=np.float64)
-
-    def trace(self, x: np.ndarray) -> list[dict]:
-        return self.model.trace(x)
-
-    def torch_model(self):
-        """A PyTorch twin with the same weights (for gradient_flow)."""
-        from lstm_core import models
-
-        m = models.build_model(self.spec, self.cfg.model, torch.Generator().manual_seed(0))
-        models.load_numpy(m, self.state_dict())
-        return m
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        return {k: np.array(v, dtype=np.float64) for k, v in self.model.params.items()}
-
-    def load(self, weights: dict[str, np.ndarray]):
-        for k, v in self.model.params.items():
-            v[...] = weights[k]
-
-
-def _copy_state(opt) -> dict:
-    """The optimizer's array state (moments, step counts), copied."""
-    return {
-        k: (
-            {n: a.copy() for n, a in v.items()}
-            if isinstance(v, dict)
-            else (v.copy() if isinstance(v, np.ndarray) else v)
-        )
-        for k, v in vars(opt).items()
-        if k != "params"
-    }
-
-
-def _restore_state(opt, state: dict):
-    for k, v in state.items():
-        setattr(opt, k, v)
-
-
-# --------------------------------------------------------------------------- the trainer
 class Trainer:
     """One run: model, optimizer, batch stream, history and snapshots."""
 
@@ -388,10 +121,9 @@ class Trainer:
         self.steps = 0
         self.sequences_seen = 0
         self.seconds = 0.0  # time spent inside step()
-        self.status = "ready"
-        self.message = ""  # English; message_in(lang) for the user's language
-        self.messages: dict = {}  # {"en": message, "zh": ...} of the trainer's own message
-        self.applied: list[dict] = []  # the last apply()'s changes, {"en", "zh"} each
+        self.status = "ready"  # "ready" | "diverged" | "stopped" (early): halted until resume()
+        self.problem: Problem | None = None  # why it stopped; the app words it per language
+        self.applied: list[Problem] = []  # the last apply()'s changes
         self._speed = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
         self.evaluate()
         self.snapshot()
@@ -478,20 +210,20 @@ class Trainer:
         return True
 
     def _diverged(self, loss, grad_norm, batch, weights=False):
-        self.status = "diverged"
-        en, zh = _divergence_texts(self, loss, grad_norm, batch, weights)
-        self.message, self.messages = en, {"en": en, "zh": zh}
+        self.pause(divergence(self, loss, grad_norm, batch, weights))
 
-    def message_in(self, lang: str) -> str:
-        """``message`` in ``lang`` (as set, when someone else has replaced the message)."""
-        messages = getattr(self, "messages", {})
-        if messages.get("en") == self.message:
-            return messages.get(lang) or self.message
-        return self.message
+    def pause(self, problem: Problem, status: str = "diverged") -> None:
+        """Stop training until resume(): step() applies nothing; ``problem`` says why."""
+        self.status, self.problem = status, problem
+
+    @property
+    def message(self) -> str:
+        """Why training stopped, in English ("" while it runs)."""
+        return self.problem.english() if self.problem is not None else ""
 
     def resume(self) -> None:
-        """Clear a divergence pause or an early stop; the next step draws the next batch."""
-        self.status, self.message, self.messages = "ready", "", {}
+        """Clear a pause or an early stop; the next step draws the next batch."""
+        self.status, self.problem = "ready", None
         self.evals_since_best = 0
 
     # ----- evaluation and snapshots
@@ -511,17 +243,9 @@ class Trainer:
         self.evals_since_best += 1
         patience = self.config.early_stop
         if patience and self.evals_since_best >= patience and self.status == "ready":
-            self.status = "stopped"
-            best, step = self.best["val_loss"], self.best["step"]
-            self.messages = {
-                "en": f"Early stopping at step {self.steps}: no new best validation loss for "
-                f"{patience} evaluations. The best was {best:.4g} at step {step}; press "
-                "'Restore best' to put its weights back, or Play to train on.",
-                "zh": f"在第 {self.steps} 步早停：验证损失连续 {patience} 次评估没有创出新低。"
-                f"最佳值为 {best:.4g}（第 {step} 步）；按“恢复最佳”放回那时的权重，或按“播放”"
-                "继续训练。",
-            }
-            self.message = self.messages["en"]
+            best = {"best": self.best["val_loss"], "best_step": self.best["step"]}
+            params = {"step": self.steps, "patience": patience, **best}
+            self.pause(Problem("stopped.early", params), status="stopped")
 
     def restore_best(self) -> int | None:
         """Load the best validation weights into the model; returns their step (None if no
@@ -556,8 +280,6 @@ class Trainer:
 
     def gradient_flow(self, batch: Batch | None = None) -> dict:
         """dL/dh_t, dL/dc_t per layer and input saliency (models.gradient_flow)."""
-        from lstm_core.models import gradient_flow
-
         return gradient_flow(self.engine.torch_model(), batch or self.probe, self.spec.kind)
 
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -571,32 +293,35 @@ class Trainer:
         if new.task == self.task.name:
             for k in new.task_knobs:
                 self.task.knob(k)  # TaskError naming the unknown knob
-        texts = reset_texts(self.config, new, self.task)
-        if texts:
-            raise NeedsReset([text["en"] for text in texts], texts)
-        old, changes = self.config, []  # changes: {"en": ..., "zh": ...} each
+        problems = reset_problems(self.config, new, self.task)
+        if problems:
+            raise NeedsReset(problems)
+        old, changes = self.config, []
         wanted = {k: self.task.knob(k).default for k in old.task_knobs} | new.task_knobs
         knobs = {k: v for k, v in wanted.items() if self.task.values.get(k) != v}
         if knobs:
             try:
                 self.task.set_knobs(**knobs)
             except TaskError as e:
-                raise NeedsReset([str(e)]) from None
-            changes += [_both(f"{k}: {self.task.values[k]}") for k in knobs]
+                raise NeedsReset([Problem("reset.knob_rejected", {"error": e})]) from None
+            changes += [
+                Problem("applied.plain", {"field": k, "new": self.task.values[k]}) for k in knobs
+            ]
             self._refresh_validation()
         o, n = old.optim, new.optim
-        for (en, zh), a, b in (
-            (("learning rate", "学习率"), o.lr, n.lr),
-            (("clipping", "梯度裁剪"), o.clip, n.clip),
-            (("momentum", "动量"), o.momentum, n.momentum),
-            (("schedule", "学习率调度"), o.schedule, n.schedule),
-            (("schedule steps", "调度步数"), o.schedule_steps, n.schedule_steps),
-            (("weight decay", "权重衰减"), o.weight_decay, n.weight_decay),
-            (("dropout", "dropout"), old.model.dropout, new.model.dropout),
-            (("early stopping", "早停"), old.early_stop, new.early_stop),
+        for name, a, b in (
+            ("lr", o.lr, n.lr),
+            ("clip", o.clip, n.clip),
+            ("momentum", o.momentum, n.momentum),
+            ("schedule", o.schedule, n.schedule),
+            ("schedule_steps", o.schedule_steps, n.schedule_steps),
+            ("weight_decay", o.weight_decay, n.weight_decay),
+            ("dropout", old.model.dropout, new.model.dropout),
+            ("early_stop", old.early_stop, new.early_stop),
         ):
             if a != b:
-                changes.append({"en": f"{en}: {a} -> {b}", "zh": f"{zh}：{a} -> {b}"})
+                field = Problem(f"name.{name}")
+                changes.append(Problem("applied.value", {"field": field, "old": a, "new": b}))
         self.config = replace(
             new, task_knobs=dict(new.task_knobs), model=replace(new.model), optim=replace(new.optim)
         )
@@ -604,20 +329,18 @@ class Trainer:
             self.engine.set_regularization(new.model.dropout, n.weight_decay, n)
         if o.name != n.name:
             self.engine.make_optimizer(n)
-            changes.append(
-                {
-                    "en": f"optimizer: {o.name} -> {n.name} (its state starts fresh)",
-                    "zh": f"优化器：{o.name} -> {n.name}（其状态重新开始）",
-                }
-            )
+            changes.append(Problem("applied.optimizer", {"old": o.name, "new": n.name}))
         for label in ("eval_every", "snapshot_every", "max_snapshots"):
             if getattr(old, label) != getattr(new, label):
-                changes.append(_both(f"{label.replace('_', ' ')}: {getattr(new, label)}"))
+                field = Problem(f"name.{label}")
+                changes.append(
+                    Problem("applied.plain", {"field": field, "new": getattr(new, label)})
+                )
         self.snapshots = thin(self.snapshots, self.config.max_snapshots, key=_step)
         if self.status == "diverged" and (n.lr != o.lr or n.clip != o.clip):
             self.resume()
-        self.applied = changes  # the same changes in both languages, for the UI
-        return [change["en"] for change in changes]
+        self.applied = changes  # for the app to word in the reader's language
+        return [change.english() for change in changes]
 
     # ----- reports and restoring
     def summary(self) -> dict:
@@ -661,12 +384,11 @@ class Trainer:
         expected = tr.state_dict()
         bad = sorted(set(expected) ^ set(weights))
         if bad:
-            raise TrainError(f"the saved weights do not fit this model: {', '.join(bad)}")
+            raise TrainError(Problem("saved.names", {"names": ", ".join(bad)}))
         for k, v in expected.items():
             if np.shape(weights[k]) != v.shape:
-                raise TrainError(
-                    f"weight {k} has shape {np.shape(weights[k])}; the model needs {v.shape}"
-                )
+                shapes = {"name": k, "shape": np.shape(weights[k]), "needed": v.shape}
+                raise TrainError(Problem("saved.shape", shapes))
         tr.engine.load(weights)
         tr.history = History.from_arrays(history.arrays())
         tr.steps = int(history.step[-1]) if history.step else 0
@@ -681,131 +403,71 @@ def _step(snapshot: Snapshot) -> int:
     return snapshot.step
 
 
-def _both(text: str) -> dict:
-    """A text that reads the same in both languages (names and numbers)."""
-    return {"en": text, "zh": text}
-
-
-def _divergence_texts(tr, loss, grad_norm, batch, weights) -> tuple[str, str]:
-    """The divergence message in English and Chinese: what happened and what to try."""
-    o, step, lr = tr.config.optim, tr.steps, tr.lr
+def divergence(tr: Trainer, loss, grad_norm, batch, weights) -> Problem:
+    """Why step ``tr.steps + 1`` was refused, and what to try."""
+    o, lr = tr.config.optim, tr.lr
     if not np.isfinite(np.asarray(batch.x, dtype=np.float64)).all():
-        what = (
-            "the training batch contains NaN or infinite inputs",
-            "训练批次里有 NaN 或无穷大的输入",
-        )
-        hint = (
-            "Check the data (a CSV column with gaps or huge values), then press Resume.",
-            "请检查数据（CSV 中有缺失或极大的值），然后按“继续”。",
-        )
+        what, hint = Problem("diverged.inputs"), Problem("diverged.hint.data")
     else:
         if weights:
-            what = (
-                "this update would have made some weights infinite",
-                "这次更新会让部分权重变为无穷大",
-            )
+            what = Problem("diverged.weights")
         elif not math.isfinite(loss):
-            what = (f"the loss became {loss}", f"损失变成了 {loss}")
+            what = Problem("diverged.loss", {"value": loss})
         else:
-            what = (f"the gradient norm became {grad_norm}", f"梯度范数变成了 {grad_norm}")
+            what = Problem("diverged.grad", {"value": grad_norm})
         if o.clip is None:
-            clip = ("turn on gradient clipping (e.g. 1.0)", "打开梯度裁剪（例如 1.0）")
+            clip = Problem("diverged.clip.off")
         else:
-            clip = (f"clip harder (now {o.clip:g})", f"调低裁剪阈值（当前为 {o.clip:g}）")
-        hint = (
-            f"Lower the learning rate (now {lr:g}, try {lr / 10:g}) or {clip[0]}, "
-            "then press Resume.",
-            f"请降低学习率（当前为 {lr:g}，可试 {lr / 10:g}）或{clip[1]}，然后按“继续”。",
-        )
-    en = (
-        f"Training stopped at step {step + 1}: {what[0]}, so that step was not applied. "
-        f"The weights are the last good ones (after step {step}). {hint[0]} "
-        "If it stops again at once, the weights have already grown too large: reset the run."
-    )
-    zh = (
-        f"训练在第 {step + 1} 步停止：{what[1]}，因此这一步没有执行。"
-        f"权重保持为最后一组正常的值（第 {step} 步之后）。{hint[1]}"
-        "如果一继续就再次停止，说明权重已经变得过大：请重置这次运行。"
-    )
-    return en, zh
+            clip = Problem("diverged.clip.on", {"clip": o.clip})
+        hint = Problem("diverged.hint.lr", {"lr": lr, "lr_try": lr / 10, "clip": clip})
+    params = {"step": tr.steps, "next": tr.steps + 1, "what": what, "hint": hint}
+    return Problem("diverged", params)
 
 
-# Model fields whose change needs a new model: (English, Chinese) names.
-_MODEL_FIELDS = {
-    "cell": ("the cell type", "单元类型"),
-    "variant": ("the LSTM variant", "LSTM 变体"),
-    "hidden_size": ("the hidden size", "隐藏单元数"),
-    "num_layers": ("the number of layers", "层数"),
-    "embed_size": ("the embedding size", "嵌入维度"),
-    "forget_bias": ("the forget-gate bias at initialization", "初始遗忘门偏置"),
-    "recurrent_init": ("the recurrent initialization", "循环权重初始化"),
-    "recurrent_scale": ("the recurrent weight scale", "循环权重缩放"),
-    "chrono_T": ("the chrono initialisation", "chrono 初始化"),
-    "engine": ("the engine", "计算引擎"),
-    "device": ("the device", "计算设备"),
-}
+# Model fields whose change needs a new model.
+MODEL_FIELDS = (
+    "cell",
+    "variant",
+    "hidden_size",
+    "num_layers",
+    "embed_size",
+    "forget_bias",
+    "recurrent_init",
+    "recurrent_scale",
+    "chrono_T",
+    "engine",
+    "device",
+)
 
 
-def reset_texts(old: TrainConfig, new: TrainConfig, task) -> list[dict]:
-    """Why ``new`` cannot be applied to a running ``old`` run: {"en", "zh"} per reason."""
-    texts = []
-    m_old, m_new = old.model, new.model
-    for name, (en, zh) in _MODEL_FIELDS.items():
-        a, b = getattr(m_old, name), getattr(m_new, name)
+def reset_problems(old: TrainConfig, new: TrainConfig, task) -> list[Problem]:
+    """Why ``new`` cannot be applied to a running ``old`` run, one Problem per reason."""
+    problems = []
+    for name in MODEL_FIELDS:
+        a, b = getattr(old.model, name), getattr(new.model, name)
         if a != b:
-            texts.append(
-                {
-                    "en": f"{en} changed ({a} -> {b}): that needs a new model",
-                    "zh": f"{zh}已更改（{a} -> {b}）：需要一个新模型",
-                }
-            )
+            field = Problem(f"field.{name}")
+            problems.append(Problem("reset.model", {"field": field, "old": a, "new": b}))
     if old.task != new.task:
-        texts.append(
-            {
-                "en": f"the task changed ({old.task} -> {new.task}): that needs a new model",
-                "zh": f"任务已更改（{old.task} -> {new.task}）：需要一个新模型",
-            }
-        )
+        problems.append(Problem("reset.task", {"old": old.task, "new": new.task}))
     if old.seed != new.seed:
-        texts.append(
-            {
-                "en": "the seed changed: it fixes the initial weights and the data",
-                "zh": "随机种子已更改：它决定初始权重和数据",
-            }
-        )
-    if old.train_size != new.train_size:
-        texts.append(
-            {
-                "en": f"the training-set size changed ({old.train_size} -> {new.train_size}): "
-                "it fixes the training data",
-                "zh": f"训练集大小已更改（{old.train_size} -> {new.train_size}）：它决定训练数据",
-            }
-        )
+        problems.append(Problem("reset.seed"))
     if old.optim.batch_size != new.optim.batch_size:
-        texts.append(
-            {
-                "en": "the batch size changed: it fixes the stream of training batches",
-                "zh": "批大小已更改：它决定训练批次的数据流",
-            }
-        )
+        problems.append(Problem("reset.batch_size"))
+    if old.train_size != new.train_size:
+        problems.append(Problem("reset.train_size", {"old": old.train_size, "new": new.train_size}))
     if old.task == new.task:
         for k in sorted(set(old.task_knobs) | set(new.task_knobs)):
             a = old.task_knobs.get(k, task.values.get(k))
             b = new.task_knobs.get(k, task.knob(k).default if _has_knob(task, k) else None)
             if a != b and not (_has_knob(task, k) and task.knob(k).live):
-                texts.append(
-                    {
-                        "en": f"the task setting {k!r} changed ({a} -> {b}): "
-                        "it cannot change during training",
-                        "zh": f"任务设置 `{k}` 已更改（{a} -> {b}）：训练过程中不能更改",
-                    }
-                )
-    return texts
+                problems.append(Problem("reset.knob", {"name": k, "old": a, "new": b}))
+    return problems
 
 
 def reset_reasons(old: TrainConfig, new: TrainConfig, task) -> list[str]:
-    """Plain-word reasons (English) why ``new`` cannot be applied to a running ``old`` run."""
-    return [text["en"] for text in reset_texts(old, new, task)]
+    """The reasons of reset_problems in English."""
+    return [p.english() for p in reset_problems(old, new, task)]
 
 
 def _has_knob(task, name) -> bool:

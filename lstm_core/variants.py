@@ -30,6 +30,12 @@ steps at once; the loop over time only carries dh and dc::
     dh_t  = dh_t(from above) + W_hh^T da_{t+1}
     dc_t  = dh_t * Kc_t + dc_{t+1} * F_{t+1}            (plus dL/dc_t from above, if any)
     da_i  = dc_t * K_i    da_f = dc_t * K_f    da_g = dc_t * K_g    da_o = dh_t * K_o
+
+This is the third hand-written LSTM backward pass, beside ``reference.lstm_step_backward`` (the
+readable one; ``equations`` calls it) and ``reference.lstm_backward``. It cannot call them: it
+runs on torch tensors inside a custom autograd ``Function`` (on any device, without a NumPy
+round trip) and carries the clamps and peepholes in its coefficients. A test checks the standard
+variant's gradients against ``reference.lstm_backward``.
 """
 
 from __future__ import annotations

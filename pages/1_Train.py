@@ -9,7 +9,7 @@ from ui import guard, state
 from ui.classroom import share_link
 from ui.controls import apply_setup, error_text, run_controls, setup_controls
 from ui.figures import train as figs
-from ui.i18n import current_language, t
+from ui.i18n import current_language, problem_text, t
 from ui.live_chart import live_chart_with_table
 from ui.page import lesson_box, setup
 from ui.train_view import (
@@ -75,7 +75,7 @@ def live() -> None:
         if state.is_running():
             state.pause()
             st.rerun()  # a full run stops the timer and shows Resume
-        st.error(f"**{t('train.diverged')}** {trainer.message_in(lang)}")
+        st.error(f"**{t('train.diverged')}** {problem_text(trainer.problem, lang)}")
         st.button(t("train.resume"), on_click=state.play, key="train_resume")
     h, metric = trainer.history, trainer.task.metric
     label, solved = metric.label.get(lang, metric.name), solved_step(h)

@@ -7,7 +7,7 @@ from lstm_core.tasks import TASKS
 from ui import arena_state as A
 from ui.figures import arena as figs
 from ui.figures.common import figure_table
-from ui.i18n import current_language, t
+from ui.i18n import current_language, problem_text, t
 from ui.live_chart import live_chart, live_chart_versioned
 from ui.page import lesson_box, setup
 
@@ -115,7 +115,9 @@ def live() -> None:
         c[k].caption(f"{label}: {value}")
     for row, tr in zip(rows, arena.trainers, strict=True):
         if row["status"] == "diverged":
-            st.error(t("arena.diverged", model=row["model"], message=tr.message_in(lang)))
+            st.error(
+                t("arena.diverged", model=row["model"], message=problem_text(tr.problem, lang))
+            )
     steps = arena.rounds
     st.caption(
         f"{t('arena.steps')}: {steps:,} · {t('arena.sequences')}: "

@@ -23,6 +23,7 @@ setup("equations")
 lang = current_language()
 st.title(t("nav.equations"))
 st.markdown(t("eq.intro"))
+st.caption(t("eq.code", **eq.code_lines()))
 
 
 def clamp(key: str, n: int, default: int) -> None:

@@ -12,9 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+from lstm_core.problems import Problem
 from lstm_core.tasks import TASKS
 from lstm_core.train import NeedsReset, Trainer
 from ui import state
+from ui.i18n import problem_text
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAIN = "pages/1_Train.py"
@@ -69,14 +71,14 @@ def test_word_choices_have_chinese_labels():
 def test_divergence_message_in_both_languages():
     tr = Trainer(small("adding", seq_len=10))
     tr._diverged(math.inf, math.nan, next(tr._batches))  # what step() calls on a bad loss
-    assert tr.status == "diverged"
-    assert tr.message_in("en") == tr.message and "learning rate" in tr.message
-    zh = tr.message_in("zh")
+    assert tr.status == "diverged" and tr.problem.code == "diverged"
+    assert problem_text(tr.problem, "en") == tr.message and "learning rate" in tr.message
+    zh = problem_text(tr.problem, "zh")
     assert "学习率" in zh and f"第 {tr.steps + 1} 步" in zh and not WORD.search(zh)
-    tr.message = "replaced by the app"  # e.g. ui.guard's own message
-    assert tr.message_in("zh") == "replaced by the app"
+    tr.pause(Problem("crashed", {"step": tr.steps, "error": "ValueError"}))  # ui.guard's pause
+    assert "意外错误" in problem_text(tr.problem, "zh") and "unexpected" in tr.message
     tr.resume()
-    assert tr.message_in("zh") == ""
+    assert problem_text(tr.problem, "zh") == "" and tr.message == ""
 
 
 def test_reset_reasons_in_both_languages():
@@ -86,9 +88,9 @@ def test_reset_reasons_in_both_languages():
     new = TrainConfig(**{**cfg.__dict__, "seed": 3, "model": ModelConfig(hidden_size=8)})
     with pytest.raises(NeedsReset) as e:
         tr.apply(new)
-    assert e.value.reasons == e.value.reasons_in("en")
+    assert e.value.reasons == [problem_text(p, "en") for p in e.value.problems]
     assert any("hidden size" in r for r in e.value.reasons)
-    zh = e.value.reasons_in("zh")
+    zh = [problem_text(p, "zh") for p in e.value.problems]
     assert len(zh) == 2 and all(HAN.search(r) and not WORD.search(r) for r in zh)
     assert any("隐藏单元数" in r for r in zh) and any("随机种子" in r for r in zh)
 
@@ -129,7 +131,7 @@ def test_divergence_shows_in_chinese_on_the_page():
     tr._diverged(math.nan, math.nan, batch)
     at.run()
     (error,) = [e for e in at.error if "训练已停止" in e.value]
-    assert tr.message_in("zh") in error.value and not WORD.search(error.value)
+    assert problem_text(tr.problem, "zh") in error.value and not WORD.search(error.value)
 
 
 def test_lesson_box_comes_under_the_title():

@@ -3,6 +3,7 @@ of every sum add up to it, the per-step contributions add up to the BPTT's gradi
 simplified-rule gap is computed as defined. Plus the LaTeX the page prints."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,6 +78,9 @@ def test_backward_numbers_add_up(run, k, b, t, u):
     bn = eq.backward_numbers(bptt.layers[k], bptt.backward[k], bptt.dh_above[k], b, t, u)
     assert bn["dh_above"] + bn["dh_next"] == pytest.approx(bn["dh"], rel=1e-10, abs=1e-18)
     assert bn["dc_from_h"] + bn["dc_next"] == pytest.approx(bn["dc"], rel=1e-10, abs=1e-18)
+    # dc from reference.lstm_step_backward equals the fused BPTT's
+    want_dc = float(bptt.backward[k]["dc"][t, b, u])
+    assert bn["dc"] == pytest.approx(want_dc, rel=1e-10, abs=1e-18)
     if t == 9:  # the last step: nothing arrives from t + 1
         assert bn["dh_next"] == 0 and bn["dc_next"] == 0
 
@@ -141,3 +145,12 @@ def test_latex_prints_the_numbers(run):
     assert fe.num(-0.0) == "0.0000" and fe.num(-0.5) == "(-0.5000)"
     assert fe.num(-3.2e-7, paren=False) == r"-3.200 \times 10^{-7}"
     assert parse(fe.num(-3.2e-7)) == pytest.approx(-3.2e-7)
+
+
+def test_code_lines_point_at_the_readable_step_functions():
+    """The Equations page's pointer into reference.py is computed, and lands on the defs."""
+    path = Path(eq.__file__).with_name("reference.py")
+    lines = path.read_text().splitlines()
+    where = eq.code_lines()
+    assert lines[where["forward"] - 1].startswith("def lstm_step_forward(")
+    assert lines[where["backward"] - 1].startswith("def lstm_step_backward(")

@@ -2,6 +2,8 @@
 (<= 1e-10), backward equals autograd (<= 1e-8) down to the per-step dh and dc, centred finite
 differences agree, and stepping one cell at a time equals the whole-sequence pass."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -318,3 +320,54 @@ def test_trace_keeps_the_weights_its_forward_used():
     got = ref.lstm_backward(tr, dh)
     for k in want:
         np.testing.assert_array_equal(got[k], want[k])
+
+
+# ------------------------------------------------------------------- readable step functions
+
+
+def test_step_sigmoid_saturates_without_warnings():
+    """The step functions compute sigmoid as 1 / (1 + exp(-a)): huge pre-activations give gates
+    of exactly 0 or 1, with no overflow warning and no NaN."""
+    H, I = 3, 2
+    W_ih = np.full((4 * H, I), 1e4)
+    W_ih[H : 2 * H] *= -1  # a_f very negative: f_t = 0
+    W_hh, b = np.zeros((4 * H, H)), np.zeros(4 * H)
+    x_t, h_prev, c_prev = np.ones((1, I)), np.zeros((1, H)), np.ones((1, H))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h_t, c_t, cache = ref.lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b, b)
+        g = ref.lstm_step_backward(np.ones((1, H)), np.zeros((1, H)), cache)
+    assert (cache.i[0] == 1).all() and (cache.f[0] == 0).all() and (cache.o[0] == 1).all()
+    np.testing.assert_array_equal(c_t, cache.g[0])  # c_t = 0 * c_{t-1} + 1 * g_t
+    assert all(np.isfinite(v).all() for v in g.values())
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_step_functions_follow_the_input_dtype(cell):
+    B, I, H = 2, 3, 4
+    rng = np.random.default_rng(3)
+    W = _weights(cell, I, H, rng, dtype=np.float32)
+    x_t, h = rng.normal(size=(B, I)).astype(np.float32), np.zeros((B, H), np.float32)
+    if cell == "lstm":
+        h_t, c_t, cache = ref.lstm_step_forward(x_t, h, h, *W)
+        grads = ref.lstm_step_backward(np.ones_like(h), np.zeros_like(h), cache)
+    else:
+        step_f = ref.gru_step_forward if cell == "gru" else ref.rnn_step_forward
+        step_b = ref.gru_step_backward if cell == "gru" else ref.rnn_step_backward
+        h_t, cache = step_f(x_t, h, *W)
+        grads = step_b(np.ones_like(h), cache)
+    assert h_t.dtype == np.float32
+    assert all(v.dtype == np.float32 for v in grads.values())
+
+
+def test_trace_step_is_the_step_cache():
+    """``LSTMTrace.step(t)`` of a sequence trace is what ``lstm_step_forward`` caches at step t."""
+    T, B, I, H = 4, 2, 3, 5
+    W, x, h0, c0, _ = _sample("lstm", (T, B, I, H), seed=4)
+    tr = ref.lstm_forward(x, *W, h0=h0, c0=c0)
+    h, c = h0, c0
+    for t in range(T):
+        h, c, cache = ref.lstm_step_forward(x[t], h, c, *W)
+        view = tr.step(t)
+        for k in ("x", "gates", "cs", "tanh_c", "hs"):
+            np.testing.assert_allclose(getattr(view, k), getattr(cache, k), atol=1e-14)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from lstm_core import reference as ref
 from lstm_core.config import VARIANTS, ModelConfig, TaskSpec
 from lstm_core.models import build_model, gradient_flow, model_loss, trace
 from lstm_core.variants import (
@@ -247,3 +248,39 @@ def test_gradient_flow_of_variants_equals_hand_written_bptt(variant):
     d = lstm_sequence_backward(cache, W_hh, zero, zero, dh_out, None, variant, peep)
     np.testing.assert_allclose(flow["dh"][0], d["dh"].norm(dim=-1).mean(1).numpy(), rtol=1e-9)
     np.testing.assert_allclose(flow["dc"][0], d["dc"].norm(dim=-1).mean(1).numpy(), rtol=1e-9)
+
+
+def test_standard_backward_equals_the_numpy_reference():
+    """Two of the three hand-written LSTM backward passes, against each other: the variants'
+    torch BPTT (it cannot call the NumPy reference: it runs on tensors inside a custom autograd
+    Function and carries the clamps) and ``reference.lstm_backward`` (whose step maths
+    ``equations`` reuses), same weights, float64."""
+    T, B, I, H = 7, 3, 2, 4
+    g = gen(5)
+    W_ih, W_hh = (
+        torch.randn(4 * H, I, generator=g, dtype=F64),
+        torch.randn(4 * H, H, generator=g, dtype=F64),
+    )
+    b_ih, b_hh = (
+        torch.randn(4 * H, generator=g, dtype=F64),
+        torch.randn(4 * H, generator=g, dtype=F64),
+    )
+    x, dh = (
+        torch.randn(T, B, I, generator=g, dtype=F64),
+        torch.randn(T, B, H, generator=g, dtype=F64),
+    )
+    h0, c0 = torch.randn(B, H, generator=g, dtype=F64), torch.randn(B, H, generator=g, dtype=F64)
+    cache = lstm_sequence(input_projection(x, W_ih, b_ih, b_hh), W_hh, h0, c0)
+    got = lstm_sequence_backward(cache, W_hh, h0, c0, dh)
+    n = [t.numpy() for t in (x, W_ih, W_hh, b_ih, b_hh, h0, c0)]
+    tr = ref.lstm_forward(*n[:5], h0=n[5], c0=n[6])
+    want = ref.lstm_backward(tr, dh.numpy())
+    np.testing.assert_allclose(cache.h.numpy(), tr.h, atol=1e-12)
+    np.testing.assert_allclose(cache.c.numpy(), tr.c, atol=1e-12)
+    for key in ("W_hh", "h0", "c0", "dh", "dc"):
+        np.testing.assert_allclose(got[key].numpy(), want[key], atol=1e-11, err_msg=key)
+    # the variants return dL/dxp (xp = x W_ih^T + b_ih + b_hh); the reference, its consequences
+    dxp = got["xp"].numpy()
+    np.testing.assert_allclose(dxp @ n[1], want["x"], atol=1e-11)
+    np.testing.assert_allclose(np.einsum("tbr,tbi->ri", dxp, n[0]), want["W_ih"], atol=1e-11)
+    np.testing.assert_allclose(dxp.sum((0, 1)), want["b_ih"], atol=1e-11)

@@ -11,19 +11,30 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lstm_core.config import OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
-from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError, make_task
+from lstm_core.config import LIMITS, OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
+from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError
 from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
 from ui.classroom import widget
 from ui.figures.train import caption, preview_figure
-from ui.i18n import current_language, t, translate
+from ui.i18n import current_language, problem_text, t, translate
 
-LR_GRID = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
-CLIP_GRID = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
-HIDDEN_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-BATCH_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256)
-SCALE_GRID = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+
+def _classroom(name: str, grid) -> tuple:
+    """The points of ``grid`` inside the classroom range of LIMITS[name] (lstm_core.config)."""
+    limit = LIMITS[name]
+    return tuple(v for v in grid if limit.class_low <= v <= limit.class_high)
+
+
+LR_GRID = _classroom(
+    "lr", (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0)
+)
+CLIP_GRID = _classroom("clip", (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0))
+HIDDEN_GRID = _classroom("hidden_size", (2**k for k in range(11)))
+BATCH_GRID = _classroom("batch_size", (2**k for k in range(13)))
+SCALE_GRID = _classroom("recurrent_scale", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0))
+LAYERS = tuple(range(LIMITS["num_layers"].class_low, LIMITS["num_layers"].class_high + 1))
+FORGET_BIAS = (LIMITS["forget_bias"].class_low, LIMITS["forget_bias"].class_high)
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN (tanh)"}
 TRAIN_SIZE_GRID = (0, 16, 32, 64, 128, 256, 512, 1024, 2048, 5000, 10_000, 20_000)  # 0: stream
 DROPOUT_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -71,7 +82,7 @@ def widget_values(cfg: TrainConfig) -> dict:
         "train_decay": float(o.weight_decay),
         "train_patience": int(cfg.early_stop),
     }
-    task = make_task(cfg.task, **upload.data_for(cfg.task), **cfg.task_knobs)
+    task = state.task_for(cfg.task, cfg.task_knobs)
     for name, value in task.values.items():
         values[knob_key(cfg.task, name)] = value
     return values
@@ -112,6 +123,8 @@ def error_text(error: Exception) -> str:
     """A task or training error as the reader reads it: in their language where it has one."""
     if isinstance(error, TaskError):
         return error.message_in(current_language())
+    if isinstance(error, TrainError):
+        return problem_text(error.problem)
     return str(error)
 
 
@@ -128,7 +141,7 @@ def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
     )
     knobs = cfg.task_knobs if name == cfg.task else {}
     upload.data_controls(name, knobs)  # the csv task's file (ui.upload)
-    task = make_task(name, **upload.data_for(name), **knobs)
+    task = state.task_for(name, knobs)
     with st.expander(t("train.about_task")):
         st.write(task.description.get(lang, ""))
         st.caption(task.teaches.get(lang, ""))
@@ -140,7 +153,7 @@ def task_controls(cfg: TrainConfig) -> tuple[str, dict]:
 def task_preview(name: str, values: dict, seed: int) -> None:
     """A few example sequences of the task as it is set now (text, or a plot of numbers)."""
     try:
-        examples = make_task(name, **upload.data_for(name), **values).preview(seed, n=3)
+        examples = state.task_for(name, values).preview(seed, n=3)
     except NeedsInput:
         return  # the data controls ask for the text or file
     except TaskError as e:
@@ -190,14 +203,13 @@ def model_controls(cfg: TrainConfig):
         key="train_hidden",
     )
     layers = widget(
-        "layers", c2.radio, t("train.layers"), [1, 2, 3], key="train_layers", horizontal=True
+        "layers", c2.radio, t("train.layers"), LAYERS, key="train_layers", horizontal=True
     )
     forget_bias = widget(
         "forget_bias",
         c1.slider,
         t("train.forget_bias"),
-        -3.0,
-        5.0,
+        *FORGET_BIAS,
         step=0.5,
         key="train_forget_bias",
         disabled=cell != "lstm",
@@ -389,14 +401,14 @@ def apply_setup(new: TrainConfig) -> None:
             changes = trainer.apply(new)
         except NeedsReset as e:
             try:  # offer a new run only if one can be built (e.g. a window longer than the file)
-                make_task(new.task, **upload.data_for(new.task), **new.task_knobs)
+                state.task_for(new.task, new.task_knobs)
             except NeedsInput:
                 return  # the data controls ask for the text or file
             except TaskError as bad:
                 st.error(t("train.bad_config", message=error_text(bad)))
                 return
             st.session_state[PENDING] = new
-            reasons = e.reasons_in(current_language())
+            reasons = [problem_text(p) for p in e.problems]
             st.warning(t("train.ask_reset") + "\n\n" + "\n".join(f"- {r}" for r in reasons))
             st.button(
                 t("train.confirm_reset"),
@@ -418,7 +430,7 @@ def apply_setup(new: TrainConfig) -> None:
     st.session_state.pop(PENDING, None)
     if changes:
         lang = current_language()
-        texts = [c.get(lang, c["en"]) for c in getattr(trainer, "applied", [])] or changes
+        texts = [problem_text(c, lang) for c in trainer.applied] or changes
         st.toast(t("train.changed", changes="; ".join(texts)))
 
 

@@ -19,6 +19,7 @@ import time
 import streamlit as st
 
 from lstm_core import admission
+from lstm_core.problems import Problem
 from ui.i18n import t
 
 log = logging.getLogger("lstm_playground")
@@ -76,8 +77,8 @@ def train(tick, trainer, *args) -> int:
     except Exception as e:  # noqa: BLE001 -- whatever a chunk raises, the session lives on
         log.exception("a training chunk failed at step %s", getattr(trainer, "steps", "?"))
         release()
-        trainer.status = "diverged"  # the page pauses and offers Resume, as for divergence
-        trainer.message = t("guard.crashed", step=trainer.steps, error=type(e).__name__)
+        # the page pauses and offers Resume, as for divergence
+        trainer.pause(Problem("crashed", {"step": trainer.steps, "error": type(e).__name__}))
         return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
+from lstm_core.problems import Problem, describe
 from ui.locales import AREAS
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -44,3 +45,17 @@ def current_language() -> str:
 def t(key: str, **fmt) -> str:
     """Translate ``key`` into the session's language."""
     return translate(key, current_language(), **fmt)
+
+
+def problem_text(problem: Problem | None, lang: str | None = None) -> str:
+    """What the engine reported (a code with parameters), worded in ``lang`` (default: the
+    session's); a parameter that is a task's error is worded in the same language. None: ""."""
+    if problem is None:
+        return ""
+    lang = lang or current_language()
+
+    def word(error: Exception) -> str:
+        message_in = getattr(error, "message_in", None)
+        return message_in(lang) if message_in else str(error)
+
+    return describe(problem, lambda code: translate(f"problem.{code}", lang), word)

@@ -6,19 +6,22 @@ parameters. Pure functions, no streamlit: ``ui.classroom`` reads and writes ``st
 unknown, malformed or out of range is replaced (clamped to the nearest bound, or the default)
 and reported in ``Link.changes``. A link never raises.
 
-Ranges are the classroom's: the Train page's widget ranges (a shared server must not be asked
-for a 1024-unit model by a tampered link), inside the engine's own limits (``train.check_config``).
+Ranges are the classroom column of ``lstm_core.config.LIMITS`` (a shared server must not be
+asked for a 1024-unit model by a tampered link): the same ranges as the Train page's widgets,
+inside the engine's own limits.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from urllib.parse import urlencode
 
 from lstm_core.config import (
     CELLS,
     ENGINES,
+    LIMITS,
     OPTIMIZERS,
     RECURRENT_INITS,
     SCHEDULES,
@@ -26,6 +29,7 @@ from lstm_core.config import (
     ModelConfig,
     OptimConfig,
     TrainConfig,
+    value_at,
 )
 from lstm_core.tasks import TASKS, TaskError, make_task
 
@@ -59,28 +63,34 @@ class Field:
     choices: tuple = ()
 
 
+def _limited(key: str, name: str, kind: str) -> Field:
+    """A numeric field whose range is the classroom column of LIMITS[name]."""
+    limit = LIMITS[name]
+    return Field(key, limit.path, kind, limit.class_low, limit.class_high)
+
+
 FIELDS = (
     Field("cell", ("model", "cell"), "choice", choices=CELLS),
     Field("variant", ("model", "variant"), "choice", choices=VARIANTS),
-    Field("hidden", ("model", "hidden_size"), "int", 1, 256),
-    Field("layers", ("model", "num_layers"), "int", 1, 3),
-    Field("emb", ("model", "embed_size"), "int", 1, 256),
-    Field("fbias", ("model", "forget_bias"), "float", -3.0, 5.0),
+    _limited("hidden", "hidden_size", "int"),
+    _limited("layers", "num_layers", "int"),
+    _limited("emb", "embed_size", "int"),
+    _limited("fbias", "forget_bias", "float"),
     Field("init", ("model", "recurrent_init"), "choice", choices=RECURRENT_INITS),
-    Field("rscale", ("model", "recurrent_scale"), "float", 0.25, 4.0),
+    _limited("rscale", "recurrent_scale", "float"),
     Field("engine", ("model", "engine"), "choice", choices=ENGINES),
     Field("device", ("model", "device"), "choice", choices=DEVICES),
     Field("opt", ("optim", "name"), "choice", choices=OPTIMIZERS),
-    Field("lr", ("optim", "lr"), "float", 1e-5, 10.0),
-    Field("mom", ("optim", "momentum"), "float", 0.0, 0.99),
-    Field("clip", ("optim", "clip"), "clip", 0.01, 100.0),
-    Field("batch", ("optim", "batch_size"), "int", 1, 256),
+    _limited("lr", "lr", "float"),
+    _limited("mom", "momentum", "float"),
+    _limited("clip", "clip", "clip"),
+    _limited("batch", "batch_size", "int"),
     Field("sched", ("optim", "schedule"), "choice", choices=SCHEDULES),
-    Field("ssteps", ("optim", "schedule_steps"), "int", 1, 1_000_000),
-    Field("seed", ("seed", None), "int", 0, 2**31 - 1),
-    Field("eval", ("eval_every", None), "int", 1, 10_000),
-    Field("snap", ("snapshot_every", None), "int", 1, 10_000),
-    Field("nsnap", ("max_snapshots", None), "int", 2, 200),
+    _limited("ssteps", "schedule_steps", "int"),
+    _limited("seed", "seed", "int"),
+    _limited("eval", "eval_every", "int"),
+    _limited("snap", "snapshot_every", "int"),
+    _limited("nsnap", "max_snapshots", "int"),
 )
 FLAGS = ("page", "lang", "lock", "hide", "projector")  # not part of the TrainConfig
 CONFIG_KEYS = ("task", *(f.key for f in FIELDS))
@@ -119,12 +129,6 @@ def _text(value) -> str:
     return str(value)
 
 
-def _get(cfg: TrainConfig, path: tuple[str, str | None]):
-    top, name = path
-    value = getattr(cfg, top)
-    return value if name is None else getattr(value, name)
-
-
 def encode(
     cfg: TrainConfig,
     page: str | None = None,
@@ -144,7 +148,7 @@ def encode(
     for name, value in resolved_knobs(cfg).items():
         out[KNOB_PREFIX + name] = _text(value)
     for f in FIELDS:
-        value = _get(cfg, f.path)
+        value = value_at(cfg, f.path)
         out[f.key] = "off" if f.kind == "clip" and value is None else _text(value)
     if lock:
         out["lock"] = ",".join(lock)
@@ -165,8 +169,6 @@ def resolved_knobs(cfg: TrainConfig) -> dict:
 
 def normalized(cfg: TrainConfig) -> TrainConfig:
     """``cfg`` with every task knob spelled out: what ``decode(encode(cfg))`` gives back."""
-    from dataclasses import replace
-
     return replace(cfg, task_knobs=resolved_knobs(cfg))
 
 
@@ -283,7 +285,7 @@ def decode(params: Mapping) -> Link:
     task, knobs = _task_knobs(flat.get("task", base.task), knob_params, changes)
     parts = {"model": {}, "optim": {}, "top": {}}
     for f in FIELDS:
-        default = _get(base, f.path)
+        default = value_at(base, f.path)
         value = default
         if f.key in flat:
             value = _read(flat[f.key], f.kind, f.low, f.high, f.choices, default, f.key, changes)
@@ -327,6 +329,4 @@ def has_config(params: Mapping) -> bool:
 
 def query_string(params: Mapping[str, str]) -> str:
     """``a=1&b=x%2Cy``: the text after ``?`` in a link."""
-    from urllib.parse import urlencode
-
     return urlencode(dict(params), safe=",")

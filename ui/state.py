@@ -1,8 +1,10 @@
 """Per-session state: the run's configuration, the user's Trainer, a lock, and reset.
 
 Everything lives in ``st.session_state`` under plain (non-widget) keys, so it survives page
-switches; widgets are seeded from these keys. ``st.cache_resource`` is never used for a
-user's model: it is shared by every session of the server.
+switches; widgets are seeded from these keys. The user's own data (a CSV file, a text) is
+kept here too (``ui.upload`` checks it before it is stored); the task built from it is built
+once per (task, knobs, data) and reused across reruns (``task_for``). ``st.cache_resource`` is
+never used for a user's model: it is shared by every session of the server.
 """
 
 from __future__ import annotations
@@ -10,16 +12,24 @@ from __future__ import annotations
 import copy
 import threading
 from contextlib import contextmanager
+from importlib import resources
 
 import streamlit as st
 
 from lstm_core.config import TrainConfig
+from lstm_core.tasks import Task, make_task
+from lstm_core.train import Trainer
+from ui import guard
 
 CONFIG = "train_config"  # TrainConfig the next (or current) run uses
 TRAINER = "trainer"  # the session's Trainer, built from CONFIG
 RUNNING = "train_running"  # True while Play is on
 LOCK = "trainer_lock"  # threading.Lock guarding the trainer
 SPEED = "train_speed"  # training steps per tick (None: as many as fit in the time box)
+DATA = "train_task_data"  # {"name", "sha256", "data", "target", "inputs", "missing", "numeric"}
+TEXT = "train_task_text"  # {"text", "sha256", "chars"}: the text task's "your own text"
+TASK = "train_task_built"  # (key, Task): the last task built by task_for
+TASKS_WITH_FILES = ("csv",)
 
 
 def get_config() -> TrainConfig:
@@ -51,12 +61,51 @@ def get_trainer():
 
 
 def _build(cfg: TrainConfig):
-    """A Trainer on a copy of ``cfg``, with the user's file for tasks built from one
-    (ui.upload)."""
-    from lstm_core.train import Trainer
-    from ui import upload
+    """A Trainer on a copy of ``cfg``, with the user's file for tasks built from one."""
+    return Trainer(copy.deepcopy(cfg), data=data_for(cfg.task))
 
-    return Trainer(copy.deepcopy(cfg), data=upload.data_for(cfg.task))
+
+# ----- the user's data and the task built from it
+def example_bytes() -> bytes:
+    return resources.files("lstm_core").joinpath("data", "elnino.csv").read_bytes()
+
+
+def data_for(task_name: str) -> dict:
+    """What ``make_task(task_name, ...)`` needs besides its knobs ({} for built-in tasks)."""
+    if task_name == "text":
+        own = st.session_state.get(TEXT)
+        return {"text": own["text"]} if own else {}
+    if task_name not in TASKS_WITH_FILES:
+        return {}
+    d = st.session_state.get(DATA)
+    if not d:
+        return {"data": example_bytes()}
+    return {"data": d["data"], "target": d["target"], "inputs": list(d["inputs"]),
+            "missing": d["missing"]}  # fmt: skip
+
+
+def _data_key(task_name: str) -> tuple:
+    """What identifies the data ``data_for(task_name)`` gives, without reading it again."""
+    if task_name == "text":
+        return ("text", (st.session_state.get(TEXT) or {}).get("sha256"))
+    if task_name in TASKS_WITH_FILES:
+        d = st.session_state.get(DATA) or {}
+        return ("file", d.get("sha256"), d.get("target"), tuple(d.get("inputs", ())),
+                d.get("missing"))  # fmt: skip
+    return ()
+
+
+def task_for(task_name: str, knobs: dict) -> Task:
+    """The task ``task_name`` with ``knobs`` and the user's data, built once and reused while
+    none of them changes (an uploaded file is parsed once, not on every rerun). Read it, do
+    not change it: a Trainer builds its own. Raises what ``make_task`` raises."""
+    key = (task_name, repr(sorted(knobs.items())), _data_key(task_name))
+    cached = st.session_state.get(TASK)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    task = make_task(task_name, **data_for(task_name), **knobs)
+    st.session_state[TASK] = (key, task)
+    return task
 
 
 def reset_trainer(cfg: TrainConfig | None = None) -> None:
@@ -79,8 +128,6 @@ def is_running() -> bool:
 def set_running(running: bool) -> None:
     st.session_state[RUNNING] = bool(running)
     if not running:  # give the server's training slot to the next student in line
-        from ui import guard
-
         guard.release()
 
 
@@ -107,7 +154,7 @@ def trainer_turn():
 # ----- Play / Pause / Step / Reset (on_click callbacks: they run before the script)
 def play() -> None:
     trainer = get_trainer()
-    if trainer.status == "diverged":
+    if trainer.status in ("diverged", "stopped"):  # a pause or an early stop
         trainer.resume()
     set_running(True)
 

@@ -1,6 +1,6 @@
 """The Train page's data upload: your own CSV file for the csv task, checked before it is used.
 
-    data = data_for("csv")        # make_task inputs besides knobs: the file and its columns
+    data = state.data_for("csv")  # make_task inputs besides knobs: the file and its columns
     data_controls("csv", knobs)   # the uploader and the column choice (Train page, task tab)
 
 Nothing reaches the run until the whole file has been read by the loader and the task has
@@ -14,37 +14,17 @@ task always builds. The bytes live in this session's state only: nothing is writ
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 
 import streamlit as st
 
 from lstm_core.tasks import TaskError, make_task
 from lstm_core.tasks.csv_loader import load_csv
+from ui import state
 from ui.i18n import current_language, t
+from ui.state import DATA, TASKS_WITH_FILES, TEXT
 
-DATA = "train_task_data"  # {"name", "sha256", "data", "target", "inputs", "missing", "numeric"}
-TEXT = "train_task_text"  # {"text", "sha256", "chars"}: the text task's "your own text"
 MAX_MB = 20  # per-widget limit; the loader refuses more than 20 MB too (server: 25 MB)
-TASKS_WITH_FILES = ("csv",)
 TEXT_MB = 8  # the text task refuses more than 8 MB of bytes (2,000,000 characters)
-
-
-def example_bytes() -> bytes:
-    return resources.files("lstm_core").joinpath("data", "elnino.csv").read_bytes()
-
-
-def data_for(task_name: str) -> dict:
-    """What ``make_task(task_name, ...)`` needs besides its knobs ({} for built-in tasks)."""
-    if task_name == "text":
-        own = st.session_state.get(TEXT)
-        return {"text": own["text"]} if own else {}
-    if task_name not in TASKS_WITH_FILES:
-        return {}
-    d = st.session_state.get(DATA)
-    if not d:
-        return {"data": example_bytes()}
-    return {"data": d["data"], "target": d["target"], "inputs": list(d["inputs"]),
-            "missing": d["missing"]}  # fmt: skip
 
 
 def checked(raw: bytes, knobs: dict, **choice) -> tuple[dict | None, str | None]:
@@ -71,8 +51,6 @@ def checked(raw: bytes, knobs: dict, **choice) -> tuple[dict | None, str | None]
 
 def _use(entry: dict, name: str) -> None:
     """Store a checked file; a run of the csv task restarts on it."""
-    from ui import state
-
     st.session_state[DATA] = {**entry, "name": name}
     if state.has_trainer() and state.get_trainer().task.name in TASKS_WITH_FILES:
         state.reset_trainer()
@@ -184,8 +162,6 @@ def text_controls(knobs: dict) -> None:
 
 
 def _restart_text_run(name: str) -> None:
-    from ui import state
-
     if state.has_trainer() and state.get_trainer().task.name == "text":
         if state.get_trainer().task.values.get("source") == "custom":
             state.reset_trainer()

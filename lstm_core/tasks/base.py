@@ -26,13 +26,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from lstm_core.config import KINDS, TaskSpec
+from lstm_core.config import KINDS, TRAIN_SIZE_RANGE, TaskSpec
 from lstm_core.losses import loss as kind_loss
 
 KNOB_KINDS = ("int", "float", "choice", "bool")
 TRAIN_STREAM, VALIDATION_STREAM, PREVIEW_STREAM = 0, 1, 2  # SeedSequence([seed, stream])
 SHUFFLE_STREAM = 3  # the order in which a fixed training set is visited, epoch after epoch
-TRAIN_SIZE_RANGE = (16, 20_000)  # a fixed training set's size; 0 means a fresh stream
+
 NEG = -1e9  # a logit that is "impossible": exp(NEG - max) == 0.0 exactly
 
 

@@ -17,5 +17,6 @@ AREAS = (
     "runs",
     "lessons",
     "classroom",
+    "engine",
     "overfit",
 )

@@ -8,6 +8,11 @@ EN = {
         "weight gradients. Every number comes from the hand-written NumPy reference, checked "
         "against PyTorch."
     ),
+    "eq.code": (
+        "The same equations as code, one line each: `lstm_step_forward` (line {forward}) and "
+        "`lstm_step_backward` (line {backward}) in `lstm_core/reference.py`. In the backward "
+        "pass, look for `dc_t` and for the forget gate's `df_t` and `da_f`."
+    ),
     "eq.not_lstm": (
         "These are the equations of the standard LSTM; your run is a {model}. Train a quick "
         "standard LSTM on the same task for this page (your run is kept), or switch your model "
@@ -72,6 +77,11 @@ ZH = {
         "一个 LSTM 时间步的公式，代入的是你的模型在一个验证序列的某个时间步、某个单元上实际算出的"
         "数值。前向：各个门和状态是怎样得到的。反向：损失的梯度怎样到达它们，以及这一步对权重梯度"
         "贡献了多少。所有数字都来自手写的 NumPy 参考实现，并与 PyTorch 核对过。"
+    ),
+    "eq.code": (
+        "同样的公式写成代码，一行一个：`lstm_core/reference.py` 中的 `lstm_step_forward`"
+        "（第 {forward} 行）和 `lstm_step_backward`（第 {backward} 行）。在反向传播中找 `dc_t`，"
+        "以及遗忘门的 `df_t` 和 `da_f`。"
     ),
     "eq.not_lstm": (
         "这里是标准 LSTM 的公式；你当前的运行是 {model}。可以在同一任务上为本页快速训练一个标准 "

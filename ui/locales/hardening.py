@@ -18,11 +18,6 @@ EN = {
         "Training stopped because of an unexpected error in this run ({error}). The models are "
         "kept as they were. Press Play to try again, or Reset to start over."
     ),
-    "guard.crashed": (
-        "Training stopped at step {step} because of an unexpected error in this run "
-        "({error}). Your model and its history are kept as they were after step {step}. "
-        "Press Resume to try again, or Reset to start a new run."
-    ),
 }
 
 ZH = {
@@ -41,11 +36,6 @@ ZH = {
     "guard.chunk_failed": (
         "训练已停止：这次运行出现了意外错误（{error}）。各个模型保持原样。"
         "点击“播放”重试，或点击“重置”重新开始。"
-    ),
-    "guard.crashed": (
-        "训练在第 {step} 步停止：这次运行出现了意外错误（{error}）。"
-        "模型和训练历史保持在第 {step} 步之后的状态。"
-        "点击“继续”重试，或点击“重置”开始新的训练。"
     ),
 }
 

@@ -11,6 +11,7 @@ from ui.controls import apply_setup, error_text, run_controls, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
 from ui.live_chart import live_chart_with_table
+from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.train_view import (
     TEXT_KINDS,
@@ -114,6 +115,8 @@ def live() -> None:
             "train_metric_chart",
             evaluated,
         )
+    overfit_panel(trainer, lang, chart)  # the train/val gap, epochs, early stopping
+    review_panel(trainer, lang, chart)  # real reviews only
     if trainer.task.kind in TEXT_KINDS:
         st.markdown(f"**{t('train.text.title')}**")
         labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}

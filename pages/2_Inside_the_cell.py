@@ -8,6 +8,7 @@ from lstm_core import inspect as ins
 from lstm_core.records import saturation
 from ui.a11y import chart_with_table
 from ui.figures import cell as fc
+from ui.figures.overfit import windowed
 from ui.i18n import current_language, t
 from ui.page import lesson_box, setup
 from ui.state import get_trainer, has_trainer, trainer_turn
@@ -88,7 +89,8 @@ left, right = st.columns([3, 2])
 clamp("cell_t", list(range(T)), 0)
 t_cur = left.slider(t("cell.cursor"), 0, T - 1, key="cell_t")
 with left:
-    chart_with_table(fc.trace_heatmaps(seq, x_seq, t_cur, lang, tokens, ranges), "cell_heatmaps")
+    heatmaps = fc.trace_heatmaps(seq, x_seq, t_cur, lang, tokens, ranges)
+    chart_with_table(windowed(heatmaps, T, t_cur), "cell_heatmaps")  # long reviews: a window
 right.plotly_chart(fc.step_bars(seq, t_cur, lang, ranges, cols=2), key="cell_bars")
 with right.expander(t("cell.table")):
     values = pd.DataFrame({fc.quantity_label(q, lang): seq[q][t_cur] for q in seq})

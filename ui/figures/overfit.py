@@ -162,3 +162,25 @@ def review_figure(
         "hovermode": "closest",
     }
     return make_figure([trace], base_layout(title, "", "", **extra))
+
+
+LONG_T = 80  # sequences longer than this are shown through a window of this many steps
+
+
+def step_window(T: int, t_cursor: int, width: int = LONG_T) -> tuple[float, float] | None:
+    """The x range of a window of ``width`` steps centred on the cursor, or None when the
+    whole sequence fits."""
+    if T <= width:
+        return None
+    start = min(max(t_cursor - width // 2, 0), T - width)
+    return (start - 0.5, start + width - 0.5)
+
+
+def windowed(fig: go.Figure, T: int, t_cursor: int, width: int = LONG_T) -> go.Figure:
+    """Long sequences (a real review of 150 characters): show ``width`` steps around the
+    cursor on every x axis; the rest stays in the figure, one pan or cursor move away."""
+    window = step_window(T, t_cursor, width)
+    if window is not None:
+        for axis in [k for k in fig.layout.to_plotly_json() if k.startswith("xaxis")]:
+            fig.layout[axis].range = window
+    return fig

@@ -26,13 +26,15 @@ from lstm_core.train import Trainer
 KNOBS = {"source": "reviews", "tokens": "char", "vocab_size": 3000, "max_len": 150}
 
 
-def config(seed: int = 0) -> TrainConfig:
-    """The recipe: one LSTM layer of 64 units on 32-wide character embeddings, Adam 3e-3."""
+def config(
+    seed: int = 0, hidden: int = 64, lr: float = 3e-3, batch: int = 32, max_len: int = 150
+) -> TrainConfig:
+    """The recipe: one LSTM layer on 32-wide character embeddings, dropout 0.2, Adam."""
     return TrainConfig(
         task="sentiment",
-        task_knobs=dict(KNOBS),
-        model=ModelConfig(hidden_size=64, embed_size=32, dropout=0.2),
-        optim=OptimConfig(lr=3e-3, batch_size=32, clip=1.0),
+        task_knobs=dict(KNOBS, max_len=max_len),
+        model=ModelConfig(hidden_size=hidden, embed_size=32, dropout=0.2),
+        optim=OptimConfig(lr=lr, batch_size=batch, clip=1.0),
         eval_every=100,
         snapshot_every=10**6,
         seed=seed,
@@ -48,8 +50,8 @@ def test_accuracy(tr: Trainer, chunk: int = 256) -> float:
     return hits / n
 
 
-def run(seconds: float, seed: int = 0) -> dict:
-    tr = Trainer(config(seed))
+def run(seconds: float, seed: int = 0, **recipe) -> dict:
+    tr = Trainer(config(seed, **recipe))
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
         tr.step(20)
@@ -72,10 +74,15 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=240.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--hidden", type=int, default=64)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--max-len", type=int, default=150)
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     single_thread()
-    result = run(args.seconds, args.seed)
+    recipe = {"hidden": args.hidden, "lr": args.lr, "batch": args.batch, "max_len": args.max_len}
+    result = run(args.seconds, args.seed, **recipe)
     if args.json:
         print(json.dumps(result))
     else:

@@ -15,8 +15,11 @@ bit-identical to a lone Trainer's with its config, and the comparison is fair by
 equal steps, equal data. Time is shared in rounds, so a slow model (a variant's Python loop)
 slows the round rather than getting fewer steps.
 
+A slot may also name a regularisation (``REGULARIZATIONS``: dropout, weight decay or both),
+so one model can race itself with and without it on the same fixed training set.
+
 A model that diverges stops (its trainer says why); the others train on. Reset builds a new
-arena. The presets reproduce three classic comparisons (see ``PRESETS``).
+arena. The presets reproduce three classic comparisons and one on overfitting (``PRESETS``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ from lstm_core.train import Trainer, TrainError
 
 MIN_MODELS, MAX_MODELS = 2, 4
 LAG_KNOBS = ("seq_len", "lag", "window")  # the knob that sets how far back a task must look
+# A slot's regularisation: its name -> (dropout p, weight decay); "" keeps the base's.
+REGULARIZATIONS = {
+    "": None,
+    "dropout": (0.3, 0.0),
+    "decay": (0.0, 0.5),  # AdamW with the preset's Adam
+    "both": (0.3, 0.5),
+}
 
 
 class ArenaError(ValueError):
@@ -39,16 +49,19 @@ class ArenaError(ValueError):
 
 @dataclass(frozen=True)
 class Contestant:
-    """One slot of the arena: a cell and, for an LSTM, a Greff et al. variant."""
+    """One slot of the arena: a cell, for an LSTM a Greff et al. variant, and optionally a
+    regularisation (a key of REGULARIZATIONS)."""
 
     cell: str = "lstm"  # one of CELLS
     variant: str = "standard"  # one of VARIANTS (LSTM only)
+    regularization: str = ""  # "" (the base config's) | "dropout" | "decay" | "both"
 
     @property
     def label(self) -> str:
-        """LSTM, LSTM-NFG, GRU, RNN: short enough for a legend."""
+        """LSTM, LSTM-NFG, GRU, RNN, LSTM +dropout: short enough for a legend."""
         name = self.cell.upper()
-        return name if self.variant == "standard" else f"{name}-{self.variant.upper()}"
+        name = name if self.variant == "standard" else f"{name}-{self.variant.upper()}"
+        return f"{name} +{self.regularization}" if self.regularization else name
 
 
 def contestants(models) -> list[Contestant]:
@@ -63,6 +76,9 @@ def contestants(models) -> list[Contestant]:
             raise ArenaError(f"unknown variant {c.variant!r}; choose one of: {', '.join(VARIANTS)}")
         if c.cell != "lstm" and c.variant != "standard":
             raise ArenaError(f"variant {c.variant!r} is an LSTM variant; a {c.cell} has none")
+        if c.regularization not in REGULARIZATIONS:
+            known = ", ".join(k for k in REGULARIZATIONS if k)
+            raise ArenaError(f"unknown regularisation {c.regularization!r}; choose one of: {known}")
     labels = [c.label for c in out]
     twice = sorted({x for x in labels if labels.count(x) > 1})
     if twice:
@@ -71,9 +87,18 @@ def contestants(models) -> list[Contestant]:
 
 
 def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
-    """``base`` with the cell and variant of ``c``; everything else identical."""
+    """``base`` with the cell and variant of ``c`` (and its regularisation, if it names one);
+    everything else identical."""
     cfg = copy.deepcopy(base)
-    return replace(cfg, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+    cfg = replace(cfg, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+    if REGULARIZATIONS.get(c.regularization) is None:
+        return cfg
+    dropout, decay = REGULARIZATIONS[c.regularization]
+    return replace(
+        cfg,
+        model=replace(cfg.model, dropout=dropout),
+        optim=replace(cfg.optim, weight_decay=decay),
+    )
 
 
 def lag_knob(task) -> str | None:
@@ -236,6 +261,23 @@ PRESETS: dict[str, Preset] = {
             steps=1000,
             cite="Hochreiter & Schmidhuber 1997, Long Short-Term Memory",
         ),
+        Preset(
+            "overfit",
+            # 64 fixed noisy gestures: the plain LSTM's validation loss turns up after about
+            # 100 steps at seed 0; dropout and weight decay keep it lower (tests/test_overfit_*)
+            replace(
+                _cfg("gesture", {"noise": 0.3}, hidden=32, lr=1e-2, batch=16),
+                train_size=64,
+                eval_every=10,
+            ),
+            (
+                Contestant("lstm", "standard"),
+                Contestant("lstm", "standard", "dropout"),
+                Contestant("lstm", "standard", "decay"),
+            ),
+            steps=250,
+            cite="Srivastava et al. 2014 (dropout); Loshchilov & Hutter 2019 (AdamW)",
+        ),
     )
 }
 
@@ -247,6 +289,7 @@ __all__ = [
     "LAG_KNOBS",
     "PRESETS",
     "Preset",
+    "REGULARIZATIONS",
     "contestants",
     "lag_knob",
     "model_config",

@@ -50,7 +50,7 @@ for k in range(len(chosen["models"])):
         t("arena.slot", n=k + 1),
         A.CHOICES,
         key=f"arena_slot_{k}",
-        format_func=lambda m: t(f"arena.model.{m[0]}.{m[1]}"),
+        format_func=lambda m: t("arena.model." + ".".join(m)),
         on_change=A.on_slot,
         args=(k,),
     )

@@ -122,3 +122,21 @@ def test_numpy_engine_trains_with_dropout_and_weight_decay():
     )
     tr = _run(cfg, 20)
     assert tr.status == "ready" and tr.history.loss[-1] < tr.history.loss[0]
+
+
+def test_arena_overfit_preset_races_one_model_with_and_without_its_cures(plain):
+    from lstm_core.arena import PRESETS
+
+    arena = PRESETS["overfit"].build()
+    assert [c.label for c in arena.contestants] == ["LSTM", "LSTM +dropout", "LSTM +decay"]
+    configs = [tr.config for tr in arena.trainers]
+    assert [(c.model.dropout, c.optim.weight_decay) for c in configs] == [
+        (0.0, 0.0),
+        (0.3, 0.0),
+        (0.0, 0.5),
+    ]
+    assert all(c.train_size == 64 for c in configs)
+    arena.step(PRESETS["overfit"].steps)
+    best = [tr.best["val_loss"] for tr in arena.trainers]
+    assert best[0] == pytest.approx(plain.best["val_loss"])  # the lone trainer's run exactly
+    assert best[1] < best[0] and best[2] < best[0]

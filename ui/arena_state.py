@@ -15,7 +15,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from lstm_core.arena import PRESETS, Arena, ArenaError, Contestant, lag_knob
+from lstm_core.arena import PRESETS, REGULARIZATIONS, Arena, ArenaError, Contestant, lag_knob
 from lstm_core.config import VARIANTS
 from lstm_core.tasks import TASKS
 from ui import guard, state
@@ -30,7 +30,11 @@ FROM_TRAIN = "train"  # preset key: the Train page's task, model size and optimi
 CHUNK_S = 0.14  # one tick's training time, all models together (<= 150 ms)
 TICK_S = 0.1
 # Every model a slot can hold: the LSTM and its variants, then GRU and RNN.
-CHOICES = tuple(("lstm", v) for v in VARIANTS) + (("gru", "standard"), ("rnn", "standard"))
+CHOICES = (
+    tuple(("lstm", v) for v in VARIANTS)
+    + (("gru", "standard"), ("rnn", "standard"))
+    + tuple(("lstm", "standard", r) for r in REGULARIZATIONS if r)  # the overfitting preset
+)
 
 
 def preset_keys() -> list[str]:
@@ -48,7 +52,10 @@ def base_config(preset: str):
 def default_setup(preset: str) -> dict:
     cfg = base_config(preset)
     models = (
-        [(c.cell, c.variant) for c in PRESETS[preset].models]
+        [
+            (c.cell, c.variant, c.regularization) if c.regularization else (c.cell, c.variant)
+            for c in PRESETS[preset].models
+        ]
         if preset in PRESETS
         else [("lstm", "standard"), ("rnn", "standard")]
     )

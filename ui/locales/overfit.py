@@ -52,6 +52,17 @@ EN = {
     "overfit.review.hover": "%{text}: %{z:.3f}<extra></extra>",
     "overfit.review.row": "character",
     "overfit.review.cut": "The model reads the first {n} characters (length cap); the full text:",
+    "arena.preset.overfit": "One LSTM with and without dropout / weight decay (64 sequences)",
+    "arena.about.overfit": (
+        "Three copies of one LSTM (32 units) on the same 64 fixed training sequences of noisy "
+        "gestures, reused epoch after epoch: plain, with dropout p = 0.3, and with weight decay "
+        "0.5 (AdamW). The plain model soon fits its 64 sequences almost perfectly, and its "
+        "validation loss turns up after about 100 steps. Watch the validation curves, not the "
+        "training loss: which cure keeps the validation loss lowest?"
+    ),
+    "arena.model.lstm.standard.dropout": "LSTM + dropout 0.3",
+    "arena.model.lstm.standard.decay": "LSTM + weight decay 0.5",
+    "arena.model.lstm.standard.both": "LSTM + dropout 0.3 + weight decay 0.5",
 }
 
 ZH = {
@@ -102,4 +113,14 @@ ZH = {
     "overfit.review.hover": "%{text}：%{z:.3f}<extra></extra>",
     "overfit.review.row": "字符",
     "overfit.review.cut": "模型只读前 {n} 个字符（长度上限）；全文如下：",
+    "arena.preset.overfit": "同一个 LSTM 加与不加 dropout / 权重衰减（64 条序列）",
+    "arena.about.overfit": (
+        "同一个 LSTM（32 个单元）的三个副本，在同样 64 条固定的含噪手势训练序列上一轮又一轮地"
+        "训练：不加正则、加 dropout（p = 0.3）、加权重衰减 0.5（AdamW）。不加正则的模型很快就"
+        "几乎完美地拟合了这 64 条序列，它的验证损失在大约 100 步后开始回升。请看验证曲线而不是"
+        "训练损失：哪一种对策让验证损失保持得最低？"
+    ),
+    "arena.model.lstm.standard.dropout": "LSTM + dropout 0.3",
+    "arena.model.lstm.standard.decay": "LSTM + 权重衰减 0.5",
+    "arena.model.lstm.standard.both": "LSTM + dropout 0.3 + 权重衰减 0.5",
 }

@@ -1,4 +1,4 @@
-"""The eight lessons of the classroom (issue 7): what each one sets up and which page it opens.
+"""The nine lessons of the classroom: what each one sets up and which page it opens.
 
 A lesson is data: a TrainConfig built from ``lstm_core`` names, plus the presets of the page
 it opens (arena, gradient flow or sandbox) and the training steps taken before the page opens
@@ -72,5 +72,7 @@ LESSONS: list[Lesson] = [
     Lesson("forecast", TRAIN, _cfg("series", {"dataset": "sunspots", "window": 32}, lr=5e-3)),
     # The tutorial: 10 units, Adam at its default 1e-3, batch 16 over 16 fixed sequences.
     Lesson("tutorial", TRAIN, _cfg("seed-example", {}, hidden=10, lr=1e-3, batch=16)),
+    # 64 fixed noisy gestures, no cure yet: the student adds dropout or weight decay.
+    Lesson("overfitting", TRAIN, _arena("overfit")),
 ]
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

@@ -147,7 +147,7 @@ def review_figure(
         "text": text.tolist(),
         "texttemplate": "%{text}",
         "textfont": {"size": 16},
-        "hovertemplate": tr("overfit.review.hover"),
+        "hovertemplate": "%{text}: %{z:.3f}<extra></extra>",
         "x": list(range(ROW_CHARS)),
         "y": [r * ROW_CHARS for r in range(rows)],
         "xgap": 1,

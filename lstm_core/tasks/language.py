@@ -192,7 +192,7 @@ class Sentiment(Task):
         "keeps that state across the intensifier.",
         "zh": "教程中的自然语言处理用途。一个词的含义取决于它前面的内容：网络必须把“不”一直记到"
         "形容词出现，并在“但是”出现时抛开前一个分句。在门控视图里，找一找在否定词处翻转、并在"
-        "程度副词期间保持该状态的细胞。",
+        "程度副词期间保持该状态的单元。",
     }
 
     def __init__(self, **values):

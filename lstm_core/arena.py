@@ -18,8 +18,11 @@ its way (``task.batch_of``: the same numbers, e.g. with the source reversed). Ti
 shared in rounds, so a slow model (a variant's Python loop) slows the round rather than
 getting fewer steps.
 
+A slot may also name a regularisation (``REGULARIZATIONS``: dropout, weight decay or both),
+so one model can race itself with and without it on the same fixed training set.
+
 A model that diverges stops (its trainer says why); the others train on. Reset builds a new
-arena. The presets reproduce classic comparisons (see ``PRESETS``).
+arena. The presets reproduce classic comparisons, translation and overfitting (see ``PRESETS``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,13 @@ from lstm_core.train import Trainer, TrainError
 
 MIN_MODELS, MAX_MODELS = 2, 4
 LAG_KNOBS = ("seq_len", "lag", "window")  # the knob that sets how far back a task must look
+# A slot's regularisation: its name -> (dropout p, weight decay); "" keeps the base's.
+REGULARIZATIONS = {
+    "": None,
+    "dropout": (0.3, 0.0),
+    "decay": (0.0, 0.5),  # AdamW with the preset's Adam
+    "both": (0.3, 0.5),
+}
 
 
 class ArenaError(ValueError):
@@ -43,15 +53,17 @@ class ArenaError(ValueError):
 @dataclass(frozen=True)
 class Contestant:
     """One slot of the arena: a cell and, for an LSTM, a Greff et al. variant; optionally task
-    knobs of its own (translate: reverse, attention), as (name, value) pairs."""
+    knobs of its own (translate: reverse, attention), as (name, value) pairs, and a
+    regularisation (a key of REGULARIZATIONS)."""
 
     cell: str = "lstm"  # one of CELLS
     variant: str = "standard"  # one of VARIANTS (LSTM only)
     knobs: tuple = ()  # ((name, value), ...) task knobs this model sets differently
+    regularization: str = ""  # "" (the base config's) | "dropout" | "decay" | "both"
 
     @property
     def label(self) -> str:
-        """LSTM, LSTM-NFG, GRU, RNN (+reverse, attention=dot): short enough for a legend."""
+        """LSTM, LSTM-NFG, GRU, RNN (+reverse, attention=dot), LSTM +dropout: legend-sized."""
         name = self.cell.upper()
         name = name if self.variant == "standard" else f"{name}-{self.variant.upper()}"
         for knob, value in self.knobs:
@@ -59,7 +71,7 @@ class Contestant:
                 name += f" {'+' if value else '-'}{knob}"
             else:
                 name += f" {knob}={value}"
-        return name
+        return f"{name} +{self.regularization}" if self.regularization else name
 
 
 def contestants(models) -> list[Contestant]:
@@ -74,6 +86,9 @@ def contestants(models) -> list[Contestant]:
             raise ArenaError(f"unknown variant {c.variant!r}; choose one of: {', '.join(VARIANTS)}")
         if c.cell != "lstm" and c.variant != "standard":
             raise ArenaError(f"variant {c.variant!r} is an LSTM variant; a {c.cell} has none")
+        if c.regularization not in REGULARIZATIONS:
+            known = ", ".join(k for k in REGULARIZATIONS if k)
+            raise ArenaError(f"unknown regularisation {c.regularization!r}; choose one of: {known}")
     labels = [c.label for c in out]
     twice = sorted({x for x in labels if labels.count(x) > 1})
     if twice:
@@ -82,10 +97,19 @@ def contestants(models) -> list[Contestant]:
 
 
 def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
-    """``base`` with the cell and variant of ``c``; everything else identical."""
+    """``base`` with the cell and variant of ``c`` (and its regularisation, if it names one);
+    everything else identical."""
     cfg = copy.deepcopy(base)
     knobs = {**cfg.task_knobs, **dict(c.knobs)}
-    return replace(cfg, task_knobs=knobs, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+    cfg = replace(cfg, task_knobs=knobs, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+    if REGULARIZATIONS.get(c.regularization) is None:
+        return cfg
+    dropout, decay = REGULARIZATIONS[c.regularization]
+    return replace(
+        cfg,
+        model=replace(cfg.model, dropout=dropout),
+        optim=replace(cfg.optim, weight_decay=decay),
+    )
 
 
 def lag_knob(task) -> str | None:
@@ -121,7 +145,7 @@ class Arena:
                 f"models with task settings of their own need a task that can write the same "
                 f"examples their way (translate); {base.task!r} cannot"
             )
-        self._batches = self.task.train_batches(base.seed, base.optim.batch_size)
+        self._batches = self.task.train_batches(base.seed, base.optim.batch_size, base.train_size)
         self.rounds = 0  # batches drawn so far
         self.seconds = 0.0  # time spent training (all models)
 
@@ -132,7 +156,7 @@ class Arena:
     @property
     def active(self) -> list[Trainer]:
         """The trainers still training (a diverged one sits out)."""
-        return [tr for tr in self.trainers if tr.status != "diverged"]
+        return [tr for tr in self.trainers if tr.status not in ("diverged", "stopped")]
 
     def step(self, n: int = 1) -> int:
         """Train ``n`` rounds (fewer if every model has diverged); return the rounds done."""
@@ -286,6 +310,23 @@ PRESETS: dict[str, Preset] = {
             steps=600,
             cite="Cho et al. 2014 (GRU); Sutskever et al. 2014 (LSTM)",
         ),
+        Preset(
+            "overfit",
+            # 64 fixed noisy gestures: the plain LSTM's validation loss turns up after about
+            # 100 steps at seed 0; dropout and weight decay keep it lower (tests/test_overfit_*)
+            replace(
+                _cfg("gesture", {"noise": 0.3}, hidden=32, lr=1e-2, batch=16),
+                train_size=64,
+                eval_every=10,
+            ),
+            (
+                Contestant("lstm", "standard"),
+                Contestant("lstm", regularization="dropout"),
+                Contestant("lstm", regularization="decay"),
+            ),
+            steps=250,
+            cite="Srivastava et al. 2014 (dropout); Loshchilov & Hutter 2019 (AdamW)",
+        ),
     )
 }
 
@@ -297,6 +338,7 @@ __all__ = [
     "LAG_KNOBS",
     "PRESETS",
     "Preset",
+    "REGULARIZATIONS",
     "contestants",
     "lag_knob",
     "model_config",

@@ -126,6 +126,12 @@ def add_model_args(p, several=False):
     p.add_argument("--steps", type=_positive_int, default=500)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--eval-every", type=_positive_int, default=25)
+    p.add_argument(
+        "--train-size", type=int, default=0, help="N fixed training sequences (0: a stream)"
+    )
+    p.add_argument("--dropout", type=_number, default=0.0, help="dropout p on h_t (0: off)")
+    p.add_argument("--weight-decay", type=_number, default=0.0, help="L2 / AdamW decay")
+    p.add_argument("--early-stop", type=int, default=0, help="patience in evaluations (0: off)")
     p.add_argument("--json", action="store_true", help="print a one-line JSON summary last")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -170,6 +176,7 @@ def make_config(args, cell=None, variant=None):
         hidden_size=args.hidden,
         num_layers=args.layers,
         engine=args.engine,
+        dropout=args.dropout,
     )
     optim = OptimConfig(
         name=args.optimizer,
@@ -178,6 +185,7 @@ def make_config(args, cell=None, variant=None):
         clip=args.clip,
         batch_size=args.batch_size,
         schedule=args.schedule,
+        weight_decay=args.weight_decay,
     )
     return TrainConfig(
         task=args.task,
@@ -187,6 +195,8 @@ def make_config(args, cell=None, variant=None):
         seed=args.seed,
         eval_every=args.eval_every,
         snapshot_every=max(args.steps // 20, 1),
+        train_size=args.train_size,
+        early_stop=args.early_stop,
     )
 
 
@@ -221,7 +231,7 @@ def train_one(tr, steps: int, quiet: bool, label: str = "") -> None:
     from tqdm import tqdm
 
     with tqdm(total=steps, file=sys.stderr, disable=quiet, desc=label or None, leave=False) as bar:
-        while tr.steps < steps and tr.status != "diverged":
+        while tr.steps < steps and tr.status not in ("diverged", "stopped"):
             done = tr.step(min(CHUNK, steps - tr.steps))
             bar.update(done)
             if tr.history.loss:

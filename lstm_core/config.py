@@ -60,6 +60,8 @@ class ModelConfig:
     recurrent_init: str = "default"  # "default" (PyTorch's) | "orthogonal" | "identity"
     recurrent_scale: float = 1.0  # multiplies W_hh after init (> 1: exploding-gradient preset)
     engine: str = "torch"  # "torch" (fused kernels) | "numpy" (the hand-written reference)
+    dropout: float = 0.0  # p of zeroing each h_t unit between layers and before the head; 0 = off
+    chrono_T: int = 0  # > 1: chrono init of the LSTM f / i biases (Tallec & Ollivier 2018)
     device: str = "cpu"  # "cpu" | "cuda" | "mps" | "auto"
 
 
@@ -74,6 +76,7 @@ class OptimConfig:
     batch_size: int = 32  # sequences per step
     schedule: str = "constant"  # "constant" | "cosine" | "step"
     schedule_steps: int = 2000  # cosine period / step-decay interval
+    weight_decay: float = 0.0  # L2 for sgd / rmsprop; decoupled (AdamW) for adam; 0 = off
 
 
 @dataclass
@@ -88,6 +91,8 @@ class TrainConfig:
     eval_every: int = 25  # steps between validation evaluations
     snapshot_every: int = 50  # steps between trace snapshots of the probe sequence
     max_snapshots: int = 40  # older snapshots are thinned beyond this
+    train_size: int = 0  # 0 = a fresh stream; N = N fixed training sequences reused every epoch
+    early_stop: int = 0  # > 0: stop after this many evaluations without a new best val loss
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -106,8 +111,9 @@ class Limit:
     """What one setting may hold: the engine's range, and the tighter classroom range that the
     app's widgets and shared links keep to (a server shared by a class must stay responsive).
 
-    kind: "int" (whole numbers low..high), "positive" (> 0), "fraction" ([0, 1)) or "finite";
-    a float's classroom range is low..high inclusive."""
+    kind: "int" (whole numbers low..high), "positive" (> 0), "fraction" ([0, 1)), "interval"
+    (a number low..high inclusive) or "finite"; a float's classroom range is low..high
+    inclusive. ``ZERO_OR_FROM`` adds "0 (off), or at least this" to some whole numbers."""
 
     path: tuple[str, str | None]  # where it lives in TrainConfig: ("model", "hidden_size")
     kind: str
@@ -135,7 +141,15 @@ LIMITS = {
     "recurrent_scale": Limit(
         ("model", "recurrent_scale"), "finite", class_low=0.25, class_high=4.0
     ),
+    "dropout": Limit(("model", "dropout"), "interval", 0.0, 0.9, 0.0, 0.9),
+    "weight_decay": Limit(("optim", "weight_decay"), "interval", 0.0, 1.0, 0.0, 1.0),
+    "train_size": Limit(("train_size", None), "int", 0, 20_000, 0, 20_000),
+    "early_stop": Limit(("early_stop", None), "int", 0, 10_000, 0, 1000),
+    "chrono_T": Limit(("model", "chrono_T"), "int", 0, 10**6, 0, 100_000),
 }
+# Whole numbers where 0 means "off" and any other value must be at least this.
+ZERO_OR_FROM = {"train_size": 16, "chrono_T": 2}
+TRAIN_SIZE_RANGE = (ZERO_OR_FROM["train_size"], LIMITS["train_size"].high)  # a fixed set's size
 
 # What one session's run may hold in memory, once for the whole app: lstm_core.budget estimates
 # a run against it before building it, and the trainer keeps its records within it.
@@ -186,6 +200,9 @@ def validate(cfg: TrainConfig, classroom: bool = False) -> Problem | None:
         problem = _check(name, limit, value, classroom)
         if problem is not None:
             return problem
+        if name in ZERO_OR_FROM and 0 < value < ZERO_OR_FROM[name]:
+            params = {"field": Problem(f"name.{name}"), "low": ZERO_OR_FROM[name]}
+            return Problem("config.zero_or", {**params, "high": limit.high, "value": value})
     return None
 
 
@@ -205,6 +222,9 @@ def _check(name: str, limit: Limit, value, classroom: bool) -> Problem | None:
         return Problem("config.positive", {"field": label, "value": value})
     if limit.kind == "fraction" and not 0 <= value < 1:
         return Problem("config.momentum", {"value": value})
+    if limit.kind == "interval" and not limit.low <= value <= limit.high:
+        params = {"field": label, "low": limit.low, "high": limit.high, "value": value}
+        return Problem("config.range", params)
     if classroom and not limit.class_low <= value <= limit.class_high:
         params = {"field": label, "low": limit.class_low, "high": limit.class_high, "value": value}
         return Problem("config.range", params)

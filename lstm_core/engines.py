@@ -11,6 +11,7 @@ trace, state_dict, load and make_optimizer.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -35,12 +36,26 @@ class TorchEngine:
         self.make_optimizer(cfg.optim)
 
     def make_optimizer(self, o: OptimConfig):
+        wd = o.weight_decay  # L2 for SGD / RMSprop; decoupled (AdamW) for Adam
         if o.name == "sgd":
-            self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum)
+            self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd)
+        elif o.name == "adam" and wd:
+            self.opt = torch.optim.AdamW(self.params, lr=o.lr, betas=ADAM_BETAS, weight_decay=wd)
         elif o.name == "adam":
             self.opt = torch.optim.Adam(self.params, lr=o.lr, betas=ADAM_BETAS)
         else:
-            self.opt = torch.optim.RMSprop(self.params, lr=o.lr, momentum=o.momentum)
+            self.opt = torch.optim.RMSprop(
+                self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd
+            )
+
+    def set_regularization(self, dropout: float, weight_decay: float, o: OptimConfig):
+        """Dropout p and weight decay, live (Adam <-> AdamW restarts the optimizer's state)."""
+        self.model.cfg.dropout = dropout
+        adamw = isinstance(self.opt, torch.optim.AdamW)
+        if o.name == "adam" and adamw != bool(weight_decay):
+            self.make_optimizer(replace(o, weight_decay=weight_decay))
+        for group in self.opt.param_groups:
+            group["weight_decay"] = weight_decay
 
     def set_hyper(self, lr: float, momentum: float):
         for group in self.opt.param_groups:
@@ -121,7 +136,14 @@ class NumpyEngine:
         self.grads = None
 
     def make_optimizer(self, o: OptimConfig):
-        self.opt = self.nm.make_optimizer(o.name, self.model.params, lr=o.lr, momentum=o.momentum)
+        self.opt = self.nm.make_optimizer(
+            o.name, self.model.params, lr=o.lr, momentum=o.momentum, weight_decay=o.weight_decay
+        )
+
+    def set_regularization(self, dropout: float, weight_decay: float, o: OptimConfig):
+        """Dropout p and weight decay, live."""
+        self.model.cfg = replace(self.model.cfg, dropout=dropout)
+        self.opt.weight_decay = weight_decay
 
     def set_hyper(self, lr: float, momentum: float):
         self.opt.lr = lr

@@ -31,7 +31,13 @@ from torch import nn
 
 from .config import CELLS, GATE_COUNT, KINDS, RECURRENT_INITS, VARIANTS, ModelConfig, TaskSpec
 from .losses import PER_STEP_CLASS_KINDS, REGRESSION_KINDS
-from .variants import VariantLSTM, input_projection, lstm_sequence, lstm_step
+from .variants import (
+    VariantLSTM,
+    VariantLSTMFunction,
+    input_projection,
+    lstm_sequence,
+    lstm_step,
+)
 
 DEVICES = ("cpu", "cuda", "mps", "auto")
 
@@ -85,6 +91,7 @@ class SequenceModel(nn.Module):
             fused = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[cfg.cell]
             self.rnn = fused(width, H, L)
         self.head = nn.Linear(H, spec.output_size)
+        self.dropout_generator: torch.Generator | None = None  # set by build_model
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """The core's input (T, B, I): the embedding of token ids, or x itself."""
@@ -107,11 +114,42 @@ class SequenceModel(nn.Module):
             return self.head(h[-1])  # (B, O) / (B, C)
         return self.head(h)  # (T, B, O) / (T, B, C)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, masks: list[torch.Tensor] | None = None) -> torch.Tensor:
+        """The head's output. ``masks``: one dropout mask (T, B, H) per layer, multiplied into
+        that layer's h (between layers, and before the head for the top one); in training mode
+        with ``cfg.dropout > 0`` they are drawn from ``dropout_generator`` when not given."""
         if x.shape[0] == 0:
             raise ModelError("the input sequence is empty (T = 0)")
-        h, _ = self.rnn(self.features(x))  # (T, B, H)
-        return self.readout(h)
+        inp = self.features(x)  # (T, B, I)
+        if masks is None and self.training and self.cfg.dropout > 0:
+            masks = self.draw_masks(inp.shape[0], inp.shape[1])
+        if masks is None:
+            h, _ = self.rnn(inp)  # (T, B, H): all layers in one fused call
+            return self.readout(h)
+        for k in range(self.cfg.num_layers):
+            inp = self.layer(k, inp) * masks[k].to(inp)  # h_t of layer k, dropped out
+        return self.readout(inp)
+
+    def draw_masks(self, T: int, B: int) -> list[torch.Tensor]:
+        """Inverted dropout masks, one (T, B, H) per layer: 0 with probability p, else 1/(1-p)."""
+        shape = (T, B, self.cfg.hidden_size)
+        if self.dropout_generator is None:  # a model not made by build_model
+            self.dropout_generator = torch.Generator().manual_seed(0)
+        return dropout_masks(self.cfg.dropout, self.cfg.num_layers, shape, self.dropout_generator)
+
+    def layer(self, k: int, x: torch.Tensor) -> torch.Tensor:
+        """Layer k alone (T, B, I) -> (T, B, H), with the same kernels as the fused stack."""
+        W_ih, W_hh, b_ih, b_hh, peep = self.layer_weights(k)
+        h0 = x.new_zeros(1, x.shape[1], self.cfg.hidden_size)  # (1, B, H)
+        if isinstance(self.rnn, VariantLSTM):
+            xp = input_projection(x, W_ih, b_ih, b_hh)  # (T, B, 4H)
+            return VariantLSTMFunction.apply(xp, W_hh, h0[0], h0[0], peep, self.variant)[0]
+        weights, train = [W_ih, W_hh, b_ih, b_hh], self.training
+        if self.cell == "lstm":
+            return torch.lstm(x, (h0, h0), weights, True, 1, 0.0, train, False, False)[0]
+        if self.cell == "gru":
+            return torch.gru(x, h0, weights, True, 1, 0.0, train, False, False)[0]
+        return torch.rnn_tanh(x, h0, weights, True, 1, 0.0, train, False, False)[0]
 
     def layer_weights(self, k: int):
         """(W_ih, W_hh, b_ih, b_hh, peep or None) of layer k, as trained."""
@@ -152,20 +190,42 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
             f"recurrent_scale must be a positive number, got {cfg.recurrent_scale}",
         ),
         (math.isfinite(cfg.forget_bias), f"forget_bias must be finite, got {cfg.forget_bias}"),
+        (
+            _is_real(cfg.dropout) and 0.0 <= cfg.dropout <= 0.9,
+            f"dropout must be a probability from 0 to 0.9, got {cfg.dropout}",
+        ),
+        (
+            isinstance(cfg.chrono_T, int) and (cfg.chrono_T == 0 or cfg.chrono_T >= 2),
+            f"chrono_T must be 0 (off) or a whole number of steps >= 2, got {cfg.chrono_T}",
+        ),
     ]
     for ok, message in checks:
         if not ok:
             raise ModelError(message)
 
 
+def _is_real(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def dropout_masks(p: float, n: int, shape, generator: torch.Generator) -> list[torch.Tensor]:
+    """``n`` inverted-dropout masks of ``shape``: each entry 0 with probability p, else
+    1 / (1 - p), so that the expected activation is unchanged (no rescaling at test time)."""
+    keep = 1.0 - p
+    return [(torch.rand(shape, generator=generator) < keep).float() / keep for _ in range(n)]
+
+
 def build_model(spec: TaskSpec, cfg: ModelConfig, generator: torch.Generator) -> SequenceModel:
-    """A new model, initialized from ``generator`` alone, on ``cfg.device``."""
+    """A new model, initialized from ``generator`` alone, on ``cfg.device``. Its dropout masks
+    come from ``model.dropout_generator``, seeded from ``generator`` after the weights."""
     _check(spec, cfg)
     device = resolve_device(cfg.device)
     with torch.device("meta"):  # no storage and no draws from the global RNG yet
         model = SequenceModel(spec, cfg)
     model = model.to_empty(device="cpu")
     init_weights(model, generator)
+    seed = int(torch.randint(0, 2**62, (1,), generator=generator))
+    model.dropout_generator = torch.Generator().manual_seed(seed)
     return model.to(device)
 
 
@@ -184,7 +244,10 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
 
     Embedding N(0, 1); every core and head weight U(-1/sqrt(H), 1/sqrt(H)); W_hh per gate block
     replaced by an orthogonal or identity matrix when asked, then times ``recurrent_scale``;
-    ``forget_bias`` added to the f slice of every LSTM b_ih.
+    ``forget_bias`` added to the f slice of every LSTM b_ih, or, with ``chrono_T`` = T_max > 1,
+    the chrono initialisation (Tallec & Ollivier 2018, "Can recurrent neural networks warp
+    time?"): b_f = log(u), u ~ U(1, T_max - 1), and b_i = -b_f (b_hh's f and i slices zero), so
+    that forget gates start with memory time scales spread up to T_max.
     """
     cfg = model.cfg
     H = cfg.hidden_size
@@ -203,7 +266,11 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
             elif cfg.recurrent_init == "identity":
                 block.copy_(torch.eye(H))
         W_hh.mul_(cfg.recurrent_scale)
-        if cfg.cell == "lstm":
+        if cfg.cell == "lstm" and cfg.chrono_T:
+            b_f = torch.empty(H).uniform_(1.0, cfg.chrono_T - 1.0, generator=generator).log_()
+            b_ih[H : 2 * H], b_hh[H : 2 * H] = b_f, 0.0  # chrono: b_f = log U(1, T_max - 1)
+            b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
+        elif cfg.cell == "lstm":
             b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
 
 

@@ -33,8 +33,9 @@ class ForwardCache:
 
     tokens: np.ndarray | None  # (T, B) token ids, when the model has an embedding
     layers: list  # one reference trace per layer (LSTMTrace / GRUTrace / RNNTrace)
-    h_top: np.ndarray  # (T, B, H) the top layer's hidden states
+    h_top: np.ndarray  # (T, B, H) the top layer's hidden states (dropped out, with masks)
     features: np.ndarray  # (..., H) what the head read: h_top, or h_top[-1]
+    masks: list | None = None  # one dropout mask (T, B, H) per layer, or None
 
 
 def _orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -53,13 +54,15 @@ class NumpySequenceModel:
         self.spec, self.cfg, self.dtype = spec, cfg, np.dtype(dtype)
         self.cell, self.kind, self.num_layers = cfg.cell, spec.kind, cfg.num_layers
         self.params = self._init_params(rng)
+        self.dropout_rng = np.random.default_rng(rng.integers(2**63))  # drawn after the weights
 
     # ------------------------------------------------------------------ initialization
 
     def _init_params(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         """PyTorch's defaults, drawn from ``rng``: embedding N(0, 1); every other weight and bias
         U(-1/sqrt(H), 1/sqrt(H)); then W_hh per gate block orthogonal or identity when asked,
-        times ``recurrent_scale``, and ``forget_bias`` added to the f slice of each LSTM b_ih."""
+        times ``recurrent_scale``, and ``forget_bias`` added to the f slice of each LSTM b_ih
+        (or, with ``chrono_T`` > 1, the chrono biases of ``models.init_weights``)."""
         spec, cfg = self.spec, self.cfg
         H, G = cfg.hidden_size, GATE_COUNT[cfg.cell]
         k = 1.0 / np.sqrt(H)
@@ -78,7 +81,11 @@ class NumpySequenceModel:
                 elif cfg.recurrent_init == "identity":
                     W_hh[gate * H : (gate + 1) * H] = np.eye(H)
             W_hh *= cfg.recurrent_scale
-            if cfg.cell == "lstm":
+            if cfg.cell == "lstm" and cfg.chrono_T:
+                b_f = np.log(rng.uniform(1.0, cfg.chrono_T - 1.0, H))  # chrono: log U(1, T-1)
+                b_ih[H : 2 * H], b_hh[H : 2 * H] = b_f, 0.0
+                b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
+            elif cfg.cell == "lstm":
                 b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
             p[f"rnn.weight_ih_l{layer}"], p[f"rnn.weight_hh_l{layer}"] = W_ih, W_hh
             p[f"rnn.bias_ih_l{layer}"], p[f"rnn.bias_hh_l{layer}"] = b_ih, b_hh
@@ -107,8 +114,9 @@ class NumpySequenceModel:
             raise ValueError(f"expected input (T, B, {self.spec.input_size}), got {x.shape}")
         return x.astype(self.dtype, copy=False), None
 
-    def forward(self, x) -> tuple[np.ndarray, ForwardCache]:
-        """Head output ((T, B, O) or (B, O), see the module docstring) and the cache."""
+    def forward(self, x, masks: list | None = None) -> tuple[np.ndarray, ForwardCache]:
+        """Head output ((T, B, O) or (B, O), see the module docstring) and the cache.
+        ``masks``: one dropout mask (T, B, H) per layer, multiplied into that layer's h."""
         inp, tokens = self._features(x)
         if inp.shape[0] == 0:
             raise ValueError("the input sequence is empty (T = 0)")
@@ -116,11 +124,19 @@ class NumpySequenceModel:
         for layer in range(self.num_layers):
             tr = ref.FORWARD[self.cell](inp, *self.layer_weights(layer))
             layers.append(tr)
-            inp = tr.h  # (T, B, H): the next layer's input
+            inp = tr.h if masks is None else tr.h * masks[layer]  # (T, B, H): the next input
         h_top = inp
         feats = h_top[-1] if self.kind in LAST_STEP_KINDS else h_top
         out = feats @ self.params["head.weight"].T + self.params["head.bias"]
-        return out, ForwardCache(tokens, layers, h_top, feats)
+        return out, ForwardCache(tokens, layers, h_top, feats, masks)
+
+    def draw_masks(self, T: int, B: int) -> list[np.ndarray]:
+        """Inverted dropout masks from ``dropout_rng``, one (T, B, H) per layer: 0 with
+        probability p = cfg.dropout, else 1 / (1 - p)."""
+        keep = 1.0 - self.cfg.dropout
+        shape = (T, B, self.cfg.hidden_size)
+        draws = (self.dropout_rng.random(shape) for _ in range(self.num_layers))
+        return [((u < keep) / keep).astype(self.dtype) for u in draws]
 
     def predict(self, x) -> np.ndarray:
         """The head output for x."""
@@ -150,6 +166,8 @@ class NumpySequenceModel:
             dh = dfeats  # (T, B, H)
         per_layer: list[dict] = [{}] * self.num_layers
         for layer in reversed(range(self.num_layers)):
+            if cache.masks is not None:
+                dh = dh * cache.masks[layer]  # backprop through the dropout mask
             g = ref.BACKWARD[self.cell](cache.layers[layer], dh)
             per_layer[layer] = g
             for key, n in (("W_ih", "weight_ih"), ("W_hh", "weight_hh")):
@@ -164,8 +182,11 @@ class NumpySequenceModel:
         return {name: grads[name] for name in p}, per_layer
 
     def loss_and_grads(self, batch) -> tuple[float, dict[str, np.ndarray]]:
-        """(loss, grads) for a batch with .x, .y, .mask; the loss of ``lstm_core.losses``."""
-        out, cache = self.forward(batch.x)
+        """(loss, grads) for a batch with .x, .y, .mask; the loss of ``lstm_core.losses``.
+        Training: with ``cfg.dropout > 0`` fresh dropout masks are drawn for this batch."""
+        T, B = np.shape(batch.x)[:2]
+        masks = self.draw_masks(T, B) if self.cfg.dropout > 0 else None
+        out, cache = self.forward(batch.x, masks)
         loss, dout = loss_and_grad(self.kind, out, batch.y, getattr(batch, "mask", None))
         grads, _ = self.backward(cache, dout)
         return loss, grads
@@ -197,24 +218,38 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
         raise ValueError(f"input_size must be >= 1 for float inputs, got {spec.input_size}")
     if cfg.recurrent_init not in RECURRENT_INITS:
         raise ValueError(f"recurrent_init {cfg.recurrent_init!r} is not one of {RECURRENT_INITS}")
+    if not 0.0 <= cfg.dropout <= 0.9:
+        raise ValueError(f"dropout must be a probability from 0 to 0.9, got {cfg.dropout}")
+    if cfg.chrono_T != 0 and cfg.chrono_T < 2:
+        raise ValueError(f"chrono_T must be 0 (off) or >= 2, got {cfg.chrono_T}")
 
 
 # ============================================================================ optimizers
 
 
 class SGD:
-    """torch.optim.SGD (no weight decay or dampening): with momentum mu,
-    buf = g (first step), buf = mu * buf + g (later); step = g + mu * buf (Nesterov) or buf;
+    """torch.optim.SGD (no dampening): with L2 weight decay wd, g = g + wd * p; with momentum
+    mu, buf = g (first step), buf = mu * buf + g (later); step = g + mu * buf (Nesterov) or buf;
     p -= lr * step."""
 
-    def __init__(self, params: dict, lr: float, momentum: float = 0.0, nesterov: bool = False):
+    def __init__(
+        self,
+        params: dict,
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ):
         self.params, self.lr, self.momentum, self.nesterov = params, lr, momentum, nesterov
+        self.weight_decay = weight_decay
         self.buf: dict[str, np.ndarray] = {}
 
     def step(self, grads: dict) -> None:
         mu = self.momentum
         for name, p in self.params.items():
             g = grads[name]
+            if self.weight_decay:
+                g = g + self.weight_decay * p  # L2: the gradient of wd / 2 * ||p||^2
             if mu:
                 buf = self.buf.get(name)
                 if buf is None:
@@ -227,12 +262,21 @@ class SGD:
 
 
 class Adam:
-    """torch.optim.Adam (no weight decay, no amsgrad), step count t from 1:
+    """torch.optim.Adam (no amsgrad), step count t from 1, or torch.optim.AdamW when
+    weight_decay wd > 0 (decoupled: p = p * (1 - lr wd) before the Adam step):
     m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
     p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)."""
 
-    def __init__(self, params: dict, lr: float, betas=(0.9, 0.999), eps: float = 1e-8):
+    def __init__(
+        self,
+        params: dict,
+        lr: float,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
+        self.weight_decay = weight_decay
         self.m = {k: np.zeros_like(p) for k, p in params.items()}
         self.v = {k: np.zeros_like(p) for k, p in params.items()}
         self.t = 0
@@ -244,6 +288,8 @@ class Adam:
         bc2_sqrt = np.sqrt(1 - b2**self.t)
         for name, p in self.params.items():
             g, m, v = grads[name], self.m[name], self.v[name]
+            if self.weight_decay:
+                p *= 1 - self.lr * self.weight_decay  # AdamW: decay the weight, not the gradient
             m += (1 - b1) * (g - m)  # m = b1 m + (1 - b1) g (torch: lerp)
             v *= b2
             v += (1 - b2) * g * g
@@ -254,12 +300,21 @@ class Adam:
 
 
 class RMSprop:
-    """torch.optim.RMSprop (not centered, no weight decay):
+    """torch.optim.RMSprop (not centered): with L2 weight decay wd, g = g + wd * p;
     v = alpha v + (1 - alpha) g^2; d = g / (sqrt(v) + eps);
     with momentum mu: buf = mu * buf + d, p -= lr * buf; else p -= lr * d."""
 
-    def __init__(self, params: dict, lr: float, alpha=0.99, eps=1e-8, momentum: float = 0.0):
+    def __init__(
+        self,
+        params: dict,
+        lr: float,
+        alpha=0.99,
+        eps=1e-8,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ):
         self.params, self.lr, self.alpha, self.eps, self.momentum = params, lr, alpha, eps, momentum
+        self.weight_decay = weight_decay
         self.v = {k: np.zeros_like(p) for k, p in params.items()}
         self.buf = {k: np.zeros_like(p) for k, p in params.items()} if momentum else {}
 
@@ -267,6 +322,8 @@ class RMSprop:
         a = self.alpha
         for name, p in self.params.items():
             g, v = grads[name], self.v[name]
+            if self.weight_decay:
+                g = g + self.weight_decay * p  # L2
             v *= a
             v += (1 - a) * g * g
             d = g / (np.sqrt(v) + self.eps)
@@ -278,14 +335,17 @@ class RMSprop:
             p -= self.lr * d
 
 
-def make_optimizer(name: str, params: dict, lr: float, momentum: float = 0.0):
-    """ "sgd" (with momentum), "adam" (momentum unused), "rmsprop" (with momentum)."""
+def make_optimizer(
+    name: str, params: dict, lr: float, momentum: float = 0.0, weight_decay: float = 0.0
+):
+    """ "sgd" (with momentum), "adam" (momentum unused; AdamW when weight_decay > 0),
+    "rmsprop" (with momentum); weight_decay is L2 for sgd and rmsprop."""
     if name == "sgd":
-        return SGD(params, lr, momentum=momentum)
+        return SGD(params, lr, momentum=momentum, weight_decay=weight_decay)
     if name == "adam":
-        return Adam(params, lr)
+        return Adam(params, lr, weight_decay=weight_decay)
     if name == "rmsprop":
-        return RMSprop(params, lr, momentum=momentum)
+        return RMSprop(params, lr, momentum=momentum, weight_decay=weight_decay)
     raise ValueError(f"unknown optimizer {name!r}; choose sgd, adam or rmsprop")
 
 

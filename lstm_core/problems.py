@@ -88,6 +88,7 @@ EN = {
     "reset.task": "the task changed ({old} -> {new}): that needs a new model",
     "reset.seed": "the seed changed: it fixes the initial weights and the data",
     "reset.batch_size": "the batch size changed: it fixes the stream of training batches",
+    "reset.train_size": "the training-set size changed ({old} -> {new}): it fixes the data",
     "reset.knob": (
         "the task setting {name!r} changed ({old} -> {new}): it cannot change during training"
     ),
@@ -104,6 +105,15 @@ EN = {
     "config.range": "{field} must be a number from {low:g} to {high:g}, got {value!r}",
     "config.momentum": "momentum must be in [0, 1), got {value!r}",
     "config.finite": "{field} must be a finite number, got {value!r}",
+    "config.zero_or": (
+        "{field} must be 0 (off) or a whole number from {low} to {high}, got {value!r}"
+    ),
+    # ----- early stopping
+    "stopped.early": (
+        "Early stopping at step {step}: no new best validation loss for {patience} "
+        "evaluations. The best was {best:.4g} at step {best_step}; press 'Restore best' to put "
+        "its weights back, or Play to train on."
+    ),
     "saved.names": "the saved weights do not fit this model: {names}",
     "saved.shape": "weight {name} has shape {shape}; the model needs {needed}",
     # ----- names of settings, used inside the texts above
@@ -117,6 +127,7 @@ EN = {
     "field.recurrent_scale": "the recurrent weight scale",
     "field.engine": "the engine",
     "field.device": "the device",
+    "field.chrono_T": "the chrono initialisation T_max",
     # short names of settings, in the texts of refused configurations and live changes
     "name.cell": "cell",
     "name.variant": "variant",
@@ -139,4 +150,9 @@ EN = {
     "name.momentum": "momentum",
     "name.forget_bias": "forget bias",
     "name.recurrent_scale": "recurrent scale",
+    "name.dropout": "dropout",
+    "name.weight_decay": "weight decay",
+    "name.train_size": "training-set size",
+    "name.early_stop": "early-stopping patience",
+    "name.chrono_T": "chrono T_max",
 }

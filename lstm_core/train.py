@@ -14,9 +14,16 @@ non-finite loss or gradient (or weights that an update would make non-finite) le
 weights and the optimizer state as they were, and the trainer pauses with status "diverged".
 
 Live changes (``apply``): learning rate, clipping, momentum, optimizer, schedule, eval and
-snapshot intervals, and the task's live knobs. Anything that changes the model, the data
-stream or the seed raises ``NeedsReset`` with the reasons as Problems (lstm_core.problems):
-codes with parameters, worded in English by the engine and in the reader's language by the app.
+snapshot intervals, dropout, weight decay, early stopping, and the task's live knobs. Anything
+that changes the model, the data stream (the training-set size too) or the seed raises
+``NeedsReset`` with the reasons as Problems (lstm_core.problems): codes with parameters, worded
+in English by the engine and in the reader's language by the app.
+
+Overfitting: with a fixed training set (``train_size`` N) or a finite data set, the trainer
+records the steps where an epoch ended (``epoch_steps``). It keeps the weights of the best
+validation loss (``best``, ``restore_best()``), stops with status "stopped" after
+``early_stop`` evaluations without a new best, and ``overfitting_since`` names the step from
+which the run overfits (``lstm_core.overfit``).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from lstm_core import budget
 from lstm_core.config import OptimConfig, TrainConfig, validate
 from lstm_core.engines import NumpyEngine, TorchEngine
 from lstm_core.models import ModelError, gradient_flow
+from lstm_core.overfit import overfitting_since
 from lstm_core.problems import Problem
 from lstm_core.records import History, Snapshot, saturation, thin
 from lstm_core.tasks import Batch, TaskError, make_task
@@ -41,6 +49,7 @@ NOT_LEARNING_FACTOR = 3.0  # validation loss this many times the baseline's is "
 NOT_LEARNING_EVALS = 8  # evaluations in a row like that pause the run
 EVAL_BYTES = 4 << 20  # model output predicted at once while evaluating (float64)
 SPEED_WINDOW = 50  # steps over which steps/s is measured
+HALTED = ("diverged", "stopped")  # statuses in which step() trains nothing until resume()
 
 
 class TrainError(ValueError):
@@ -121,13 +130,20 @@ class Trainer:
             engine = engine_for(config.model.engine)
         self.engine = engine(self.spec, self.config)
         self.model = self.engine.model
-        self._batches = self.task.train_batches(config.seed, config.optim.batch_size)
+        self._batches = self.task.train_batches(
+            config.seed, config.optim.batch_size, config.train_size
+        )
+        # Sequences in one epoch: the fixed training set, or a finite task's own data.
+        self.epoch_size = config.train_size or self.task.train_pool_size()
+        self.epoch_steps: list[int] = []  # steps at which an epoch ended
+        self.best: dict | None = None  # {"step", "val_loss", "weights"} of the best evaluation
+        self.evals_since_best = 0
         self.history = History()
         self.snapshots: list[Snapshot] = []
         self.steps = 0
         self.sequences_seen = 0
         self.seconds = 0.0  # time spent inside step()
-        self.status = "ready"  # "ready" | "diverged" (stopped until resume())
+        self.status = "ready"  # "ready" | "diverged" | "stopped" (early): halted until resume()
         self.problem: Problem | None = None  # why it stopped; the app words it per language
         self.applied: list[Problem] = []  # the last apply()'s changes
         self._speed = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
@@ -154,12 +170,22 @@ class Trainer:
     def lr(self) -> float:
         return scheduled_lr(self.config.optim, self.steps)
 
+    @property
+    def epoch(self) -> float | None:
+        """Training sequences seen / sequences in an epoch (None when the data never repeat)."""
+        return self.sequences_seen / self.epoch_size if self.epoch_size else None
+
+    @property
+    def overfitting_since(self) -> int | None:
+        """The step of the best validation loss when the run overfits, else None."""
+        return overfitting_since(self.history)
+
     # ----- training
     def step(self, n: int = 1) -> int:
         """Train ``n`` steps (fewer if training diverges); return how many were applied."""
         done = 0
         for _ in range(int(n)):
-            if self.status == "diverged" or not self.train_on(next(self._batches)):
+            if self.status in HALTED or not self.train_on(next(self._batches)):
                 break
             done += 1
         return done
@@ -168,7 +194,7 @@ class Trainer:
         """Train until ``seconds`` have passed (at least one step); return the steps applied."""
         start = time.perf_counter()
         done = 0
-        while self.status != "diverged":
+        while self.status not in HALTED:
             done += self.step(1)
             if time.perf_counter() - start >= seconds:
                 break
@@ -176,7 +202,7 @@ class Trainer:
 
     def train_on(self, batch: Batch) -> bool:
         """One optimizer step on ``batch``; False (and status "diverged") if it was refused."""
-        if self.status == "diverged":
+        if self.status in HALTED:
             return False
         start = time.perf_counter()
         o = self.config.optim
@@ -191,6 +217,10 @@ class Trainer:
             self._diverged(loss, grad_norm, batch, weights=True)
             return False
         self.steps += 1
+        if self.epoch_size and (self.sequences_seen + batch.B) // self.epoch_size > (
+            self.sequences_seen // self.epoch_size
+        ):
+            self.epoch_steps.append(self.steps)  # this step finished an epoch
         self.sequences_seen += batch.B
         self.history.add_step(self.steps, loss, grad_norm, clipped, lr)
         self.history.bound(budget.HISTORY_MAX_ROWS)
@@ -206,9 +236,9 @@ class Trainer:
     def _diverged(self, loss, grad_norm, batch, weights=False):
         self.pause(divergence(self, loss, grad_norm, batch, weights))
 
-    def pause(self, problem: Problem) -> None:
+    def pause(self, problem: Problem, status: str = "diverged") -> None:
         """Stop training until resume(): step() applies nothing; ``problem`` says why."""
-        self.status, self.problem = "diverged", problem
+        self.status, self.problem = status, problem
 
     @property
     def message(self) -> str:
@@ -216,8 +246,9 @@ class Trainer:
         return self.problem.english() if self.problem is not None else ""
 
     def resume(self) -> None:
-        """Clear a pause; the next step draws the next batch."""
+        """Clear a pause or an early stop; the next step draws the next batch."""
         self.status, self.problem = "ready", None
+        self.evals_since_best = 0
         self._far_evals = 0
 
     # ----- evaluation and snapshots
@@ -226,8 +257,30 @@ class Trainer:
         whose loss stays far above the baseline pauses (``not_learning``)."""
         result = evaluate_in_chunks(self.task, self.predict, self.val_batch)
         self.history.add_eval(self.steps, result["loss"], result["metric"], result["solved"])
+        self._track_best(result["loss"])
         self._check_learning(result["loss"])
         return result
+
+    def _track_best(self, val_loss: float) -> None:
+        """Keep the weights of the best validation loss; stop early when patience runs out."""
+        if math.isfinite(val_loss) and (self.best is None or val_loss < self.best["val_loss"]):
+            self.best = {"step": self.steps, "val_loss": val_loss, "weights": self.state_dict()}
+            self.evals_since_best = 0
+            return
+        self.evals_since_best += 1
+        patience = self.config.early_stop
+        if patience and self.evals_since_best >= patience and self.status == "ready":
+            best = {"best": self.best["val_loss"], "best_step": self.best["step"]}
+            params = {"step": self.steps, "patience": patience, **best}
+            self.pause(Problem("stopped.early", params), status="stopped")
+
+    def restore_best(self) -> int | None:
+        """Load the best validation weights into the model; returns their step (None if no
+        evaluation was finite). Training continues from them; the history is kept."""
+        if self.best is None:
+            return None
+        self.engine.load(self.best["weights"])
+        return self.best["step"]
 
     def _check_learning(self, val_loss: float) -> None:
         """Count evaluations in a row whose loss is over NOT_LEARNING_FACTOR x the baseline's;
@@ -314,6 +367,9 @@ class Trainer:
             ("momentum", o.momentum, n.momentum),
             ("schedule", o.schedule, n.schedule),
             ("schedule_steps", o.schedule_steps, n.schedule_steps),
+            ("weight_decay", o.weight_decay, n.weight_decay),
+            ("dropout", old.model.dropout, new.model.dropout),
+            ("early_stop", old.early_stop, new.early_stop),
         ):
             if a != b:
                 field = Problem(f"name.{name}")
@@ -321,6 +377,8 @@ class Trainer:
         self.config = replace(
             new, task_knobs=dict(new.task_knobs), model=replace(new.model), optim=replace(new.optim)
         )
+        if (o.weight_decay, old.model.dropout) != (n.weight_decay, new.model.dropout):
+            self.engine.set_regularization(new.model.dropout, n.weight_decay, n)
         if o.name != n.name:
             self.engine.make_optimizer(n)
             changes.append(Problem("applied.optimizer", {"old": o.name, "new": n.name}))
@@ -354,6 +412,10 @@ class Trainer:
             "baseline": float(self.baseline["metric"]),
             "seconds": round(self.seconds, 3),
             "steps_per_s": round(self.steps_per_s, 2),
+            "best_val_loss": self.best["val_loss"] if self.best else float("nan"),
+            "best_step": self.best["step"] if self.best else None,
+            "overfitting_since": self.overfitting_since,
+            "epoch": round(self.epoch, 3) if self.epoch is not None else None,
         }
 
     @classmethod
@@ -446,6 +508,7 @@ MODEL_FIELDS = (
     "forget_bias",
     "recurrent_init",
     "recurrent_scale",
+    "chrono_T",
     "engine",
     "device",
 )
@@ -465,6 +528,8 @@ def reset_problems(old: TrainConfig, new: TrainConfig, task) -> list[Problem]:
         problems.append(Problem("reset.seed"))
     if old.optim.batch_size != new.optim.batch_size:
         problems.append(Problem("reset.batch_size"))
+    if old.train_size != new.train_size:
+        problems.append(Problem("reset.train_size", {"old": old.train_size, "new": new.train_size}))
     if old.task == new.task:
         for k in sorted(set(old.task_knobs) | set(new.task_knobs)):
             a = old.task_knobs.get(k, task.values.get(k))

@@ -13,6 +13,7 @@ from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
 from ui.live_chart import live_chart_with_table
+from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.runs import save_run_button
 from ui.train_view import (
@@ -153,6 +154,8 @@ def live() -> None:
             (now, trainer.config.optim.clip),
             300,
         )
+    overfit_panel(trainer, lang, chart)  # the train/val gap, epochs, early stopping
+    review_panel(trainer, lang, chart)  # real reviews only
 
 
 with studio:

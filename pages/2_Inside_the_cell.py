@@ -10,6 +10,7 @@ from lstm_core.records import saturation
 from ui import guard, state
 from ui.classroom import projector_on
 from ui.figures import inside as fi
+from ui.figures.overfit import windowed
 from ui.i18n import current_language, t
 from ui.inside_view import TraceCache, chart, clamp, moved, quick_model, view_controls
 from ui.live_chart import live_chart_versioned
@@ -65,8 +66,12 @@ def view() -> None:
     )
     with left:
         chart(
-            lambda: fi.trace_heatmaps(
-                seq, x_seq, t_cur, lang, tokens, ranges, projector=projector, normalise=norm
+            lambda: windowed(  # long reviews: a window around the cursor
+                fi.trace_heatmaps(
+                    seq, x_seq, t_cur, lang, tokens, ranges, projector=projector, normalise=norm
+                ),
+                T,
+                t_cur,
             ),
             "inside_heatmaps",
             (version, t_cur, norm),

@@ -15,8 +15,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PARTS = ("title", "summary", "story", "predict", "run", "look")
 
 
-def test_nine_lessons_from_the_issues_each_opening_a_page_of_the_app():
-    assert len(LESSONS) == 9 and len({lesson.key for lesson in LESSONS}) == 9
+def test_ten_lessons_each_opening_a_page_of_the_app():
+    assert len(LESSONS) == 10 and len({lesson.key for lesson in LESSONS}) == 10
     paths = {p.path for p in PAGES}
     assert {lesson.page for lesson in LESSONS} <= paths
     pages = {lesson.key: lesson.page for lesson in LESSONS}
@@ -58,6 +58,7 @@ def test_lesson_presets_name_real_presets_and_match_their_configs():
     assert by_key["negation"].config.task == "sentiment"
     assert by_key["forecast"].config.task == "series"
     assert by_key["tutorial"].config.task == "seed-example"
+    assert by_key["overfitting"].config.train_size == 64
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.key)

@@ -272,6 +272,21 @@ def _quadratic_grads(params, A):
         ("adam", dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6), torch.optim.Adam, {}),
         ("rmsprop", dict(lr=0.01), torch.optim.RMSprop, {}),
         ("rmsprop", dict(lr=0.01, momentum=0.9), torch.optim.RMSprop, dict(momentum=0.9)),
+        (
+            "sgd",
+            dict(lr=0.05, momentum=0.9, weight_decay=0.1),
+            torch.optim.SGD,
+            dict(momentum=0.9, weight_decay=0.1),
+        ),
+        ("sgd", dict(lr=0.1, weight_decay=0.3), torch.optim.SGD, dict(weight_decay=0.3)),
+        ("adam", dict(lr=0.02, weight_decay=0.1), torch.optim.AdamW, dict(weight_decay=0.1)),
+        ("adam", dict(lr=0.01, weight_decay=0.0), torch.optim.AdamW, dict(weight_decay=0.0)),
+        (
+            "rmsprop",
+            dict(lr=0.01, momentum=0.5, weight_decay=0.05),
+            torch.optim.RMSprop,
+            dict(momentum=0.5, weight_decay=0.05),
+        ),
     ],
 )
 def test_optimizers_equal_torch_optim(name, kw, torch_cls, torch_kw):

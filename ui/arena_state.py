@@ -15,7 +15,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from lstm_core.arena import PRESETS, Arena, ArenaError, Contestant, lag_knob
+from lstm_core.arena import PRESETS, REGULARIZATIONS, Arena, ArenaError, Contestant, lag_knob
 from lstm_core.config import VARIANTS
 from lstm_core.tasks import TASKS
 from ui import guard, state
@@ -30,7 +30,11 @@ FROM_TRAIN = "train"  # preset key: the Train page's task, model size and optimi
 CHUNK_S = 0.14  # one tick's training time, all models together (<= 150 ms)
 TICK_S = 0.1
 # Every model a slot can hold: the LSTM and its variants, then GRU and RNN.
-CHOICES = tuple(("lstm", v) for v in VARIANTS) + (("gru", "standard"), ("rnn", "standard"))
+CHOICES = (
+    tuple(("lstm", v) for v in VARIANTS)
+    + (("gru", "standard"), ("rnn", "standard"))
+    + tuple(("lstm", "standard", (), r) for r in REGULARIZATIONS if r)  # the overfitting preset
+)
 
 
 def preset_keys() -> list[str]:
@@ -48,10 +52,7 @@ def base_config(preset: str):
 def default_setup(preset: str) -> dict:
     cfg = base_config(preset)
     models = (
-        [
-            (c.cell, c.variant, c.knobs) if c.knobs else (c.cell, c.variant)
-            for c in PRESETS[preset].models
-        ]
+        [_model_tuple(c) for c in PRESETS[preset].models]
         if preset in PRESETS
         else [("lstm", "standard"), ("rnn", "standard")]
     )
@@ -106,6 +107,13 @@ def get_arena() -> Arena:
     return st.session_state[ARENA]
 
 
+def _model_tuple(c: Contestant) -> tuple:
+    """(cell, variant), then (knobs) and (knobs, regularization) only when they are set."""
+    if c.regularization:
+        return (c.cell, c.variant, c.knobs, c.regularization)
+    return (c.cell, c.variant, c.knobs) if c.knobs else (c.cell, c.variant)
+
+
 def labels(setup: dict) -> list[str]:
     return [Contestant(*m).label for m in setup["models"]]
 
@@ -119,7 +127,8 @@ def slot_choices(setup: dict) -> tuple:
 
 def slot_label(m: tuple) -> str:
     """A slot's model as the user reads it: the cell, then its own task settings."""
-    text = t(f"arena.model.{m[0]}.{m[1]}")
+    regularization = m[3] if len(m) > 3 else ""
+    text = t(".".join(("arena.model", m[0], m[1], regularization)).rstrip("."))
     for knob, value in m[2] if len(m) > 2 else ():
         text += " · " + t(f"arena.knob.{knob}.{value}")
     return text

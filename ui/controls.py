@@ -36,6 +36,10 @@ SCALE_GRID = _classroom("recurrent_scale", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0,
 LAYERS = tuple(range(LIMITS["num_layers"].class_low, LIMITS["num_layers"].class_high + 1))
 FORGET_BIAS = (LIMITS["forget_bias"].class_low, LIMITS["forget_bias"].class_high)
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN (tanh)"}
+TRAIN_SIZE_GRID = (0, 16, 32, 64, 128, 256, 512, 1024, 2048, 5000, 10_000, 20_000)  # 0: stream
+DROPOUT_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+DECAY_GRID = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1)
+PATIENCE_GRID = (0, 3, 5, 10, 20)  # evaluations without a new best; 0: off
 
 
 def _labels(prefix: str):
@@ -73,6 +77,10 @@ def widget_values(cfg: TrainConfig) -> dict:
         "train_clip_on": o.clip is not None,
         "train_clip": o.clip if o.clip is not None else 1.0,
         "train_seed": int(cfg.seed),
+        "train_size": int(cfg.train_size),
+        "train_dropout": float(m.dropout),
+        "train_decay": float(o.weight_decay),
+        "train_patience": int(cfg.early_stop),
     }
     task = state.task_for(cfg.task, cfg.task_knobs)
     for name, value in task.values.items():
@@ -297,6 +305,54 @@ def optim_controls(cfg: TrainConfig):
     )
 
 
+def regularization_controls(cfg: TrainConfig) -> TrainConfig:
+    """Training-set size, dropout, weight decay and early stopping -> the config."""
+    c1, c2 = st.columns(2)
+    size = widget(
+        "train_size",
+        c1.select_slider,
+        t("overfit.train_size"),
+        _with(TRAIN_SIZE_GRID, cfg.train_size),
+        key="train_size",
+        format_func=lambda n: t("overfit.stream") if n == 0 else f"{n:,}",
+        help=t("overfit.train_size.help"),
+    )
+    patience = widget(
+        "early_stop",
+        c2.select_slider,
+        t("overfit.early_stop"),
+        _with(PATIENCE_GRID, cfg.early_stop),
+        key="train_patience",
+        format_func=lambda n: t("overfit.off") if n == 0 else str(n),
+        help=t("overfit.early_stop.help"),
+    )
+    dropout = widget(
+        "dropout",
+        c1.select_slider,
+        t("overfit.dropout"),
+        _with(DROPOUT_GRID, cfg.model.dropout),
+        key="train_dropout",
+        format_func=lambda p: f"{p:g}",
+        help=t("overfit.dropout.help"),
+    )
+    decay = widget(
+        "weight_decay",
+        c2.select_slider,
+        t("overfit.weight_decay"),
+        _with(DECAY_GRID, cfg.optim.weight_decay),
+        key="train_decay",
+        format_func=lambda v: f"{v:g}",
+        help=t("overfit.weight_decay.help"),
+    )
+    return replace(
+        cfg,
+        train_size=int(size),
+        early_stop=int(patience),
+        model=replace(cfg.model, dropout=float(dropout)),
+        optim=replace(cfg.optim, weight_decay=float(decay)),
+    )
+
+
 def setup_controls(cfg: TrainConfig) -> TrainConfig:
     """All setup widgets in three tabs; returns the configuration they show."""
     seed_widgets(cfg)
@@ -319,7 +375,9 @@ def setup_controls(cfg: TrainConfig) -> TrainConfig:
         model = model_controls(cfg)
     with tab_optim:
         optim = optim_controls(cfg)
-    return replace(cfg, task=task, task_knobs=knobs, model=model, optim=optim, seed=int(seed))
+        st.caption(t("overfit.controls"))
+        new = replace(cfg, task=task, task_knobs=knobs, model=model, optim=optim, seed=int(seed))
+        return regularization_controls(new)
 
 
 # ----- applying a changed setup

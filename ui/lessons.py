@@ -78,5 +78,7 @@ LESSONS: list[Lesson] = [
         TRAIN,
         _cfg("translate", {"direction": "en-zh", "largest": 999, "attention": "dot"}, hidden=64),
     ),
+    # 64 fixed noisy gestures, no cure yet: the student adds dropout or weight decay.
+    Lesson("overfitting", TRAIN, _arena("overfit")),
 ]
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

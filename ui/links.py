@@ -26,6 +26,7 @@ from lstm_core.config import (
     RECURRENT_INITS,
     SCHEDULES,
     VARIANTS,
+    ZERO_OR_FROM,
     ModelConfig,
     OptimConfig,
     TrainConfig,
@@ -43,10 +44,12 @@ CONTROLS = (
     "task", "knobs", "seed",
     "cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine",
     "optimizer", "lr", "batch", "clip",
+    "train_size", "dropout", "weight_decay", "early_stop",
 )  # fmt: skip
 GROUPS = {
     "model": ("cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine"),
     "optim": ("optimizer", "lr", "batch", "clip"),
+    "overfit": ("train_size", "dropout", "weight_decay", "early_stop"),
     "all": CONTROLS,
 }
 
@@ -91,6 +94,10 @@ FIELDS = (
     _limited("eval", "eval_every", "int"),
     _limited("snap", "snapshot_every", "int"),
     _limited("nsnap", "max_snapshots", "int"),
+    _limited("drop", "dropout", "float"),
+    _limited("wd", "weight_decay", "float"),
+    _limited("ntrain", "train_size", "int"),
+    _limited("stop", "early_stop", "int"),
 )
 FLAGS = ("page", "lang", "lock", "hide", "projector", "sig")  # not part of the TrainConfig
 CONFIG_KEYS = ("task", *(f.key for f in FIELDS))
@@ -294,6 +301,10 @@ def decode(params: Mapping) -> Link:
             parts["top"][top] = value
         else:
             parts[top][name] = value
+    size = parts["top"].get("train_size", 0)
+    if 0 < size < ZERO_OR_FROM["train_size"]:  # 0 is a stream; a fixed set has at least 16
+        changes.append(Change("ntrain", str(size), str(ZERO_OR_FROM["train_size"]), "range"))
+        parts["top"]["train_size"] = ZERO_OR_FROM["train_size"]
     model = ModelConfig(**{**_defaults(ModelConfig), **parts["model"]})
     if model.cell != "lstm" and model.variant != "standard":
         changes.append(Change("variant", model.variant, "standard", "choice"))

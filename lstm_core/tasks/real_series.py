@@ -210,6 +210,10 @@ class SeriesTask(Task):
         last = self.split - self.values["window"] - 1
         return self.windows(random_starts(rng, 0, last, size))
 
+    def train_pool_size(self) -> int:
+        """The distinct training windows: one epoch."""
+        return self.split - self.values["window"]
+
     def validation(self, seed: int, size: int = 256) -> Batch:
         """Windows evenly spread over the validation part (the same for every seed)."""
         if int(size) < 1:

@@ -258,8 +258,15 @@ class SeedExample(Task):
         """The fixed training set of this seed."""
         return self.sample(derived_rng(seed, TRAIN_STREAM), self.values["train_size"])
 
-    def train_batches(self, seed: int, batch_size: int):
-        """Batches drawn (without replacement within a batch) from the fixed training set."""
+    def train_pool_size(self) -> int:
+        """The fixed training set is the task's own: ``train_size`` sequences."""
+        return self.values["train_size"]
+
+    def train_batches(self, seed: int, batch_size: int, size: int = 0):
+        """Batches drawn (without replacement within a batch) from the fixed training set;
+        a training-set size ``size`` > 0 replaces it with the general fixed set of ``Task``."""
+        if int(size):
+            yield from super().train_batches(seed, batch_size, size)
         if int(batch_size) < 1:
             raise TaskError(f"batch_size must be at least 1, got {batch_size!r}")
         data, rng = self.training_set(seed), derived_rng(seed, PREVIEW_STREAM + 2)

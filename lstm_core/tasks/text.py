@@ -351,6 +351,10 @@ class Text(Task):
         """Random windows from the training part only."""
         return self.windows(random_starts(rng, 0, self.split - self.values["seq_len"] - 1, size))
 
+    def train_pool_size(self) -> int:
+        """The distinct training windows: one epoch."""
+        return self.split - self.values["seq_len"]
+
     def validation(self, seed: int, size: int = 256) -> Batch:
         """Windows evenly spread over the held-out tail (the same for every seed)."""
         if int(size) < 1:

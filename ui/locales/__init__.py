@@ -21,4 +21,5 @@ AREAS = (
     "teacher",
     "engine",
     "translate",
+    "overfit",
 )

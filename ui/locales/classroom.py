@@ -18,6 +18,10 @@ _CONTROL_EN = {
     "lr": "learning rate",
     "batch": "batch size",
     "clip": "gradient clipping",
+    "train_size": "training-set size",
+    "dropout": "dropout",
+    "weight_decay": "weight decay",
+    "early_stop": "early stopping",
 }
 _CONTROL_ZH = {
     "task": "任务",
@@ -35,6 +39,10 @@ _CONTROL_ZH = {
     "lr": "学习率",
     "batch": "批大小",
     "clip": "梯度裁剪",
+    "train_size": "训练集大小",
+    "dropout": "dropout",
+    "weight_decay": "权重衰减",
+    "early_stop": "早停",
 }
 assert set(_CONTROL_EN) == set(CONTROLS) == set(_CONTROL_ZH)
 

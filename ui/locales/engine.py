@@ -48,6 +48,7 @@ ZH = {
     "problem.reset.task": "任务已更改（{old} -> {new}）：需要一个新模型",
     "problem.reset.seed": "随机种子已更改：它决定初始权重和数据",
     "problem.reset.batch_size": "批大小已更改：它决定训练批次的数据流",
+    "problem.reset.train_size": "训练集大小已更改（{old} -> {new}）：它决定训练数据",
     "problem.reset.knob": "任务设置 `{name}` 已更改（{old} -> {new}）：训练过程中不能更改",
     "problem.reset.knob_rejected": "{error}",
     "problem.applied.value": "{field}：{old} -> {new}",
@@ -60,6 +61,13 @@ ZH = {
     "problem.config.range": "{field}必须是 {low:g} 到 {high:g} 之间的数，实际为 {value!r}",
     "problem.config.momentum": "动量必须在 [0, 1) 之间，实际为 {value!r}",
     "problem.config.finite": "{field}必须是有限的数，实际为 {value!r}",
+    "problem.config.zero_or": (
+        "{field}必须是 0（关闭）或 {low} 到 {high} 之间的整数，实际为 {value!r}"
+    ),
+    "problem.stopped.early": (
+        "在第 {step} 步早停：验证损失连续 {patience} 次评估没有创出新低。最佳值为 {best:.4g}"
+        "（第 {best_step} 步）；按“恢复最佳”放回那时的权重，或按“播放”继续训练。"
+    ),
     "problem.saved.names": "保存的权重与这个模型不匹配：{names}",
     "problem.saved.shape": "权重 {name} 的形状是 {shape}；模型需要 {needed}",
     "problem.field.cell": "单元类型",
@@ -72,6 +80,7 @@ ZH = {
     "problem.field.recurrent_scale": "循环权重缩放",
     "problem.field.engine": "计算引擎",
     "problem.field.device": "计算设备",
+    "problem.field.chrono_T": "chrono 初始化的 T_max",
     "problem.name.cell": "单元类型",
     "problem.name.variant": "变体",
     "problem.name.engine": "计算引擎",
@@ -93,4 +102,9 @@ ZH = {
     "problem.name.momentum": "动量",
     "problem.name.forget_bias": "遗忘门偏置",
     "problem.name.recurrent_scale": "循环权重缩放",
+    "problem.name.dropout": "dropout",
+    "problem.name.weight_decay": "权重衰减",
+    "problem.name.train_size": "训练集大小",
+    "problem.name.early_stop": "早停耐心",
+    "problem.name.chrono_T": "chrono T_max",
 }

@@ -4,7 +4,7 @@
 EN = {
     "lessons.title": "Lessons",
     "lessons.intro": (
-        "Nine short lessons. Each one sets up the task, the model and the training settings, "
+        "Ten short lessons. Each one sets up the task, the model and the training settings, "
         "then opens the page to watch. Read the question, write down your prediction, and only "
         "then run it."
     ),
@@ -213,12 +213,40 @@ EN = {
         "fail first. Reversing puts the first words right before the decoder starts; Sutskever "
         "et al. (2014) found it helps, see whether it does here."
     ),
+    # 10 -- overfitting
+    "lessons.overfitting.title": "Overfitting: when the training loss lies",
+    "lessons.overfitting.summary": (
+        "64 fixed training sequences: the training loss falls, the validation loss turns up."
+    ),
+    "lessons.overfitting.story": (
+        "The tutorial names overfitting as the LSTM's main challenge. Until now every task "
+        "streamed fresh data, so nothing could be memorised. Here the network sees the same 64 "
+        "noisy gestures epoch after epoch (dotted lines mark each epoch), and a separate "
+        "validation set tells how well it does on gestures it has never seen."
+    ),
+    "lessons.overfitting.predict": (
+        "The training loss will keep falling. Will the validation loss fall with it all the "
+        "way? If not, at about which step will it turn, and what will dropout or weight decay "
+        "do to that curve?"
+    ),
+    "lessons.overfitting.run": (
+        "Press Play and watch the gap chart until 'overfitting since step N' appears. Press "
+        "Restore best. Then reset with dropout 0.3 or weight decay 0.5 (Optimizer tab), or "
+        "turn on early stopping, and compare the best validation loss."
+    ),
+    "lessons.overfitting.look": (
+        "The training loss heads for zero while the validation loss rises above its best: the "
+        "network is learning its 64 sequences, noise and all, not the gestures. Dropout and "
+        "weight decay make memorising harder and keep the validation loss lower; early "
+        "stopping keeps the weights from before the turn. Judge a model by data it was not "
+        "trained on."
+    ),
 }
 
 ZH = {
     "lessons.title": "课程",
     "lessons.intro": (
-        "九节小课。每一节都会设置好任务、模型和训练参数，然后打开要观察的页面。"
+        "十节小课。每一节都会设置好任务、模型和训练参数，然后打开要观察的页面。"
         "先读问题，写下你的预测，然后再运行。"
     ),
     "lessons.start": "开始本课",
@@ -380,5 +408,26 @@ ZH = {
         "注意力会亮出一条对角线：每个输出字符都看向决定它的那些单词。没有注意力时，一切都要经过"
         "一对 (h, c)，长数字最先出错。倒序让开头的单词紧挨着解码器开始；"
         "Sutskever 等人（2014）发现这有帮助，看看在这里是否也如此。"
+    ),
+    # 10 -- 过拟合
+    "lessons.overfitting.title": "过拟合：当训练损失说谎时",
+    "lessons.overfitting.summary": "64 条固定的训练序列：训练损失下降，验证损失却掉头上升。",
+    "lessons.overfitting.story": (
+        "教程把过拟合称为 LSTM 的主要挑战。此前每个任务都不断生成新数据，因此无从死记硬背。"
+        "这里网络一轮又一轮地看同样的 64 条含噪手势（虚线标出每一轮），另有一个独立的验证集，"
+        "告诉我们它在从未见过的手势上表现如何。"
+    ),
+    "lessons.overfitting.predict": (
+        "训练损失会一直下降。验证损失会一路跟着下降吗？如果不会，大约在第几步掉头？dropout "
+        "或权重衰减会让这条曲线怎样变化？"
+    ),
+    "lessons.overfitting.run": (
+        "按下播放，观察差距图，直到出现“自第 N 步起过拟合”。按“恢复最佳”。然后在“优化器”"
+        "标签页里设 dropout 0.3 或权重衰减 0.5，或打开早停，重置后比较最佳验证损失。"
+    ),
+    "lessons.overfitting.look": (
+        "训练损失奔向零，验证损失却升到它的最佳值之上：网络记住的是这 64 条序列（连同噪声），"
+        "而不是手势本身。dropout 和权重衰减让死记硬背变难，使验证损失保持得更低；早停则保留"
+        "掉头之前的权重。评判一个模型，要看它没有训练过的数据。"
     ),
 }

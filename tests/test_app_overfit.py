@@ -2,9 +2,7 @@
 Restore best, the regularisation controls, a real review with its prediction, and the Inside
 the cell window over a long review."""
 
-import json
-
-from apptest_helpers import click, open_page
+from apptest_helpers import click, live_figure, open_page
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from ui import state
@@ -63,9 +61,6 @@ def test_inside_the_cell_windows_a_long_review():
     assert not at.exception
     T = at.session_state[state.TRAINER].probe.T
     assert T > 80  # a long review: the heatmaps show an 80-step window of it
-    ranges = [
-        spec["layout"]["xaxis"].get("range")
-        for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
-        if "xaxis" in spec["layout"]
-    ]
+    layout = live_figure(at, "inside_heatmaps")["layout"]
+    ranges = [v.get("range") for k, v in layout.items() if k.startswith("xaxis")]
     assert [-0.5, 79.5] in ranges

@@ -185,7 +185,7 @@ def test_data_tables_hold_the_chart_data():
     at.button(key="train_step").click().run()
     at.toggle(key="train_tables").set_value(True).run()
     tr = trainer(at)
-    cell, loss, metric_table, prediction, grad = (df.value for df in at.dataframe)  # page order
+    cell, loss, metric_table, prediction, grad, *_gap = (df.value for df in at.dataframe)
     h_now = tr.trace(tr.probe.x[:, :1])[0]["h"][
         -1, 0
     ]  # the live cell: every unit's h at the cursor

@@ -18,6 +18,7 @@ Loading reads JSON, .npz and safetensors only: nothing is ever unpickled.
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import os
@@ -259,16 +260,16 @@ class RunStore:
         """Every readable saved run, newest first; ``unreadable()`` names the others."""
         return [r for r in self._scan() if isinstance(r, RunInfo)]
 
-    def unreadable(self) -> list[tuple[int, str]]:
+    def unreadable(self) -> builtins.list[tuple[int, str]]:
         """(run id, reason) for each saved run whose config cannot be read."""
         return [r for r in self._scan() if not isinstance(r, RunInfo)]
 
-    def _scan(self) -> list:
+    def _scan(self) -> builtins.list[RunInfo | tuple[int, str]]:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, name, created, config, summary FROM runs ORDER BY id DESC"
             ).fetchall()
-        out = []
+        out: builtins.list[RunInfo | tuple[int, str]] = []
         for row in rows:
             try:
                 out.append(self._info(row))

@@ -348,6 +348,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_server_killed_while_saving_leaves_an_intact_store(tmp_path):
     """SIGKILL at a random moment of a save loop: the store opens, integrity_check passes,
     every listed run loads complete, and the last run reported as committed is there.

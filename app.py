@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui.figures.home import cell_diagram
 from ui.i18n import current_language, t
 from ui.lesson_state import LESSONS, lesson_card
 from ui.page import available_pages, setup
+from ui.shared_figures import home_diagram
 
 setup("home")
 st.title(t("app.title"))
@@ -13,7 +13,7 @@ st.write(t("home.intro"))
 
 st.subheader(t("home.diagram.title"))
 st.plotly_chart(
-    cell_diagram(current_language()),
+    home_diagram(current_language()),
     width="stretch",
     config={"displayModeBar": False, "staticPlot": True},
     key="home_diagram",

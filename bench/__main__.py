@@ -9,7 +9,9 @@ its reference, is printed at the end, then one JSON line per benchmark.
     app_train    live training on the Train page: steps/s vs headless, chart updates/s
     app_sandbox  server time of a slider move in the cell sandbox (<= 100 ms)
     app_inside   server time of a cursor / snapshot move on Inside the cell (< 1 s)
-    load         a class of 30 sessions on one server: health p99, MB per session, release
+    load         a class of 30 sessions on one server: health p99, MB per session, release;
+                 its burst phase: 30 first visits at once (first paint p95)
+    memory       hostile input, each in a fresh process: MB it adds, seconds to refuse
     papers       (slow, only with --papers) the 1997 experiments: sequences needed to solve
 
 To add a benchmark: write the module, add it to BENCHMARKS (or SLOW), and, for the combined
@@ -30,6 +32,7 @@ BENCHMARKS = {
     "app_sandbox": "bench.app_sandbox",
     "app_inside": "bench.app_inside",
     "load": "bench.load",  # memory per session is measured here, with the class open
+    "memory": "bench.memory",
 }
 SLOW = {"papers": "bench.papers"}  # minutes to hours: only with --papers or by name
 
@@ -99,7 +102,20 @@ def _load(r: dict) -> list[tuple]:
         ("load", "trained / waited in line", f"{r.get('trained')} / {r.get('queued_seen')}",
          f"limit {r.get('max_trainers')}"),
         ("load", "all requirements met", str(r.get("ok")), "True"),
+    ] + [
+        ("load", f"burst of {b['sessions']}, {phase} first paint p95",
+         f"{b[phase]['first_paint_p95_s']:.1f} s", "<= 5 s")
+        for b in [r["burst"]] if "burst" in r for phase in ("cold", "warm")
     ]  # fmt: skip
+
+
+def _memory(r: dict) -> list[tuple]:
+    rows = []
+    for c in r.get("cases", []):
+        bar = "<= 30 MB" if c["case"] == "default run" else "<= 300 MB"
+        bar += ", <= 5 s" if c["refused"] else ""
+        rows.append(("memory", c["case"], f"{c['mb']:.0f} MB, {c['seconds']:.1f} s", bar))
+    return rows
 
 
 def _papers(r: dict) -> list[tuple]:
@@ -112,6 +128,7 @@ HEADLINES = {
     "app_sandbox": _app_sandbox,
     "app_inside": _app_inside,
     "load": _load,
+    "memory": _memory,
     "papers": _papers,
 }
 

@@ -85,6 +85,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds a process has used (all its threads, user + system), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, from /proc (psutil is not needed)."""
     with open(f"/proc/{pid}/status") as f:
@@ -376,6 +383,73 @@ async def visit(port: int, timeout: float = 30.0) -> None:
                 return
 
 
+async def first_paint(port: int, timeout: float = 120.0) -> tuple[float, float]:
+    """A new visitor on the home page: (seconds to the first element drawn, seconds to the
+    end of the page's script), from the moment the WebSocket is asked for. NaN on failure."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    start = time.perf_counter()
+    painted = float("nan")
+    url = f"ws://{HOST}:{port}/_stcore/stream"
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                      open_timeout=timeout, ping_interval=None) as ws:  # fmt: skip
+            m = BackMsg()
+            m.rerun_script.query_string = ""
+            await ws.send(m.SerializeToString())
+            deadline = start + timeout
+            while time.perf_counter() < deadline:
+                msg = ForwardMsg()
+                msg.ParseFromString(
+                    await asyncio.wait_for(ws.recv(), deadline - time.perf_counter())
+                )
+                kind = msg.WhichOneof("type")
+                if kind == "delta" and painted != painted:  # the first element: NaN until then
+                    painted = time.perf_counter() - start
+                elif kind == "script_finished":
+                    return painted, time.perf_counter() - start
+    except (OSError, TimeoutError, websockets.WebSocketException):
+        pass
+    return painted, float("nan")
+
+
+async def _burst(server: Server, n: int) -> dict:
+    """``n`` visitors open the home page at the same instant; health is polled meanwhile."""
+    health, rss, stop = [], [], asyncio.Event()
+    cpu_before = cpu_s(server.proc.pid)
+    sampler = asyncio.create_task(_sample(server, stop, health, rss))
+    paints = await asyncio.gather(*(first_paint(server.port) for _ in range(n)))
+    stop.set()
+    await sampler
+    cpu = cpu_s(server.proc.pid) - cpu_before
+    first = [p for p, _ in paints]
+    done = [d for _, d in paints]
+    lat = [sec for _, sec in health]
+    return {
+        "first_paint_p50_s": pct([p for p in first if p == p], 50),
+        "first_paint_p95_s": pct([p if p == p else float("inf") for p in first], 95),
+        "page_done_p95_s": pct([d if d == d else float("inf") for d in done], 95),
+        "failed": sum(d != d for d in done),
+        "health_max_s": max(lat) if lat else float("nan"),
+        "server_cpu_s_per_visit": cpu / n,  # steadier than wall time on a shared machine
+    }
+
+
+def run_burst(n: int) -> dict:
+    """A class arriving at once: ``n`` first visits on a server that has just started (no
+    page imported yet), then ``n`` more on the now warm server."""
+    server = Server()
+    try:
+        server.wait_healthy()
+        cold = run_sync(_burst(server, n))
+        warm = run_sync(_burst(server, n))
+    finally:
+        server.stop()
+    return {"sessions": n, "cold": cold, "warm": warm, "ok": cold["first_paint_p95_s"] <= 5.0}
+
+
 def _released(server: Server) -> float:
     """RSS once closed sessions are gone: wait out the reconnect window, then open and close
     one session (the server drops expired sessions when it stores the next one)."""
@@ -540,6 +614,8 @@ def run(quick: bool = False) -> dict:
     """For ``python -m bench``: the full class, or 4 sessions for 15 s with ``quick``."""
     result = run_load(4, 15, 0) if quick else run_load(30, 60, 3)
     print(table(result))
+    result["burst"] = run_burst(4 if quick else 30)  # its own phase, on its own fresh server
+    print(json.dumps({"burst": result["burst"]}))
     return result
 
 
@@ -548,6 +624,7 @@ def main(argv=None) -> None:
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--browsers", type=int, default=3, help="how many sessions are Chromium pages")
+    ap.add_argument("--burst", action="store_true", help="only the burst of first visits")
     ap.add_argument(
         "--max-trainers",
         default=None,
@@ -556,6 +633,10 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= 200 or not 1 <= args.seconds <= 600:
         ap.error("--sessions must be 1..200 and --seconds 1..600 (the test is bounded)")
+    if args.burst:
+        result = run_burst(args.sessions)
+        print(json.dumps({"bench": "load.burst", **result}))
+        sys.exit(0 if result["ok"] else 1)
     result = run_load(args.sessions, args.seconds, args.browsers, args.max_trainers)
     print(table(result))
     print(json.dumps({"bench": "load", **result}))

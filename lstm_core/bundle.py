@@ -30,11 +30,20 @@ from pathlib import Path
 import numpy as np
 
 from lstm_core import __version__
-from lstm_core.config import TrainConfig
+from lstm_core.budget import (
+    HISTORY_MAX_ROWS,
+    MAX_ZIP_RATIO,
+    SNAPSHOT_BUDGET_BYTES,
+    TASK_DATA_MAX_BYTES,
+    FileTooBig,
+    read_capped,
+)
+from lstm_core.config import LIMITS, TrainConfig, value_at
 from lstm_core.records import (
     History,
     RecordError,
     from_npz,
+    saturation,
     snapshots_from_arrays,
     snapshots_to_arrays,
     task_data_from_arrays,
@@ -49,8 +58,8 @@ OPTIONAL = ("traces.npz", "train.py", "task_data.npz")
 MAX_ZIP_BYTES = 64 << 20  # the .zip file itself
 MAX_UNPACKED_BYTES = 256 << 20  # everything inside, as declared (checked before reading)
 MAX_ENTRIES = 16
-MAX_RATIO = 200  # an entry that unpacks to more than 200x its packed size is a zip bomb
-MAX_HISTORY_ROWS = 2_000_000
+MAX_RATIO = MAX_ZIP_RATIO  # an entry that unpacks to more than 200x its packed size: a bomb
+MAX_HISTORY_ROWS = 2 * HISTORY_MAX_ROWS  # a row per kept step and per evaluation
 CSV_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr", "val_loss", "metric", "solved")
 SUMMARY_KEYS = ("seconds", "steps_per_s")
 
@@ -91,6 +100,9 @@ def history_from_csv(text: str) -> History:
     """Parse and check history.csv (BundleError naming the problem)."""
     import pandas as pd
 
+    rows = text.count("\n") - 1  # counted before parsing: pandas would hold them all
+    if rows > MAX_HISTORY_ROWS:
+        raise BundleError(f"history.csv has {rows:,} rows; at most {MAX_HISTORY_ROWS:,} allowed")
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except Exception as e:
@@ -106,7 +118,7 @@ def history_from_csv(text: str) -> History:
             + (f"; unknown: {', '.join(map(str, extra))}" if extra else "")
         )
     if len(df) > MAX_HISTORY_ROWS:
-        raise BundleError(f"history.csv has more than {MAX_HISTORY_ROWS} rows")
+        raise BundleError(f"history.csv has {len(df):,} rows; at most {MAX_HISTORY_ROWS:,} allowed")
     h = History()
     previous = -1
     for row, r in enumerate(df.itertuples(index=False), start=2):
@@ -133,10 +145,14 @@ def history_from_csv(text: str) -> History:
 
 
 def _number(text, column, row, integer=False, allow_nan=False):
+    shown = repr(text) if len(str(text)) <= 30 else repr(str(text)[:27] + "...")
     try:
+        ok = not integer or len(text) <= 18  # whole numbers must fit an int64
         value = int(text) if integer else float(text if text != "" else "nan")
     except (TypeError, ValueError):
-        raise BundleError(f"history.csv line {row}: {column} is not a number: {text!r}") from None
+        ok = False
+    if not ok:
+        raise BundleError(f"history.csv line {row}: {column} is not a number: {shown}")
     if not integer and not allow_nan and not math.isfinite(value):
         raise BundleError(f"history.csv line {row}: {column} must be a finite number")
     if integer and value < 0:
@@ -211,10 +227,9 @@ def read_bundle(source) -> dict:
         data = bytes(source)
     else:
         try:
-            size = os.path.getsize(source)
-            if size > MAX_ZIP_BYTES:
-                raise BundleError(f"the bundle is {size} bytes; at most {MAX_ZIP_BYTES} allowed")
-            data = Path(source).read_bytes()
+            data = read_capped(source, MAX_ZIP_BYTES, "the bundle")
+        except FileTooBig as e:
+            raise BundleError(str(e)) from None
         except OSError as e:
             raise BundleError(f"cannot read {source} ({e.strerror})") from None
     if len(data) > MAX_ZIP_BYTES:
@@ -275,8 +290,8 @@ def parse_config(data: bytes) -> tuple[dict, TrainConfig]:
 
     try:
         meta = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BundleError(f"config.json is not valid JSON ({e})") from None
+    except (UnicodeDecodeError, ValueError) as e:  # ValueError: also a 5,000-digit number
+        raise BundleError(f"config.json is not valid JSON ({str(e)[:120]})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BundleError("config.json is not an LSTM Playground run (its format is wrong)")
     version = meta.get("version")
@@ -330,8 +345,10 @@ def load_bundle(source) -> SavedRun:
         raise BundleError(f"weights.safetensors: {e}") from None
     except (TaskError, ValueError) as e:
         raise BundleError(f"config.json: {e}") from None
+    _check_pages(cfg, trainer.history)
+    expected = trainer.trace(trainer.probe.x)
     for s in trainer.snapshots:
-        _check_snapshot(s, trainer)
+        _check_snapshot(s, expected)
     summary = _summary(meta, trainer)
     name = _name(meta)
     return SavedRun(
@@ -352,7 +369,9 @@ def _snapshots(files: dict[str, bytes], cfg: TrainConfig) -> list:
     if "traces.npz" not in files:
         return []
     try:
-        snapshots = snapshots_from_arrays(from_npz(files["traces.npz"], MAX_UNPACKED_BYTES))
+        snapshots = snapshots_from_arrays(
+            from_npz(files["traces.npz"], 2 * SNAPSHOT_BUDGET_BYTES, strict=True)
+        )
     except RecordError as e:
         raise BundleError(f"traces.npz: {e}") from None
     if len(snapshots) > max(cfg.max_snapshots, 1) + 1:
@@ -367,7 +386,9 @@ def _task_data(files: dict[str, bytes]) -> dict:
     if "task_data.npz" not in files:
         return {}
     try:
-        task_data = task_data_from_arrays(from_npz(files["task_data.npz"], MAX_UNPACKED_BYTES))
+        task_data = task_data_from_arrays(
+            from_npz(files["task_data.npz"], TASK_DATA_MAX_BYTES, strict=True)
+        )
     except RecordError as e:
         raise BundleError(f"task_data.npz: {e}") from None
     if isinstance(task_data.get("data"), str):
@@ -411,17 +432,42 @@ def _weights(data: bytes) -> dict[str, np.ndarray]:
     return weights
 
 
-def _check_snapshot(s, trainer) -> None:
-    H, layers = trainer.config.model.hidden_size, trainer.config.model.num_layers
-    if len(s.traces) > layers:
-        raise BundleError(f"traces.npz: snapshot at step {s.step} has too many layers")
-    for layer in s.traces:
-        for k, v in layer.items():
-            if v.ndim != 3 or v.shape[-1] != H or not np.issubdtype(v.dtype, np.floating):
+def _check_snapshot(s, expected: list[dict]) -> None:
+    """A snapshot must hold what the pages read: every layer, with every field of the model's
+    own trace (i, f, g, o, c, h for an LSTM) in its shape."""
+    if len(s.traces) != len(expected):
+        raise BundleError(
+            f"traces.npz: snapshot at step {s.step} has {len(s.traces)} layers; "
+            f"the model has {len(expected)}"
+        )
+    for k, (layer, want) in enumerate(zip(s.traces, expected, strict=True)):
+        missing = [name for name in want if name not in layer]
+        if missing or set(layer) != set(want):
+            raise BundleError(
+                f"traces.npz: snapshot at step {s.step}, layer {k + 1} has the fields "
+                f"{', '.join(sorted(layer)) or 'none'}; expected {', '.join(want)}"
+            )
+        for name, v in layer.items():
+            T, H = want[name].shape[0], want[name].shape[-1]
+            if v.ndim != 3 or v.shape[0] != T or v.shape[-1] != H or v.dtype.kind != "f":
                 raise BundleError(
-                    f"traces.npz: snapshot at step {s.step}, {k} has shape "
-                    f"{v.shape}; expected (T, B, {H}) floats"
+                    f"traces.npz: snapshot at step {s.step}, {name} has shape "
+                    f"{v.shape}; expected ({T}, B, {H}) floats"
                 )
+    s.saturation = saturation(s.traces)  # recomputed: never trusted from the file
+
+
+def _check_pages(cfg: TrainConfig, history) -> None:
+    """What the pages read and the bundle could still lack or set out of their range."""
+    for name in ("forget_bias", "recurrent_scale"):  # the Train page's sliders
+        limit, value = LIMITS[name], value_at(cfg, LIMITS[name].path)
+        if not limit.class_low <= value <= limit.class_high:
+            raise BundleError(
+                f"config.json: {name.replace('_', ' ')} {value:g} is outside the "
+                f"range {limit.class_low:g} to {limit.class_high:g}"
+            )
+    if not history.val_step:
+        raise BundleError("history.csv has no evaluation rows (a run evaluates at step 0)")
 
 
 def import_bundle(source, store: RunStore, name: str | None = None) -> int:

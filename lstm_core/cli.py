@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from lstm_core.budget import FileTooBig, read_capped
 from lstm_core.config import CELLS, ENGINES, OPTIMIZERS, SCHEDULES, VARIANTS
 from lstm_core.runtime import single_thread
 
@@ -194,9 +195,15 @@ def task_data(args) -> dict:
         return {}
     if args.task not in ("csv", "text"):
         raise CliError(f"--file is for the csv and text tasks, not {args.task!r}")
+    from lstm_core.tasks.csv_loader import MAX_BYTES
+    from lstm_core.tasks.text import MAX_TEXT_BYTES
+
     path = Path(args.file)
+    limit = MAX_BYTES if args.task == "csv" else MAX_TEXT_BYTES
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, limit, f"the {args.task} file")
+    except FileTooBig as e:
+        raise CliError(str(e)) from None
     except OSError as e:
         raise CliError(f"cannot read {path}: {e.strerror}") from None
     if args.task == "text":

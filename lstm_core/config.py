@@ -131,6 +131,14 @@ LIMITS = {
     ),
 }
 
+# What one session's run may hold in memory, once for the whole app: lstm_core.budget estimates
+# a run against it before building it, and the trainer keeps its records within it.
+MEMORY_LIMITS = {
+    "session_bytes": 200_000_000,  # a run: weights, activations, validation, records
+    "snapshot_bytes": 24_000_000,  # all the snapshots of one run together
+    "history_rows": 20_000,  # per-step rows kept; older rows are thinned beyond this
+}
+
 # Named choices: where each lives and what it may be.
 CHOICES = {
     "cell": (("model", "cell"), CELLS),

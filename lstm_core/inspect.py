@@ -185,6 +185,18 @@ def preset_cell(name: str, H: int, I: int) -> tuple[dict[str, np.ndarray], str]:
     return p, sequence
 
 
+def resize_sequence(text: str, n_inputs: int) -> str:
+    """A typed sequence with ``n_inputs`` numbers per step: each step padded with zeros or cut
+    to its first numbers. Text that is not a sequence of numbers comes back unchanged (its
+    own message says what is wrong)."""
+    steps = [s.split() for s in _STEP_SEP.split(text or "") if s.strip()]
+    try:
+        [float(v) for step in steps for v in step]
+    except ValueError:
+        return text
+    return ", ".join(" ".join((step + ["0"] * n_inputs)[:n_inputs]) for step in steps)
+
+
 def default_cell(H: int, I: int) -> dict[str, np.ndarray]:
     """The sandbox's starting cell: every gate reads x[0] with weight 1, forget bias 1,
     x[0] = 1 and c_{t-1} = 0.5, so every value on the diagram is visibly non-zero."""
@@ -225,6 +237,16 @@ def gate_terms(p: dict, unit: int) -> dict[str, tuple[float, float, float]]:
 
 
 # ----------------------------------------------------------------------- a trainer's traces
+def drop_incomplete_snapshots(trainer) -> int:
+    """Drop the snapshots that lack a layer or a field of the model's own trace (a damaged
+    saved run); return how many were dropped, so that a page can say so."""
+    want = [set(layer) for layer in trainer.trace(trainer.probe.x[:, :1])]
+    kept = [s for s in trainer.snapshots if [set(layer) for layer in s.traces] == want]
+    dropped = len(trainer.snapshots) - len(kept)
+    trainer.snapshots = kept
+    return dropped
+
+
 def training_times(trainer) -> list[int]:
     """The training steps whose trace of the probe can be shown: every snapshot, and now."""
     return sorted({s.step for s in trainer.snapshots} | {trainer.steps})

@@ -39,16 +39,22 @@ def loss_and_grad(kind: str, out: np.ndarray, y: np.ndarray, mask: np.ndarray | 
         # L = -sum w * log softmax(out)[y]
         logp = log_softmax(out.astype(np.float64))
         w = _weights(mask, y.shape)
-        picked = np.take_along_axis(logp, y[..., None].astype(np.int64), axis=-1)[..., 0]
-        dout = np.exp(logp) - _one_hot(y, out.shape[-1])  # softmax - one_hot(y)
-        return float(-(w * picked).sum()), (w[..., None] * dout).astype(out.dtype)
+        at_y = y[..., None].astype(np.int64)
+        picked = np.take_along_axis(logp, at_y, axis=-1)[..., 0]
+        dout = np.exp(logp, out=logp)  # softmax, in place of logp
+        np.put_along_axis(dout, at_y, np.take_along_axis(dout, at_y, axis=-1) - 1.0, axis=-1)
+        dout *= w[..., None]  # (softmax - one_hot(y)) * w, without a one-hot array
+        return float(-(w * picked).sum()), dout.astype(out.dtype, copy=False)
     raise ValueError(f"unknown task kind {kind!r}")
 
 
-def _one_hot(y: np.ndarray, n: int) -> np.ndarray:
-    return np.eye(n)[y.astype(np.int64)]
-
-
 def loss(kind: str, out: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None) -> float:
-    """The loss alone."""
-    return loss_and_grad(kind, out, y, mask)[0]
+    """The loss alone (for class kinds without building dL/dout, which is as big as ``out``)."""
+    if kind in REGRESSION_KINDS:
+        return loss_and_grad(kind, out, y, mask)[0]
+    if kind == "classification" or kind in PER_STEP_CLASS_KINDS:
+        logp = log_softmax(out.astype(np.float64))
+        at_y = y[..., None].astype(np.int64)
+        picked = np.take_along_axis(logp, at_y, axis=-1)[..., 0]
+        return float(-(_weights(mask, y.shape) * picked).sum())
+    raise ValueError(f"unknown task kind {kind!r}")

@@ -61,6 +61,23 @@ EN = {
     ),
     "diverged.clip.off": "turn on gradient clipping (e.g. 1.0)",
     "diverged.clip.on": "clip harder (now {clip:g})",
+    "not_learning": (
+        "Training paused: the validation loss ({loss:.3g}) has stayed far above the baseline's "
+        "({baseline:.3g}) for {n} evaluations in a row, so the model is not learning. Lower "
+        "the learning rate (now {lr:g}, try {lr_try:g}), then press Resume."
+    ),
+    "budget.over": (
+        "This run would need about {need} of memory, more than the {limit} each session may "
+        "use on a shared server. Lower the {knob} to {fits} or less."
+    ),
+    "budget.over.none": (
+        "This run would need about {need} of memory, more than the {limit} each session may "
+        "use on a shared server. Choose a smaller model, batch and sequence length."
+    ),
+    "budget.knob.batch_size": "batch size",
+    "budget.knob.hidden_size": "hidden size",
+    "budget.knob.num_layers": "number of layers",
+    "budget.knob.seq_len": "sequence length",
     "crashed": (
         "Training stopped at step {step} because of an unexpected error in this run "
         "({error}). Your model and its history are kept as they were after step {step}. "

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstm_core.budget import MAX_NPZ_ENTRIES, MAX_ZIP_RATIO
 from lstm_core.config import SIGMOID_GATES
 
 STEP_COLUMNS = ("step", "loss", "grad_norm", "clipped", "lr")
@@ -64,6 +65,20 @@ class History:
         self.val_loss.append(float(val_loss))
         self.metric.append(float(metric))
         self.solved.append(bool(solved))
+
+    def bound(self, cap: int) -> None:
+        """Keep at most ``cap`` per-step rows: beyond it, every other row of the older half
+        is dropped (the newest half stays whole), so old training is thinned, never lost
+        entirely, and the cost is constant per step on average. Evaluations likewise."""
+        for group, key in ((STEP_COLUMNS, "step"), (EVAL_COLUMNS, "val_step")):
+            n = len(getattr(self, key))
+            if n <= cap:
+                continue
+            old = n - cap // 2  # rows [0, old) are thinned to every other one
+            keep = [*range(0, old, 2), *range(old, n)]
+            for k in group:
+                column = getattr(self, k)
+                setattr(self, k, [column[i] for i in keep])
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column as a typed NumPy array."""
@@ -146,19 +161,60 @@ def to_npz(arrays: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
-def from_npz(data: bytes, max_bytes: int = 1 << 30) -> dict[str, np.ndarray]:
-    """.npz bytes -> arrays, without pickle, refusing more than ``max_bytes`` once unpacked."""
+def from_npz(data: bytes, max_bytes: int = 1 << 30, strict: bool = False) -> dict[str, np.ndarray]:
+    """.npz bytes -> arrays, without pickle, checking before anything is inflated: at most
+    ``max_bytes`` once unpacked and each array's header agreeing with its size. ``strict``
+    (for files from outside): also at most MAX_NPZ_ENTRIES arrays, and no entry that unpacks
+    to more than MAX_ZIP_RATIO times its packed size."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            total = sum(info.file_size for info in z.infolist())
-        if total > max_bytes:
-            raise RecordError(f"arrays unpack to {total} bytes, more than the {max_bytes} allowed")
-        with np.load(io.BytesIO(data), allow_pickle=False) as f:
-            return {k: f[k] for k in f.files}
+            infos = z.infolist()
+            _check_entries(infos, max_bytes, strict)
+            for info in infos:
+                _check_npy_header(z, info)
+            return {_array_name(i.filename): _read_npy(z, i) for i in infos}
     except RecordError:
         raise
     except Exception as e:  # zipfile.BadZipFile, ValueError (pickled arrays), OSError
         raise RecordError(f"not a valid array file ({e})") from None
+
+
+def _check_entries(infos: list, max_bytes: int, strict: bool) -> None:
+    total = sum(info.file_size for info in infos)
+    if total > max_bytes:
+        raise RecordError(f"arrays unpack to {total} bytes, more than the {max_bytes} allowed")
+    if not strict:
+        return
+    if len(infos) > MAX_NPZ_ENTRIES:
+        raise RecordError(f"it holds {len(infos)} arrays, more than the {MAX_NPZ_ENTRIES} allowed")
+    for info in infos:
+        if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1024):
+            raise RecordError(
+                f"{info.filename} unpacks to {info.file_size} bytes from "
+                f"{info.compress_size}: refused as a zip bomb"
+            )
+
+
+def _check_npy_header(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """The array's declared shape and type must fit in the bytes the archive declares."""
+    with z.open(info) as f:
+        version = np.lib.format.read_magic(f)
+        fmt = np.lib.format
+        read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, _, dtype = read(f)
+    if dtype.hasobject:
+        raise RecordError(f"{info.filename} holds Python objects")
+    if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > info.file_size:
+        raise RecordError(f"{info.filename} declares a shape {shape} larger than its data")
+
+
+def _read_npy(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    with z.open(info) as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
+
+
+def _array_name(filename: str) -> str:
+    return filename[: -len(".npy")] if filename.endswith(".npy") else filename
 
 
 def snapshots_to_arrays(snapshots: list[Snapshot]) -> dict[str, np.ndarray]:
@@ -179,6 +235,8 @@ def snapshots_from_arrays(arrays: dict[str, np.ndarray]) -> list[Snapshot]:
     """Inverse of ``snapshots_to_arrays``; other keys (e.g. probe_x) are ignored."""
     if "count" not in arrays:
         return []
+    if arrays["count"].shape != () or arrays["count"].dtype.kind not in "iu":
+        raise RecordError("the snapshot count is not a whole number")
     count = int(arrays["count"])
     snaps = []
     for n in range(count):

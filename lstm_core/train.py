@@ -28,6 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from lstm_core import budget
 from lstm_core.config import OptimConfig, TrainConfig, validate
 from lstm_core.engines import NumpyEngine, TorchEngine
 from lstm_core.models import gradient_flow
@@ -35,7 +36,10 @@ from lstm_core.problems import Problem
 from lstm_core.records import History, Snapshot, saturation, thin
 from lstm_core.tasks import Batch, TaskError, make_task
 
-PROBE_SIZE = 4  # sequences of the validation set traced in every snapshot
+PROBE_SIZE = budget.PROBE_SIZE  # sequences of the validation set traced in every snapshot
+NOT_LEARNING_FACTOR = 3.0  # validation loss this many times the baseline's is "not learning"
+NOT_LEARNING_EVALS = 8  # evaluations in a row like that pause the run
+EVAL_BYTES = 4 << 20  # model output predicted at once while evaluating (float64)
 SPEED_WINDOW = 50  # steps over which steps/s is measured
 
 
@@ -63,6 +67,19 @@ def check_config(cfg: TrainConfig) -> None:
     problem = validate(cfg)
     if problem is not None:
         raise TrainError(problem)
+
+
+def check_budget(cfg: TrainConfig, spec, seq_len: int) -> None:
+    """Raise TrainError when a run of ``cfg`` would need more memory than a session may use
+    (lstm_core.budget), naming the knob to lower and the largest value that fits."""
+    over = budget.over_budget(cfg, spec, seq_len)
+    if over is None:
+        return
+    sizes = {"need": budget.mb(over.need), "limit": budget.mb(over.limit)}
+    if not over.knob:
+        raise TrainError(Problem("budget.over.none", sizes))
+    knob = Problem(f"budget.knob.{over.knob}")
+    raise TrainError(Problem("budget.over", {**sizes, "knob": knob, "fits": over.fits}))
 
 
 def scheduled_lr(o: OptimConfig, step: int) -> float:
@@ -95,11 +112,12 @@ class Trainer:
         self.task_data = dict(data or {})
         self.task = make_task(config.task, **self.task_data, **config.task_knobs)
         self.spec = self.task.spec
+        self._refresh_validation()
+        check_budget(self.config, self.spec, self.val_batch.T)  # before any weight exists
         engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
         self.engine = engine(self.spec, self.config)
         self.model = self.engine.model
         self._batches = self.task.train_batches(config.seed, config.optim.batch_size)
-        self._refresh_validation()
         self.history = History()
         self.snapshots: list[Snapshot] = []
         self.steps = 0
@@ -109,6 +127,7 @@ class Trainer:
         self.problem: Problem | None = None  # why it stopped; the app words it per language
         self.applied: list[Problem] = []  # the last apply()'s changes
         self._speed: deque[float] = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
+        self._far_evals = 0  # evaluations in a row far above the baseline (not learning)
         self.evaluate()
         self.snapshot()
 
@@ -171,6 +190,7 @@ class Trainer:
         self.steps += 1
         self.sequences_seen += batch.B
         self.history.add_step(self.steps, loss, grad_norm, clipped, lr)
+        self.history.bound(budget.HISTORY_MAX_ROWS)
         elapsed = time.perf_counter() - start
         self._speed.append(elapsed)
         self.seconds += elapsed
@@ -195,13 +215,27 @@ class Trainer:
     def resume(self) -> None:
         """Clear a pause; the next step draws the next batch."""
         self.status, self.problem = "ready", None
+        self._far_evals = 0
 
     # ----- evaluation and snapshots
     def evaluate(self) -> dict:
-        """Validation loss, metric and solved on the fixed validation set; recorded."""
-        result = self.task.evaluate(self.predict(self.val_batch.x), self.val_batch)
+        """Validation loss, metric and solved on the fixed validation set; recorded. A run
+        whose loss stays far above the baseline pauses (``not_learning``)."""
+        result = evaluate_in_chunks(self.task, self.predict, self.val_batch)
         self.history.add_eval(self.steps, result["loss"], result["metric"], result["solved"])
+        self._check_learning(result["loss"])
         return result
+
+    def _check_learning(self, val_loss: float) -> None:
+        """Count evaluations in a row whose loss is over NOT_LEARNING_FACTOR x the baseline's;
+        after NOT_LEARNING_EVALS of them, pause with the advice to lower the learning rate."""
+        base = self.baseline["loss"]
+        far = self.steps > 0 and val_loss > NOT_LEARNING_FACTOR * base + 1e-3
+        self._far_evals = self._far_evals + 1 if far else 0
+        if self._far_evals >= NOT_LEARNING_EVALS and self.status == "ready":
+            params = {"n": self._far_evals, "loss": val_loss, "baseline": base,
+                      "lr": self.lr, "lr_try": self.lr / 10}  # fmt: skip
+            self.pause(Problem("not_learning", params))
 
     def snapshot(self) -> Snapshot:
         """Trace the probe now; keep at most max_snapshots (first, last, evenly spaced)."""
@@ -214,8 +248,14 @@ class Trainer:
             self.snapshots[-1] = snap
         else:
             self.snapshots.append(snap)
-        self.snapshots = thin(self.snapshots, self.config.max_snapshots, key=_step)
+        self.snapshots = thin(self.snapshots, self.snapshot_cap(snap), key=_step)
         return snap
+
+    def snapshot_cap(self, snap: Snapshot) -> int:
+        """How many snapshots are kept: max_snapshots, fewer when they would hold more than
+        the snapshot budget in bytes (always at least the first and the last)."""
+        size = sum(v.nbytes for layer in snap.traces for v in layer.values())
+        return max(2, min(self.config.max_snapshots, budget.SNAPSHOT_BUDGET_BYTES // max(size, 1)))
 
     # ----- passthroughs
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -248,10 +288,16 @@ class Trainer:
         wanted = {k: self.task.knob(k).default for k in old.task_knobs} | new.task_knobs
         knobs = {k: v for k, v in wanted.items() if self.task.values.get(k) != v}
         if knobs:
+            previous = {k: self.task.values[k] for k in knobs}
             try:
                 self.task.set_knobs(**knobs)
             except TaskError as e:
                 raise NeedsReset([Problem("reset.knob_rejected", {"error": e})]) from None
+            try:  # a longer sequence must still fit the memory budget
+                check_budget(new, self.spec, self.task.validation(new.seed, size=1).T)
+            except TrainError:
+                self.task.set_knobs(**previous)
+                raise
             changes += [
                 Problem("applied.plain", {"field": k, "new": self.task.values[k]}) for k in knobs
             ]
@@ -340,6 +386,28 @@ class Trainer:
 
 def _step(snapshot: Snapshot) -> int:
     return snapshot.step
+
+
+def evaluate_in_chunks(task, predict, batch: Batch) -> dict:
+    """``task.evaluate(predict(batch.x), batch)``, predicting a few sequences at a time when
+    the whole output would be large (a (T, B, V) of a big vocabulary). Only for tasks whose
+    loss and metric are means over the counted steps (``task.mean_per_step``): the chunks'
+    means, weighted by their counted steps, are then exactly the whole batch's."""
+    T, B = batch.T, batch.B
+    per_sequence = T * task.spec.output_size * 8
+    if not getattr(task, "mean_per_step", False) or per_sequence * B <= EVAL_BYTES:
+        return task.evaluate(predict(batch.x), batch)
+    size = max(1, EVAL_BYTES // per_sequence)
+    totals, counted = {"loss": 0.0, "metric": 0.0}, 0
+    for start in range(0, B, size):
+        part = batch.subset(slice(start, min(start + size, B)))
+        n = int(part.mask.sum()) if part.mask is not None else part.T * part.B
+        result = task.evaluate(predict(part.x), part)
+        for k in totals:
+            totals[k] += n * result[k]
+        counted += n
+    loss, metric = (totals[k] / max(counted, 1) for k in ("loss", "metric"))
+    return {"loss": loss, "metric": metric, "solved": task.metric.passes(metric)}
 
 
 def divergence(tr: Trainer, loss, grad_norm, batch, weights) -> Problem:

@@ -86,7 +86,7 @@ def live() -> None:
     c[3].metric(t("train.loss_now"), short(h.loss[-1]) if h.loss else "–")
     c[4].metric(
         t("train.metric"),
-        f"{h.metric[-1]:.3f}",
+        f"{h.metric[-1]:.3f}" if h.metric else "–",
         help=label
         + ". "
         + (
@@ -96,7 +96,7 @@ def live() -> None:
         ),
     )
     now = (trainer, trainer.steps, lang)  # versions: redraw when these change
-    evaluated = (trainer, h.val_step[-1], lang) if state.is_running() else now
+    evaluated = (trainer, h.val_step[-1:], lang) if state.is_running() else now
     left, right = st.columns(2)  # loss and metric side by side; the wide views below
     with left:
         chart(
@@ -117,7 +117,7 @@ def live() -> None:
     if trainer.task.kind in TEXT_KINDS:
         st.markdown(f"**{t('train.text.title')}**")
         labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}
-        st.code(prediction_text(trainer, labels), language=None)
+        st.html(prediction_text(trainer, labels | {"legal": t("train.text.legal")}))
     else:
         free_run = st.session_state.setdefault("train_free_run", FreeRun())
         chart(

@@ -42,6 +42,8 @@ if not has_trainer():
     st.stop()
 
 tr = get_trainer()
+if dropped := ins.drop_incomplete_snapshots(tr):
+    st.warning(t("cell.snapshots_dropped", n=dropped))
 n_layers = tr.config.model.num_layers
 times = ins.training_times(tr)
 # Follow the newest model unless the user chose an earlier snapshot.

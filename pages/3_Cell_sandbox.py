@@ -42,6 +42,8 @@ def apply_preset(name: str) -> None:
 def resize() -> None:
     H, I = st.session_state["sandbox_units"], st.session_state["sandbox_inputs"]
     st.session_state[CELL] = ins.resize_cell(st.session_state[CELL], H, I)
+    st.session_state[SEQ] = ins.resize_sequence(st.session_state[SEQ], I)  # I numbers a step
+    st.session_state.pop("sandbox_seq", None)  # the text box re-reads it
 
 
 def slider(label: str, array, idx, lo: float, hi: float, key: str) -> None:

@@ -8,6 +8,7 @@ from lstm_core import gradients as gr
 from ui import gradient_view as view
 from ui import state
 from ui.a11y import chart_with_table
+from ui.classroom import projector_on
 from ui.figures import gradients as fg
 from ui.figures.common import figure_table
 from ui.figures.train import grad_norm_figure
@@ -15,7 +16,7 @@ from ui.i18n import current_language, t
 from ui.page import lesson_box, setup
 
 setup("gradients")
-lang = current_language()
+lang, big = current_language(), projector_on()
 st.title(t("nav.gradients"))
 lesson_box()
 st.markdown(t("grad.intro"))
@@ -62,13 +63,13 @@ else:
     st.error(t("grad.check.bad", diff=f"{flow['max_rel_diff']:.1e}"))
 
 # ------------------------------------------------------------ comparison models
-st.subheader(t("grad.compare.title"))
+names = " + ".join(view.CELL_NAMES[c] for c in view.others(tr.config.model.cell))
+st.subheader(t("grad.compare.title", models=names))
 st.caption(t("grad.compare.explain", s=view.COMPARE_SECONDS))
 comps = view.comparisons(tr)
-names = " + ".join(view.CELL_NAMES[c] for c in view.others(tr.config.model.cell))
 behind = any(c.steps < tr.steps for c in comps.values())
 if st.button(
-    t("grad.compare.button", models=names, n=tr.steps),
+    t("grad.compare.button" if tr.steps else "grad.compare.button_first", models=names, n=tr.steps),
     key="grad_compare",
     type="primary" if not comps or behind else "secondary",
     disabled=tr.steps == 0,
@@ -86,7 +87,7 @@ for cell, comp in comps.items():
 models = [(me, tr)] + [(view.CELL_NAMES[c], comp) for c, comp in comps.items()]
 flows = [(name, m.config.model.cell, view.flow(m)) for name, m in models]
 left, right = st.columns([3, 2])
-fig = fg.flow_figure(flows, lang)
+fig = fg.flow_figure(flows, lang, projector=big)
 left.plotly_chart(fig, key="grad_flow_chart")
 right.markdown(f"**{t('grad.table.title')}**")
 table = view.first_last_table([(name, f) for name, _, f in flows])
@@ -114,7 +115,7 @@ for col, cell, figure, missing in (
         continue
     factors = view.memo(m, "factors", lambda m=m: gr.model_factors(m.engine.torch_model(), batch.x))
     with col:
-        chart_with_table(figure(factors, lang), key=f"grad_factors_{cell}")
+        chart_with_table(figure(factors, lang, projector=big), key=f"grad_factors_{cell}")
 if "gru" in by_cell:
     st.caption(t("grad.factor.gru"))
 
@@ -137,7 +138,7 @@ sal = [
 vocab = tr.task.vocab if tr.spec.vocab_size > 0 else None
 x_seq = batch.x[:, b]
 tokens = [vocab[int(k)] for k in x_seq] if vocab else None
-chart_with_table(fg.saliency_figure(x_seq, sal, lang, tokens), key="grad_sal_chart")
+chart_with_table(fg.saliency_figure(x_seq, sal, lang, tokens, projector=big), key="grad_sal_chart")
 
 # ------------------------------------------------------------ exploding gradients, clipping
 st.subheader(t("grad.clip.section"))
@@ -151,5 +152,6 @@ else:
     else:
         st.markdown(t("grad.clip.count", k=sum(h.clipped), n=len(h.step), clip=f"{clip:g}"))
     chart_with_table(
-        grad_norm_figure(h.step, h.grad_norm, h.clipped, clip, lang), key="grad_clip_chart"
+        grad_norm_figure(h.step, h.grad_norm, h.clipped, clip, lang, projector=big),
+        key="grad_clip_chart",
     )

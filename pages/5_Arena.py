@@ -5,6 +5,7 @@ import streamlit as st
 from lstm_core.arena import lag_knob
 from lstm_core.tasks import TASKS
 from ui import arena_state as A
+from ui.classroom import projector_on
 from ui.figures import arena as figs
 from ui.figures.common import figure_table
 from ui.i18n import current_language, problem_text, t
@@ -123,16 +124,20 @@ def live() -> None:
         f"{t('arena.steps')}: {steps:,} · {t('arena.sequences')}: "
         f"{steps * arena.base.optim.batch_size:,}"
     )
-    curves = figs.curves_of(arena)
+    curves, big = figs.curves_of(arena), projector_on()
     left, right = st.columns(2)
     with left:
-        chart(lambda: figs.loss_overlay(curves, lang), "arena_loss_chart", (arena, steps, lang))
+        chart(
+            lambda: figs.loss_overlay(curves, lang, projector=big),
+            "arena_loss_chart",
+            (arena, steps, lang, big),
+        )
     with right:
         last_eval = max((cv["val_steps"][-1] for cv in curves if cv["val_steps"]), default=0)
         chart(
-            lambda: figs.metric_overlay(curves, metric.threshold, label, lang),
+            lambda: figs.metric_overlay(curves, metric.threshold, label, lang, projector=big),
             "arena_metric_chart",
-            (arena, last_eval, lang),
+            (arena, last_eval, lang, big),
         )
     st.markdown(f"**{t('arena.results')}**")
     st.dataframe(A.results_table(rows, label), hide_index=True, key="arena_results")

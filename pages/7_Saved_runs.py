@@ -4,6 +4,7 @@ import streamlit as st
 
 from lstm_core.store import StoreError
 from ui import runs, state
+from ui.classroom import projector_on
 from ui.figures.runs import compare_figure
 from ui.i18n import current_language, t
 from ui.page import setup
@@ -103,7 +104,8 @@ else:
         format_func=lambda i: f"#{i} {by_id[i].name}",
     )
     if compare:
-        fig = compare_figure(runs.curves(run_store, [by_id[i] for i in compare]), lang)
+        curves = runs.curves(run_store, [by_id[i] for i in compare])
+        fig = compare_figure(curves, lang, projector=projector_on())
         st.plotly_chart(fig, key="runs_compare_chart", width="stretch", theme=None)
     else:
         st.caption(t("runs.compare.hint"))

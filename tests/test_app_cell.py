@@ -109,6 +109,23 @@ def test_sandbox_with_several_units_and_two_inputs():
     assert shown_table(at).shape == (10, 3)
 
 
+def test_sequence_mode_after_choosing_two_inputs_has_two_numbers_per_step():
+    at = open_page(SANDBOX)
+    at.radio(key="sandbox_inputs").set_value(2).run()
+    at.toggle(key="sandbox_seq_on").set_value(True).run()
+    assert not at.exception and not at.warning
+    assert at.text_input(key="sandbox_seq").value == "1 0, 0 0, 0 0, -1 0, 0 0"
+    assert frame(at, "x[0]")["x[1]"].tolist() == [0.0] * 5
+    at.radio(key="sandbox_inputs").set_value(1).run()
+    assert at.text_input(key="sandbox_seq").value == "1, 0, 0, -1, 0" and not at.warning
+
+
+def test_resize_sequence_pads_or_cuts_each_step():
+    assert ins.resize_sequence("1, -0.5; 2", 2) == "1 0, -0.5 0, 2 0"
+    assert ins.resize_sequence("1 2, 3 4", 1) == "1, 3"
+    assert ins.resize_sequence("1, oops", 2) == "1, oops"  # left for its own message
+
+
 @pytest.mark.parametrize("name", list(ins.PRESETS))
 def test_presets_apply(name):
     at = open_page(SANDBOX)
@@ -172,7 +189,7 @@ def test_sandbox_in_chinese_keeps_the_cell():
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception
-    assert at.title[0].value == "细胞沙盒"
+    assert at.title[0].value == "单元沙盒"
     assert frame(at, "单元 0").index[4] == "i_t 输入门"
     assert at.slider(key="sandbox_p_x0").value == -1.25
 

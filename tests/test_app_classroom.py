@@ -129,9 +129,13 @@ def test_the_address_follows_the_run_and_the_share_link_carries_it():
     at.select_slider(key="train_lr").set_value(0.02).run()
     at.run()
     assert at.query_params["lr"] == "0.02"
-    (code,) = [c for c in at.code if "?page=train" in c.value]
-    shared = links.decode(dict(p.split("=", 1) for p in code.value.split("?")[1].split("&")))
-    assert shared.config.optim.lr == 0.02 and shared.changes == []
+    short, full = [c.value for c in at.code if "?page=train" in c.value]
+    for code in (short, full):
+        shared = links.decode(dict(p.split("=", 1) for p in code.split("?")[1].split("&")))
+        assert shared.config == links.normalized(at.session_state[state.CONFIG])
+        assert shared.config.optim.lr == 0.02 and shared.changes == []
+    assert len(short) < len(full) / 2 and "lr=0.02" in short  # only what differs
+    assert at.get("image"), "no QR code"
 
 
 @pytest.mark.parametrize("key", [lesson.key for lesson in LESSONS])
@@ -154,6 +158,8 @@ def test_starting_a_lesson_sets_it_up_and_opens_its_page(key):
     assert banner and banner[0].label.endswith(_title(key))
     if key == "gates":
         assert at.session_state["sandbox_preset"] == "remember"
+        assert at.toggle(key="sandbox_seq_on").value  # the story asks about a sequence
+        assert at.text_input(key="sandbox_seq").value == "1, 0, 0, -1, 0" and not at.warning
     if key == "long_lags":
         assert at.session_state["arena_setup"]["preset"] == "long_lags"
     if key == "counting":

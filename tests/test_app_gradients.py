@@ -97,6 +97,18 @@ def test_exploding_preset_marks_clipping():
     sigma = [d for d in fig["data"] if d["name"].startswith("σ_max")][0]
     assert array(sigma["y"])[0] > 1.0
     assert any(i.value for i in at.info)  # no LSTM: the forget-gate panel says why
+    # The heading names the models the button trains, and the one-curve chart has a legend.
+    (heading,) = [h.value for h in at.subheader if h.value.startswith("Next to it")]
+    assert heading.endswith("LSTM + GRU") and "LSTM + GRU" in at.button(key="grad_compare").label
+    assert chart(at, "grad_flow_chart")["layout"]["showlegend"] is True
+
+
+def test_the_compare_button_never_offers_up_to_0_steps():
+    at = open_page(GRADIENTS, **{state.CONFIG: TrainConfig(task="adding")})
+    at.session_state[state.TRAINER] = Trainer(TrainConfig(task="adding"))
+    at.run()
+    label = at.button(key="grad_compare").label
+    assert "0 steps" not in label and "train your model first" in label
 
 
 # ============================================================================ Equations

@@ -93,6 +93,16 @@ def test_save_run_on_the_train_page(fresh_store):
     assert fresh_store.list()[0].name.endswith("· H=32 · step 3")
 
 
+def test_the_name_placeholder_does_not_show_a_step_that_goes_stale():
+    at = open_page(TRAIN)
+    placeholder = at.text_input(key="train_save_name").placeholder
+    for _ in range(2):
+        at.button(key="train_step").click()
+        at.run()
+    assert at.text_input(key="train_save_name").placeholder == placeholder
+    assert placeholder.endswith("· step when saved")  # no step number that could go stale
+
+
 def test_a_loaded_run_shows_the_history_it_was_saved_with(fresh_store):
     run_id, original = saved(fresh_store, "keep me", 30)
     saved(fresh_store, "other", 5)

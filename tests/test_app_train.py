@@ -146,8 +146,12 @@ def test_prediction_view_follows_the_task_kind(task):
     tr = trainer(at)
     if task == "reber":
         one = tr.val_batch.subset([0])
-        target = "".join(tr.task.vocab[int(k)] for k in one.y[:80, 0])
-        assert target in at.code[-1].value
+        from test_predictions import parse
+
+        target = [tr.task.vocab[int(k)] for k in one.y[:80, 0]]
+        (rows,) = [e.proto.body for e in at.get("html") if "prediction-rows" in e.proto.body]
+        shown = [c for table in parse(rows) for c in table["target"]]
+        assert shown == target
     else:
         assert any(e.proto.id.endswith("train_pred_chart") for e in at.get("bidi_component"))
 
@@ -191,3 +195,20 @@ def test_data_tables_hold_the_chart_data():
     np.testing.assert_allclose(
         prediction[prediction.series == "prediction"].y, tr.predict(one.x)[:, 0, 0]
     )
+
+
+def test_knobs_have_plain_labels_with_the_code_name_in_the_help():
+    from apptest_helpers import open_page as open_at
+
+    from lstm_core.tasks import make_task
+
+    at = open_at("pages/1_Train.py", timeout=120)
+    task = make_task(at.session_state["train_config"].task)
+    for knob in task.knobs:
+        (w,) = [s for s in [*at.slider, *at.selectbox, *at.checkbox] if s.key.endswith(knob.name)]
+        assert "`" not in w.label and not w.label.startswith(knob.name), w.label
+        assert w.label == knob.help["en"].rstrip(".")
+        assert f"`{knob.name}`" in w.help
+    speed = at.select_slider(key="train_speed")
+    assert speed.label == "Training steps between chart updates" and "tick" not in speed.label
+    assert speed.format_func("auto") == "auto (fastest)" and "auto:" in speed.help

@@ -63,3 +63,21 @@ def test_bench_registers_every_benchmark_and_keeps_papers_out_of_the_default_set
     assert set(available(BENCHMARKS)) == set(BENCHMARKS)  # every module exists
     table = combined_table({"load": {"error": "RuntimeError: boom"}})
     assert "load" in table and "failed" in table and "boom" in table
+
+
+def test_memory_bench_measures_refusals_in_their_own_process():
+    """Two hostile inputs through ``python -m bench.memory``: each is refused, costs the
+    fresh process under 300 MB, and takes under 5 s (the bars the bench checks itself)."""
+    cases = ["CSV 100,000 columns", "bundle, nested npz bombs"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.memory", *cases],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [c["case"] for c in result["cases"]] == cases
+    for c in result["cases"]:
+        assert c["refused"] and c["mb"] < 300 and c["seconds"] < 5, c
+    assert result["ok"] and done.returncode == 0

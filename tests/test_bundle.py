@@ -1,6 +1,7 @@
 """Export/import bundles: round trip, the standalone train.py, and every hostile case
 rejected with a plain message before the store is touched."""
 
+import copy
 import io
 import json
 import os
@@ -160,6 +161,58 @@ def test_zip_bombs_and_lying_sizes_are_refused(bundle_bytes, tmp_path):
     rejected(store, bytes(data), "unpacks to")
 
 
+def npy_of_zeros(n_bytes: int, shape=None) -> bytes:
+    """A .npy file of float64 zeros, or only its header when ``shape`` lies about the size."""
+    buf = io.BytesIO()
+    header = {"descr": "<f8", "fortran_order": False, "shape": shape or (n_bytes // 8,)}
+    np.lib.format.write_array_header_1_0(buf, header)
+    return buf.getvalue() + b"\0" * n_bytes
+
+
+def test_nested_npz_bombs_are_refused_before_they_are_inflated(bundle_bytes, tmp_path):
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    big = zip_of({"count.npy": npy_of_zeros(60 << 20)})  # 60 MB of zeros in 60 KB
+    rejected(store, zip_of({**good, "traces.npz": big}), "traces.npz: arrays unpack to")
+    dense = zip_of({"bytes__data.npy": npy_of_zeros(8 << 20)})  # under the size cap
+    rejected(store, zip_of({**good, "task_data.npz": dense}), "task_data.npz: .* zip bomb")
+    lying = zip_of({"count.npy": npy_of_zeros(800, shape=(10**9,))})
+    rejected(store, zip_of({**good, "traces.npz": lying}), "declares a shape")
+    many = zip_of({f"s{k}__step.npy": npy_of_zeros(8, shape=()) for k in range(9000)})
+    rejected(store, zip_of({**good, "traces.npz": many}), "9000 arrays")
+
+
+def test_a_history_over_the_row_limit_is_refused_before_parsing(bundle_bytes, tmp_path):
+    from lstm_core.bundle import MAX_HISTORY_ROWS
+
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    head, first = good["history.csv"].decode().splitlines()[:2]
+    rows = "\n".join(f"{k + 1},0.5,0.1,0,0.01,,," for k in range(MAX_HISTORY_ROWS + 1))
+    history = f"{head}\n{first}\n{rows}\n".encode()
+    rejected(store, zip_of({**good, "history.csv": history}), "history.csv has 40,002 rows")
+
+
+def test_what_the_pages_read_is_checked(trained, bundle_bytes, tmp_path):
+    from lstm_core.records import snapshots_to_arrays, to_npz
+
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    meta = json.loads(good["config.json"])
+    meta["config"]["model"]["forget_bias"] = 10.0
+    bias = zip_of({**good, "config.json": json.dumps(meta).encode()})
+    rejected(store, bias, "forget bias 10 is outside the range -3 to 5")
+    rows = good["history.csv"].decode().splitlines()
+    steps_only = [r for r in rows if not r.endswith((",0", ",1"))]
+    no_eval = zip_of({**good, "history.csv": "\n".join(steps_only).encode()})
+    rejected(store, no_eval, "history.csv has no evaluation rows")
+    snaps = [copy.deepcopy(s) for s in trained.snapshots]
+    for s in snaps:
+        s.traces = [{"h": layer["h"]} for layer in s.traces]
+    gateless = zip_of({**good, "traces.npz": to_npz(snapshots_to_arrays(snaps))})
+    rejected(store, gateless, "layer 1 has the fields h; expected i, f, g, o, c, h")
+
+
 def test_wrong_contents_are_named(trained, bundle_bytes, tmp_path):
     from lstm_core.store import weights_to_bytes
 
@@ -208,6 +261,22 @@ def test_wrong_contents_are_named(trained, bundle_bytes, tmp_path):
         store, zip_of({**good, "traces.npz": zip_of({"count.npy": buf.getvalue()})}), "traces.npz"
     )
     assert len(store) == 0
+
+
+def test_numbers_too_long_for_python_or_int64_name_the_file(bundle_bytes, tmp_path):
+    store = RunStore(tmp_path)
+    good = files_of(bundle_bytes)
+    seed = good["config.json"].replace(b'"seed": 0', b'"seed": ' + b"9" * 5000)
+    rejected(store, zip_of({**good, "config.json": seed}), "config.json is not valid JSON")
+    knob = json.loads(good["config.json"])
+    knob["config"]["task_knobs"] = {"seq_len": 10**400}
+    knob = json.dumps(knob).encode()
+    rejected(store, zip_of({**good, "config.json": knob}), "config.json: knob 'seq_len'")
+    lines = good["history.csv"].decode().splitlines()
+    for step in (str(2**70), "9" * 5000, "1e5"):
+        bad = [lines[0], lines[1], step + lines[2][lines[2].index(",") :], *lines[3:]]
+        history = "\n".join(bad).encode()
+        rejected(store, zip_of({**good, "history.csv": history}), "history.csv line 3: step")
 
 
 def _parts_from(data):

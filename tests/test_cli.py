@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +154,19 @@ def test_bad_arguments_give_one_line_and_no_traceback(home, tmp_path, capsys, mo
     for args, words in cases:
         assert_one_line_error(in_process(capsys, *args), *words)
     assert RunStore(home).list() == []
+
+
+def test_endless_files_are_refused_quickly_without_reading_them_whole(capsys):
+    """/dev/zero is 0 bytes on disk and never ends: the limit is checked while reading."""
+    cases = [
+        (["train", "--task", "csv", "--file", "/dev/zero"], "csv file /dev/zero"),
+        (["train", "--task", "text", "--file", "/dev/zero"], "text file /dev/zero"),
+        (["import", "/dev/zero"], "bundle /dev/zero"),
+    ]
+    for args, words in cases:
+        start = time.perf_counter()
+        assert_one_line_error(in_process(capsys, *args), words, "larger than the limit")
+        assert time.perf_counter() - start < 5
 
 
 def test_divergence_prints_the_plain_message_and_fails(capsys):

@@ -2,6 +2,7 @@
 but CsvError ever escapes (hypothesis feeds it random bytes and random malformed tables)."""
 
 import codecs
+import time
 
 import numpy as np
 import pytest
@@ -233,6 +234,43 @@ def test_size_limit_in_bytes(tmp_path):
 def test_row_limit():
     rejects(b"a\n" + b"1\n" * 6, "more than 5 data rows; the limit is 5", max_rows=5)
     assert load_csv(b"a\n" + b"1\n" * 5, max_rows=5).values.shape == (5, 1)
+
+
+def test_a_very_wide_file_is_refused_at_its_first_line_in_well_under_5_s():
+    wide = ",".join(f"c{k}" for k in range(100_000)) + "\n"
+    wide += "\n".join(",".join(["1"] * 100_000) for _ in range(5))
+    start = time.perf_counter()
+    rejects(wide.encode(), "line 1 has 100,000 fields", "the limit is 200 columns")
+    assert time.perf_counter() - start < 5
+
+
+def test_cells_are_counted_while_reading():
+    row = ",".join(["1"] * 150) + "\n"
+    rejects((row * 14_000).encode(), "more than 2,000,000 cells", "by line 13334")
+
+
+def test_a_comma_file_whose_text_holds_a_pipe_stays_comma():
+    table = load_csv(b"note,value\na|b,1\nc|d,2\ne|f,3\n", target="value")
+    assert table.report["delimiter"] == "comma"
+    np.testing.assert_array_equal(table.values[:, 0], [1, 2, 3])
+
+
+def test_excel_sep_line_names_the_delimiter_and_keeps_line_numbers():
+    table = load_csv(b"sep=;\r\na;b\r\n1;2\r\n3;4\r\n", target="b")
+    assert table.report["delimiter"] == "semicolon"
+    np.testing.assert_array_equal(table.values[:, 0], [2, 4])
+    rejects(b"sep=,\na,b\n1,2\n3,x\n5,6\n", 'line 4: "x" is not a number', target="b")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_text(codec):
+    table = load_csv("t,温度\n1,20.5\n2,21\n3,19.5\n".encode(codec), target="温度")
+    assert table.report["encoding"] == codec
+    np.testing.assert_array_equal(table.values[:, 0], [20.5, 21, 19.5])
+
+
+def test_values_too_large_to_scale_are_refused_naming_the_line():
+    rejects(b"a\n1\n2e305\n3\n", 'column "a", line 3: "2e305" is too large')
 
 
 def test_missing_path():

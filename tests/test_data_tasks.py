@@ -177,6 +177,26 @@ def test_csv_task_needs_a_file_and_accepts_a_loaded_table():
     assert task.table is table and task.spec.input_size == 1
 
 
+def test_an_upload_is_parsed_once_per_file_and_column_choice(monkeypatch):
+    from lstm_core.tasks import csv_loader
+
+    calls = []
+    real = csv_loader.load_csv
+    monkeypatch.setattr(csv_loader, "load_csv", lambda *a, **k: calls.append(k) or real(*a, **k))
+    raw = csv_bytes(90)  # bytes no other test uses, so the cache starts cold
+    first = make_task("csv", data=raw, target="Wert", window=6)
+    again = make_task("csv", data=bytearray(raw), target="Wert", window=8)
+    assert again.table is first.table and len(calls) == 1
+    assert not first.table.values.flags.writeable  # shared between sessions: read-only
+    other = make_task("csv", data=raw, target="Menge", window=6)
+    assert other.table.target == "Menge" and len(calls) == 2
+    with pytest.raises(CsvError):  # refusals are never cached
+        make_task("csv", data=b"a\n1e999\n" * 20, window=4)
+    with pytest.raises(CsvError):
+        make_task("csv", data=b"a\n1e999\n" * 20, window=4)
+    assert len(calls) == 4
+
+
 # --------------------------------------------------------------------------- text
 def test_module_corpus_is_the_module_source_file():
     import textwrap
@@ -226,6 +246,40 @@ def test_unigram_entropy_baseline_and_threshold():
     text = task.decode(val.y.ravel())
     bits = -np.mean([math.log2(prob[ch]) for ch in text])
     assert task.baseline(val)["metric"] == pytest.approx(bits, rel=1e-9)
+
+
+def test_the_baseline_equals_evaluating_the_unigram_logits_without_building_them():
+    import tracemalloc
+
+    task = make_task("text", source="module", module="difflib", seq_len=64)
+    val = task.validation(0)
+    logits = np.broadcast_to(task.unigram_logits, (*val.y.shape, len(task.vocab))).copy()
+    full = task.evaluate(logits, val)
+    tracemalloc.start()
+    fast = task.baseline(val)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert fast["loss"] == pytest.approx(full["loss"], rel=1e-12)
+    assert fast["metric"] == pytest.approx(full["metric"], rel=1e-12)
+    assert peak < logits.nbytes / 20  # (T, B) of floats, not (T, B, V)
+
+
+def test_a_text_with_thousands_of_characters_keeps_the_most_frequent():
+    from lstm_core.tasks.text import MAX_VOCAB
+
+    rng = np.random.default_rng(0)
+    hanzi = [chr(0x4E00 + k) for k in range(3000)]
+    weights = 1.0 / np.arange(1, 3001)  # Zipf: a few characters are common, most are rare
+    text = "".join(rng.choice(hanzi, size=60_000, p=weights / weights.sum()))
+    task = make_task("text", text=text, seq_len=32)
+    train = Counter(text[: task.split])
+    assert len(task.vocab) == MAX_VOCAB < len(train)
+    kept = set(task.vocab[1:])
+    assert min(train[ch] for ch in kept) >= max(train[ch] for ch in train if ch not in kept)
+    rare = sum(n for ch, n in train.items() if ch not in kept)
+    assert task.report["rare_in_training"] == rare > 0
+    p = np.array([*(train[ch] for ch in kept), rare]) / task.split
+    assert task.unigram_entropy == pytest.approx(-(p * np.log2(p)).sum(), rel=1e-12)
 
 
 def test_bits_per_character_of_a_perfect_and_a_uniform_model():

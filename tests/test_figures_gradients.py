@@ -45,6 +45,10 @@ def test_the_gradient_norm_chart_labels_decades_not_the_digits_between():
     # a range under two decades: 1-2-5, never the digits 3, 4, 6, ...
     narrow = fg.log_axis([0.3, 4.0])
     assert narrow["ticktext"] == ["0.1", "0.2", "0.5", "1", "2", "5", "10", "20", "50"]
+    # within one decade (a text model's loss, 3 to 6.5): every digit, not a lone "5"
+    tight = fg.log_axis([3.02, 6.475])
+    inside = [x for x in tight["tickvals"] if 3.02 <= x <= 6.475]
+    assert inside == [4.0, 5.0, 6.0]
 
 
 def test_factor_figures_and_saliency():

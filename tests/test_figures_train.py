@@ -11,7 +11,7 @@ from ui.figures import train as figs
 from ui.figures.common import downsample, figure_table
 from ui.figures.home import EQUATIONS, cell_diagram
 from ui.live_chart import figure_payload
-from ui.train_view import LiveMeter, output_symbols, short, softmax, solved_step, text_rows
+from ui.train_view import LiveMeter, output_symbols, short, softmax, solved_step
 
 
 def trace(fig, name):
@@ -167,19 +167,7 @@ def test_cell_diagram_labels_each_gate_with_its_equation():
     )
 
 
-def test_text_rows_align_target_and_prediction():
-    task = make_task("brackets", seq_len=12)
-    y = np.array([1, 2, 1, 0])
-    pred = np.array([1, 2, 2, 0])
-    rows = text_rows(
-        task,
-        np.array([0, 0, 1, 1]),
-        y,
-        pred,
-        {"input": "in", "target": "tgt", "prediction": "pred", "errors": "err"},
-    )
-    lines = {line[:4].strip(): line[6:] for line in rows.splitlines()}  # label column is 4 wide
-    assert lines == {"in": "(())", "tgt": "1210", "pred": "1220", "err": "  ^ "}
+def test_output_symbols_of_a_next_token_task_are_its_vocabulary():
     assert output_symbols(make_task("reber")) == make_task("reber").vocab
 
 
@@ -215,3 +203,48 @@ def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
     # Training that ran past its box (a long last step, an evaluation) shrinks the next box.
     assert chunk_seconds(0.09, overrun=0.05) == pytest.approx(0.09 * share - 0.05)
     assert chunk_seconds(5.0) == MIN_CHUNK_S and chunk_seconds(None) <= MAX_CHUNK_S
+
+
+def test_csv_forecast_is_drawn_in_the_files_units_with_a_range_that_holds_the_data():
+    from importlib import resources
+
+    from lstm_core.config import TrainConfig
+    from lstm_core.train import Trainer
+    from ui.train_view import FreeRun, prediction_figure
+
+    raw = resources.files("lstm_core").joinpath("data", "elnino.csv").read_bytes()
+    tr = Trainer(TrainConfig(task="csv"), {"data": raw})
+    tr.step(3)
+    fig = prediction_figure(tr, "en", FreeRun())
+    one = tr.val_batch.subset([0])
+    target = [t for t in fig.data if t.name == "target"][0]
+    expected = tr.task.to_units(one.y[:, 0, 0])
+    assert np.allclose(target.y, expected)  # the file's units, not z-scores
+    assert not np.allclose(target.y, one.y[:, 0, 0])
+    layout = fig.to_dict()["layout"]
+    assert layout["yaxis"]["title"]["text"] == tr.task.table.target
+    lo, hi = layout["yaxis"]["range"]
+    for t in fig.data:
+        v = np.asarray(t.y, dtype=float)
+        assert lo <= v.min() and v.max() <= hi, f"{t.name} leaves the y range"
+
+
+def test_value_range_holds_every_value_with_room():
+    assert figs.value_range([1.0, 3.0], [np.nan, -1.0]) == pytest.approx([-1.2, 3.2])
+    assert figs.value_range([np.nan]) is None
+
+
+def test_long_metric_titles_and_legend_entries_wrap_to_fit_a_half_width_chart():
+    from ui.figures.common import text_width, wrap
+
+    for lang in ("en", "zh"):
+        label = make_task("series").metric.label[lang]
+        fig = figs.metric_figure([0, 10], [0.1, 0.3], 0.1, 0.0, label, lang)
+        layout = fig.to_dict()["layout"]
+        title_lines = layout["title"]["text"].split("<br>")
+        assert len(title_lines) > 1 and max(map(text_width, title_lines)) <= figs.TITLE_CHARS
+        assert layout["margin"]["t"] >= 30 + 22 * len(title_lines)
+        legend = fig.data[0].name.split("<br>")
+        assert max(map(text_width, legend)) <= figs.LEGEND_CHARS
+        assert "".join(title_lines).replace(" ", "") == label.replace(" ", "")
+    assert wrap("accuracy", 10) == "accuracy" and wrap("门控循环单元", 4) == "门控<br>循环<br>单元"

@@ -39,3 +39,33 @@ def test_chinese_strings_are_chinese():
 def test_translate_falls_back_and_formats():
     assert translate("app.title", "zh") == "LSTM 游乐场"
     assert translate("app.title", "xx") == "LSTM Playground"
+
+
+def _engine_chinese() -> list[str]:
+    """Every Chinese text the engine ships: {"en": ..., "zh": ...} dicts in lstm_core's source
+    (task titles, descriptions, knob help, metric labels, messages)."""
+    import ast
+    from pathlib import Path
+
+    out = []
+    for path in (Path(__file__).resolve().parents[1] / "lstm_core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == "zh":
+                        out += [c.value for c in ast.walk(v) if isinstance(c, ast.Constant)]
+    return [s for s in out if isinstance(s, str)]
+
+
+def test_chinese_texts_use_the_glossarys_terms():
+    from ui.locales.glossary import AVOID, TERMS
+
+    texts = list(catalogues()["zh"].values()) + _engine_chinese()
+    assert len(texts) > 500
+    for variant in AVOID:
+        found = [s for s in texts if variant in s]
+        assert not found, f"{variant!r} in {found[:3]}"
+    joined = "\n".join(texts)
+    for term in TERMS:  # every glossary term is one the app really uses
+        assert term.zh in joined, term
+    assert catalogues()["zh"]["nav.inside"] == "单元内部"

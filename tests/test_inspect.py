@@ -190,6 +190,17 @@ def test_traces_at_picks_the_snapshot_or_the_current_model():
         ins.traces_at(tr, 7)
 
 
+def test_snapshots_without_every_gate_are_dropped_and_counted():
+    from lstm_core.train import Trainer
+
+    tr = Trainer(TrainConfig(model=ModelConfig(hidden_size=4), snapshot_every=5, task_knobs={}))
+    tr.step(12)
+    assert ins.drop_incomplete_snapshots(tr) == 0 and len(tr.snapshots) == 3
+    tr.snapshots[1].traces = [{"h": tr.snapshots[1].traces[0]["h"]}]
+    assert ins.drop_incomplete_snapshots(tr) == 1
+    assert ins.training_times(tr) == [0, 10, 12]
+
+
 def test_unit_values_and_sequence_columns():
     p = random_cell(2, 2, seed=7)
     v = ins.cell_step(p["x"], p["h_prev"], p["c_prev"], *weights(p))

@@ -70,3 +70,22 @@ def test_each_lesson_tells_its_story_in_english_and_chinese(lesson):
         assert en[key] != zh[key]
     assert "?" in en[f"lessons.{lesson.key}.predict"]  # a question to answer before running
     assert "？" in zh[f"lessons.{lesson.key}.predict"]
+
+
+def test_lesson_texts_match_what_the_lesson_opens():
+    en, zh = catalogues()["en"], catalogues()["zh"]
+    by_key = {lesson.key: lesson for lesson in LESSONS}
+    # The forecast lesson names the shipped series it opens, with its years and sampling.
+    from lstm_core.tasks.real_series import DATASETS
+
+    data = DATASETS[by_key["forecast"].config.task_knobs["dataset"]]
+    years = re.search(r"\d{4}-\d{4}", data.title["en"]).group()
+    for lang, text, cadence in (("en", en, "yearly"), ("zh", zh, "年度")):
+        story = text["lessons.forecast.story"]
+        assert years in story and cadence in story and cadence in data.title[lang].lower(), lang
+        assert "monthly" not in story and "月度" not in story
+    # A lesson whose question is about a sequence opens the sandbox in sequence mode.
+    for lesson in LESSONS:
+        if lesson.sandbox:
+            asks = "sequence" in en[f"lessons.{lesson.key}.predict"]
+            assert lesson.sequence == asks, lesson.key

@@ -201,3 +201,36 @@ def test_flags_and_query_string():
     assert link.lock == ("lr", "task") and link.hide == ("engine",) and link.projector
     assert links.has_config(params) and not links.has_config({"projector": "1", "lang": "zh"})
     assert "embed" not in params  # Streamlit reserves ?embed=
+
+
+@pytest.mark.parametrize("cfg", [TrainConfig(), RICH, *(lesson.config for lesson in LESSONS)])
+def test_a_short_link_holds_only_what_differs_and_decodes_to_the_same_run(cfg):
+    full = links.encode(cfg, "train", "zh", lock=("lr",), projector=True)
+    short = links.encode_short(cfg, "train", "zh", lock=("lr",), projector=True)
+    assert set(short) <= set(full) and all(full[k] == v for k, v in short.items())
+    assert {"page", "lang", "lock", "projector"} <= set(short)
+    decoded = links.decode(short)
+    assert decoded.config == links.normalized(cfg) and decoded.changes == []
+    assert decoded.lock == ("lr",) and decoded.projector
+    assert len(links.query_string(short)) < len(links.query_string(full))
+
+
+def test_the_default_run_has_a_tiny_link_and_a_change_shows_up():
+    assert links.encode_short(TrainConfig(), "train", "en") == {"page": "train", "lang": "en"}
+    cfg = TrainConfig(optim=OptimConfig(lr=0.02), task_knobs={"seq_len": 60})
+    assert links.encode_short(cfg) == {"lr": "0.02", "k.seq_len": "60"}
+    other = links.encode_short(TrainConfig(task="adding"))
+    assert other == {"task": "adding"} and links.decode(other).config.task == "adding"
+
+
+def test_the_qr_code_is_a_png_of_the_link():
+    import segno
+
+    from ui.qr import qr_png
+
+    url = "http://localhost:8501/?page=train&lr=0.02"
+    png = qr_png(url)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    modules = segno.make(url, error="m", micro=False).symbol_size(scale=1, border=0)[0]
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's width
+    assert width == (modules + 2 * 2) * 6  # the code of this URL, 2-module border, scale 6

@@ -16,6 +16,7 @@ from lstm_core.config import TrainConfig
 from ui import lesson_state, links, state
 from ui.figures import common
 from ui.i18n import current_language, t
+from ui.qr import qr_png
 
 OPENED = "link_opened"  # set once the session has read its URL
 FLAGS = "classroom_flags"  # {"lock": tuple, "hide": tuple, "projector": bool}
@@ -189,16 +190,15 @@ def share_link(page_key: str = "train") -> str:
         hide = st.multiselect(
             t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
         )
-        params = links.encode(
-            state.get_config(),
-            page_key,
-            current_language(),
-            lock=lock,
-            hide=hide,
-            projector=projector,
-        )
-        url = f"{base_url()}?{links.query_string(params)}"
+        args = (state.get_config(), page_key, current_language())
+        flags_ = {"lock": lock, "hide": hide, "projector": projector}
+        short = links.encode_short(*args, **flags_)  # only what differs from the defaults
+        url = f"{base_url()}?{links.query_string(short)}"
         st.code(url, language=None, wrap_lines=True)
+        st.image(qr_png(url), caption=t("links.qr"), width=220)
+        with st.expander(t("links.full")):
+            full = links.encode(*args, **flags_)
+            st.code(f"{base_url()}?{links.query_string(full)}", language=None, wrap_lines=True)
     sync_url(page_key)
     return url
 

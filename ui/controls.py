@@ -93,7 +93,9 @@ def _knob_widget(task: Task, knob) -> object:
     key = knob_key(task.name, knob.name)
     if key not in st.session_state:
         st.session_state[key] = task.values[knob.name]
-    label = f"`{knob.name}` · {knob.help.get(lang) or knob.help_en}".rstrip("。.")
+    # A plain label; the name the code and the links use is in the help tooltip.
+    label = (knob.help.get(lang) or knob.help_en).rstrip("。.")
+    code = t("train.knob.code", name=knob.name)
     if knob.kind == "choice":  # options are the values; labels follow the current language
         return widget(
             "knobs",
@@ -102,13 +104,15 @@ def _knob_widget(task: Task, knob) -> object:
             knob.choices,
             key=key,
             format_func=lambda v: knob.choice_label(v, lang),
+            help=code,
         )
     if knob.kind == "bool":
-        return widget("knobs", st.checkbox, label, key=key)
+        return widget("knobs", st.checkbox, label, key=key, help=code)
     if knob.kind == "int":
-        return widget("knobs", st.slider, label, int(knob.low), int(knob.high), key=key)
+        return widget("knobs", st.slider, label, int(knob.low), int(knob.high), key=key, help=code)
     step = round((knob.high - knob.low) / 100, 6)
-    return widget("knobs", st.slider, label, float(knob.low), float(knob.high), step=step, key=key)
+    low, high = float(knob.low), float(knob.high)
+    return widget("knobs", st.slider, label, low, high, step=step, key=key, help=code)
 
 
 def error_text(error: Exception) -> str:
@@ -166,11 +170,12 @@ def task_preview(name: str, values: dict, seed: int) -> None:
 
 
 def model_controls(cfg: TrainConfig):
-    """Cell, variant, size, layers, initialization and engine -> ModelConfig."""
-    c1, c2 = st.columns(2)
+    """Cell, variant, size, layers, initialization and engine -> ModelConfig. Choices with
+    long option labels take the whole width of the setup column (at 1440 px half of it cut
+    them off); only the sliders share a row."""
     cell = widget(
         "cell",
-        c1.selectbox,
+        st.selectbox,
         t("train.cell"),
         list(CELL_NAMES),
         key="train_cell",
@@ -180,13 +185,17 @@ def model_controls(cfg: TrainConfig):
         st.session_state["train_variant"] = "standard"
     variant = widget(
         "variant",
-        c2.selectbox,
+        st.selectbox,
         t("train.variant"),
         VARIANTS,
         key="train_variant",
         format_func=_labels("train.variant"),
         disabled=cell != "lstm",
     )
+    layers = widget(
+        "layers", st.radio, t("train.layers"), LAYERS, key="train_layers", horizontal=True
+    )
+    c1, c2 = st.columns(2)
     hidden = widget(
         "hidden",
         c1.select_slider,
@@ -194,12 +203,9 @@ def model_controls(cfg: TrainConfig):
         _with(HIDDEN_GRID, cfg.model.hidden_size),
         key="train_hidden",
     )
-    layers = widget(
-        "layers", c2.radio, t("train.layers"), LAYERS, key="train_layers", horizontal=True
-    )
     forget_bias = widget(
         "forget_bias",
-        c1.slider,
+        c2.slider,
         t("train.forget_bias"),
         *FORGET_BIAS,
         step=0.5,
@@ -209,7 +215,7 @@ def model_controls(cfg: TrainConfig):
     )
     init = widget(
         "init",
-        c2.selectbox,
+        st.selectbox,
         t("train.init"),
         RECURRENT_INITS,
         key="train_init",
@@ -217,7 +223,7 @@ def model_controls(cfg: TrainConfig):
     )
     scale = widget(
         "scale",
-        c1.select_slider,
+        st.select_slider,
         t("train.scale"),
         _with(SCALE_GRID, cfg.model.recurrent_scale),
         key="train_scale",
@@ -225,7 +231,7 @@ def model_controls(cfg: TrainConfig):
     )
     engine = widget(
         "engine",
-        c2.radio,
+        st.radio,
         t("train.engine"),
         ["torch", "numpy"],
         key="train_engine",
@@ -406,5 +412,6 @@ def run_controls(running: bool) -> tuple:
         value="auto",
         key="train_speed",
         format_func=lambda v: auto if v == "auto" else str(v),
+        help=t("train.speed.help"),
     )
     return speed, b[5].toggle(t("train.tables"), key="train_tables")

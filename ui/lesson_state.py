@@ -37,6 +37,7 @@ def prepare(lesson: Lesson) -> None:
         for key in [k for k in st.session_state if str(k).startswith("sandbox_p_")]:
             del st.session_state[key]  # the sliders re-read the preset cell
         st.session_state.pop("sandbox_seq", None)
+        st.session_state["sandbox_seq_on"] = lesson.sequence
     if steps:
         with state.trainer_turn() as mine:
             if mine:

@@ -28,6 +28,7 @@ class Lesson(NamedTuple):
     arena: str | None = None  # key of lstm_core.arena.PRESETS the Arena starts from
     gradient: str | None = None  # key of lstm_core.gradients.PRESETS (config and steps)
     sandbox: str | None = None  # key of lstm_core.inspect.PRESETS the sandbox shows
+    sequence: bool = False  # the sandbox opens in sequence mode (the story asks about one)
     train_steps: int = 0  # steps trained before the page opens (pages without Play)
 
     def run_config(self) -> TrainConfig:
@@ -58,7 +59,7 @@ def _gradient(key: str) -> TrainConfig:
 
 
 LESSONS: list[Lesson] = [
-    Lesson("gates", SANDBOX, _cfg("sine", {}, hidden=8), sandbox="remember"),
+    Lesson("gates", SANDBOX, _cfg("sine", {}, hidden=8), sandbox="remember", sequence=True),
     Lesson("long_lags", ARENA, _arena("long_lags"), arena="long_lags"),
     Lesson("vanishing", GRADIENTS, _gradient("vanishing"), gradient="vanishing"),
     Lesson("forget", ARENA, _arena("reber_nfg"), arena="reber_nfg"),

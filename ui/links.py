@@ -330,3 +330,25 @@ def has_config(params: Mapping) -> bool:
 def query_string(params: Mapping[str, str]) -> str:
     """``a=1&b=x%2Cy``: the text after ``?`` in a link."""
     return urlencode(dict(params), safe=",")
+
+
+def encode_short(
+    cfg: TrainConfig,
+    page: str | None = None,
+    lang: str | None = None,
+    lock=(),
+    hide=(),
+    projector: bool = False,
+) -> dict[str, str]:
+    """Like ``encode``, but only the values that differ from what ``decode`` fills in for a
+    missing one (TrainConfig's defaults, the task's knob defaults): the same configuration
+    today in a link short enough to type or scan. Unlike the full link, it takes the new
+    defaults if they ever change."""
+    full = encode(cfg, page, lang, lock, hide, projector)
+    base = encode(TrainConfig(task=cfg.task))  # defaults, with this task's knob defaults
+    default_task = TrainConfig().task
+    return {
+        k: v
+        for k, v in full.items()
+        if k in FLAGS or (k == "task" and v != default_task) or (k != "task" and base.get(k) != v)
+    }

@@ -70,6 +70,17 @@ def default_name(trainer, lang: str) -> str:
     )
 
 
+def name_hint(trainer, lang: str) -> str:
+    """The name field's placeholder: the default name without the step, which the field
+    (drawn outside the live fragment) could not keep up to date while training."""
+    return translate(
+        "runs.name_hint",
+        lang,
+        task=task_title(trainer.config.task, lang),
+        model=model_label(trainer.config),
+    )
+
+
 def flash(kind: str, text: str, where: str = FLASH) -> None:
     st.session_state[where] = (kind, text)
 
@@ -248,7 +259,7 @@ def save_run_button(prefix: str = "train") -> None:
     st.text_input(
         t("runs.save.name"),
         key=f"{prefix}_save_name",
-        placeholder=default_name(trainer, current_language()),
+        placeholder=name_hint(trainer, current_language()),
         max_chars=120,
     )
     st.button(

@@ -8,6 +8,7 @@ from collections import deque
 
 import numpy as np
 
+from ui.figures import predictions
 from ui.figures import train as figs
 
 # The fragment's timer fires every TICK_S; a tick that runs longer is followed by the next one
@@ -123,19 +124,16 @@ def output_symbols(task) -> list[str]:
     return [str(k) if k < 10 else chr(ord("a") + k - 10) for k in range(n)]
 
 
-def text_rows(task, x_ids, y_ids, pred_ids, labels: dict) -> str:
-    """Aligned monospace rows: input, target, prediction, and ^ under every wrong prediction."""
-    sym = output_symbols(task)
+def text_rows(task, x_ids, y_ids, pred_ids, labels: dict, legal=None) -> str:
+    """Aligned rows (HTML): input, target, prediction, the legal set (``legal`` (T, V) bool,
+    for tasks with several correct answers) and ^ under every wrong prediction."""
     n = min(len(y_ids), TEXT_STEPS)
-    wrong = np.asarray(y_ids[:n]) != np.asarray(pred_ids[:n])
-    rows = {
-        labels["input"]: task.decode(x_ids[:n]) if task.vocab else "",
-        labels["target"]: "".join(sym[int(k)] for k in y_ids[:n]),
-        labels["prediction"]: "".join(sym[int(k)] for k in pred_ids[:n]),
-        labels["errors"]: "".join("^" if w else " " for w in wrong),
-    }
-    width = max(len(k) for k in rows)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows.items())
+    inputs = [task.vocab[int(k)] for k in x_ids[:n]] if task.vocab else None
+    legal = None if legal is None else legal[:n]
+    steps = predictions.prediction_steps(
+        inputs, y_ids[:n], pred_ids[:n], output_symbols(task), legal
+    )
+    return predictions.rows_html(steps, labels)
 
 
 class FreeRun:
@@ -166,23 +164,32 @@ class FreeRun:
 TEXT_KINDS = ("labelling", "next_token")  # shown as aligned text rather than a chart
 
 
-def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None):
+def prediction_figure(
+    trainer, lang: str, free_run: FreeRun | None = None, projector: bool | None = None
+):
     """Predictions against targets on validation data, for the task's kind: a scatter
     (regression), class probabilities (classification), or a forecast (next step)."""
     task, val = trainer.task, trainer.val_batch
     if task.kind == "regression":
         val = val.subset(slice(0, 64))
-        return figs.regression_figure(val.y[:, 0], trainer.predict(val.x)[:, 0], lang)
+        pred = trainer.predict(val.x)[:, 0]
+        return figs.regression_figure(val.y[:, 0], pred, lang, projector=projector)
     one = val.subset([0])
     out = trainer.predict(one.x)
     if task.kind == "classification":
         names = [task.class_name(k, lang) for k in range(task.spec.output_size)]
-        return figs.class_prob_figure(softmax(out[0]), int(one.y[0]), names, lang)
+        probs = softmax(out[0])
+        return figs.class_prob_figure(probs, int(one.y[0]), names, lang, projector=projector)
     mask = None if one.mask is None else one.mask[:, 0]
     free = free_run.get(trainer) if free_run is not None else None
-    warm, future, forecast = free if free is not None else (None, None, None)
+    u = task.to_units  # the chart shows the user's units, not the model's scaled values
+    warm, future, forecast = (u(a) for a in free) if free is not None else (None, None, None)
+    table = getattr(task, "table", None)  # a real series: its axis is the target column
     return figs.forecast_figure(
-        one.x[:, 0, 0], one.y[:, 0, 0], out[:, 0, 0], mask, warm, future, forecast, lang
+        *(u(one.x[:, 0, 0]), u(one.y[:, 0, 0]), u(out[:, 0, 0]), mask, warm, future, forecast),
+        lang,
+        y_title=table.target if table is not None else "",
+        projector=projector,
     )
 
 
@@ -195,7 +202,9 @@ def prediction_text(trainer, labels: dict) -> str:
     """Input, target and predicted symbols of one validation sequence (TEXT_KINDS)."""
     one = trainer.val_batch.subset([0])
     pred = np.argmax(trainer.predict(one.x)[:, 0], axis=-1)  # (T,)
-    return text_rows(trainer.task, one.x[:, 0], one.y[:, 0], pred, labels)
+    legal = trainer.task.legal_targets(one)  # (T, 1, V) or None
+    legal = None if legal is None else legal[:, 0]
+    return text_rows(trainer.task, one.x[:, 0], one.y[:, 0], pred, labels, legal)
 
 
 def short(value: float) -> str:

@@ -55,6 +55,19 @@ class NeedsInput(TaskError):
 
 
 # --------------------------------------------------------------------------- knobs and metrics
+def _finite(value: numbers.Real) -> bool:
+    """A finite number that fits a float (a 400-digit integer does not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    """Long user text cut to ``width`` characters for a message."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Knob:
     """One setting of a task, with its safe range and a bilingual help line."""
@@ -110,10 +123,11 @@ class Knob:
         allowed = f"allowed range {self.low}..{self.high}"
         allowed_zh = f"允许的范围是 {self.low}..{self.high}"
         ok_type = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-        if not ok_type or not math.isfinite(float(value)):
+        if not ok_type or not _finite(value):
+            shown = _shorten(repr(value))
             raise self._error(
-                f"knob {self.name!r} must be a number ({allowed}), got {value!r}",
-                f"设置 {self.name!r} 必须是数字（{allowed_zh}），收到的是 {value!r}",
+                f"knob {self.name!r} must be a number ({allowed}), got {shown}",
+                f"设置 {self.name!r} 必须是数字（{allowed_zh}），收到的是 {shown}",
             )
         if self.kind == "int":
             if float(value) != int(value):
@@ -374,6 +388,16 @@ class Task:
         if self.vocab is None:
             raise TaskError(f"the task {self.name!r} has no vocabulary to decode")
         return "".join(self.vocab[int(t)] for t in ids)
+
+    def to_units(self, z: np.ndarray) -> np.ndarray:
+        """Values of the (first) target as the model sees them -> the units the user knows;
+        unchanged for a task that does not rescale its data."""
+        return z
+
+    def legal_targets(self, batch: Batch) -> np.ndarray | None:
+        """(T, B, V) bool: every output the task accepts at each step, for a task with several
+        correct answers; None when only the target is correct."""
+        return None
 
 
 # --------------------------------------------------------------------------- the registry

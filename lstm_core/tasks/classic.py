@@ -59,7 +59,7 @@ class Adding(Task):
         "ignores everything else; the forget gate stays near 1 so the sum survives the long "
         "wait; the output gate releases it at the end. A plain RNN's gradient vanishes over the "
         "lag and it stays at the baseline of predicting the mean.",
-        "zh": "输入门只在标记处打开，把两个数写入细胞状态，其余输入一概忽略；遗忘门保持接近 1，"
+        "zh": "输入门只在标记处打开，把两个数写入单元状态，其余输入一概忽略；遗忘门保持接近 1，"
         "让这个和熬过漫长的等待；输出门在最后一步才把它放出来。普通 RNN 的梯度在这么长的间隔上"
         "会消失，只能停留在“总是预测平均值”的基线上。",
     }
@@ -362,10 +362,10 @@ class Reber(Task):
         "from every string: its state grows without bound, tanh(c) saturates and it can no longer "
         "store the next T/P. With a forget gate the cell learns to reset itself at each E. Train "
         "'standard' and 'nfg' on the same stream and watch the cell states.",
-        "zh": "为什么 LSTM 需要遗忘门（Gers 等，2000）。字符串之间没有任何重置，所以只会累加的细胞"
+        "zh": "为什么 LSTM 需要遗忘门（Gers 等，2000）。字符串之间没有任何重置，所以只会累加的单元"
         "（“nfg”变体，没有遗忘门）会不断累积每个字符串的输入：状态无限增长，tanh(c) 饱和，再也存"
-        "不下新的 T/P。有了遗忘门，细胞学会在每个 E 处自己清零。用同一个数据流分别训练“standard”"
-        "和“nfg”，对比它们的细胞状态。",
+        "不下新的 T/P。有了遗忘门，单元学会在每个 E 处自己清零。用同一个数据流分别训练“standard”"
+        "和“nfg”，对比它们的单元状态。",
     }
 
     @property
@@ -410,6 +410,10 @@ class Reber(Task):
         n_strings = len(np.unique(key[complete]))
         n_failed = len(np.unique(key[complete & ~ok]))
         return 1.0 - n_failed / n_strings if n_strings else 0.0
+
+    def legal_targets(self, batch: Batch) -> np.ndarray:
+        """Every symbol the grammar allows next, (T, B, V): a branch has two right answers."""
+        return np.transpose(batch.aux["legal"], (1, 0, 2))
 
     def example(self, batch: Batch, i: int) -> dict:
         d = super().example(batch, i)
@@ -461,8 +465,8 @@ class Brackets(Task):
         "(input gate open, g positive), subtracts at ')' (g negative) and holds still on 'x' "
         "(input gate shut, forget gate near 1). Open the cell-state heatmap: one unit's c_t "
         "tracks the depth like a staircase.",
-        "zh": "细胞可以计数：经典的可解释单元在“(”处加上一个固定量（输入门打开，g 为正），在“)”处"
-        "减去（g 为负），遇到“x”时保持不动（输入门关闭，遗忘门接近 1）。打开细胞状态热力图：某个"
+        "zh": "单元可以计数：经典的可解释单元在“(”处加上一个固定量（输入门打开，g 为正），在“)”处"
+        "减去（g 为负），遇到“x”时保持不动（输入门关闭，遗忘门接近 1）。打开单元状态热力图：某个"
         "单元的 c_t 会像台阶一样跟着深度起伏。",
     }
 

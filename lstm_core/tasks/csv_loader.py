@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import os
 import re
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +38,14 @@ NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a",
 TIME_NAMES = frozenset({"date", "time", "datetime", "timestamp", "year", "month", "week", "day"})
 SAMPLE_ROWS = 50  # rows looked at to guess the delimiter, the decimal mark and the header
 SAMPLE_CHARS = 65_536
+MAX_BYTES = 20_000_000  # the largest file read
+MAX_ROWS = 200_000  # data rows
+MAX_COLUMNS = 200  # fields per row, checked on each row as it is read
+MAX_CELLS = 2_000_000  # rows x columns: what the parsed table may hold
+MAX_ABS_VALUE = 1e15  # larger numbers overflow once squared for scaling
+TABLE_CACHE = 4  # parsed uploads kept (load_csv_once); each at most MAX_CELLS float64 values
+_TABLES: OrderedDict[tuple, SeriesTable] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
 COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+([eE][+-]?\d+)?")
 DOT_DECIMAL = re.compile(r"[+-]?\d*\.\d+([eE][+-]?\d+)?")
 THOUSANDS_DOT = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?"  # "1.234,5" in a decimal-comma file
@@ -64,8 +75,8 @@ def load_csv(
     inputs: list[str] | tuple[str, ...] | None = None,
     missing: str = "interpolate",
     header: bool | None = None,
-    max_bytes: int = 20_000_000,
-    max_rows: int = 1_000_000,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
 ) -> SeriesTable:
     """Read CSV bytes (or a file path) into a SeriesTable; raise CsvError on anything unusable.
 
@@ -87,6 +98,30 @@ def load_csv(
         raise
     except Exception as exc:  # the promise: nothing but CsvError leaves the loader
         raise CsvError(f"could not read the file as a table ({type(exc).__name__}: {exc})") from exc
+
+
+def load_csv_once(
+    raw: bytes, target: str | None, inputs: list[str] | None, missing: str
+) -> SeriesTable:
+    """``load_csv`` of uploaded bytes, parsed once per file and choice of columns.
+
+    An upload is read again on every rerun of a page (each widget move): the parsed table is
+    kept under the SHA-256 of the bytes, with the column choice, for the last TABLE_CACHE
+    files. The same bytes always give the same table, so it may be shared between sessions;
+    its values are read-only. A refused file raises every time (refusals are quick).
+    """
+    key = (hashlib.sha256(raw).hexdigest(), target, tuple(inputs or ()), missing)
+    with _TABLES_LOCK:
+        if key in _TABLES:
+            _TABLES.move_to_end(key)
+            return _TABLES[key]
+    table = load_csv(raw, target=target, inputs=inputs, missing=missing)
+    table.values.flags.writeable = False
+    with _TABLES_LOCK:
+        _TABLES[key] = table
+        while len(_TABLES) > TABLE_CACHE:
+            _TABLES.popitem(last=False)
+    return table
 
 
 def check_window(n_rows: int, window: int, val_fraction: float = 0.0) -> None:
@@ -146,7 +181,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
         (codecs.BOM_UTF16_BE, "utf-16"),
     ]
     candidates = [enc for bom, enc in boms if raw.startswith(bom)][:1]
-    candidates = candidates or ["utf-8", "cp1252", "latin-1"]
+    candidates = candidates or [*_utf16_without_bom(raw), "utf-8", "cp1252", "latin-1"]
     for encoding in candidates:
         try:
             text = raw.decode(encoding)
@@ -161,17 +196,40 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def _utf16_without_bom(raw: bytes) -> list[str]:
+    """["utf-16-le"] or ["utf-16-be"] when the zero bytes fall on every other byte, as in
+    UTF-16 text of mostly Latin letters and digits that lacks a byte-order mark; else []."""
+    head = raw[:4096]
+    odd, even = head[1::2], head[0::2]
+    if len(head) < 4 or len(head) % 2:
+        return []
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.1 * len(even):
+        return ["utf-16-le"]
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return ["utf-16-be"]
+    return []
+
+
 # --- text to records -------------------------------------------------------------------------
 
 
-def _records(text: str, delimiter: str, limit: int | None) -> list[tuple[int, list[str]]]:
-    """(line number, fields) of each non-blank record; at most ``limit`` + 1 records."""
+def _records(
+    text: str, delimiter: str, limit: int | None, max_columns: int | None = None
+) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of each non-blank record; at most ``limit`` + 1 records.
+
+    With ``max_columns``, a record wider than that is refused as soon as it is read, and so is
+    a file whose cells (records x fields) exceed MAX_CELLS: nothing is kept beyond the limits.
+    """
     out = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
+    line, cells = 1, 0
     try:
         for fields in reader:
             if "".join(fields).strip():  # skip blank lines
+                if max_columns is not None:
+                    cells += len(fields)
+                    _check_size(line, len(fields), cells, delimiter, max_columns)
                 out.append((line, fields))
                 if limit is not None and len(out) > limit:
                     break
@@ -181,10 +239,29 @@ def _records(text: str, delimiter: str, limit: int | None) -> list[tuple[int, li
     return out
 
 
+def _check_size(line: int, width: int, cells: int, delimiter: str, max_columns: int) -> None:
+    """Refuse a record with too many fields, or a file with too many cells so far."""
+    if width > max_columns:
+        raise CsvError(
+            f"line {line} has {width:,} fields (delimiter: {DELIMITER_NAMES[delimiter]}); "
+            f"the limit is {max_columns:,} columns: keep only the columns you need"
+        )
+    if cells > MAX_CELLS:
+        raise CsvError(
+            f"the file has more than {MAX_CELLS:,} cells (rows x columns) by line {line}; "
+            "keep fewer rows or columns"
+        )
+
+
 def _sniff_delimiter(text: str) -> str:
-    """The first delimiter that splits the sample rows into a steady number (>= 2) of fields."""
+    """The delimiter that splits the sample rows into a steady number (>= 2) of fields.
+
+    Tab and semicolon win when steady (a comma may then be a decimal mark). Between pipe and
+    comma, the one giving more fields wins (a comma file whose text holds a "|" stays comma).
+    """
     sample = text[:SAMPLE_CHARS]
     best, best_score = ",", (0.0, 1)
+    steady_modes = {}
     for d in DELIMITERS:
         widths = [len(f) for _, f in _records(sample, d, SAMPLE_ROWS)]
         if not widths:
@@ -192,10 +269,23 @@ def _sniff_delimiter(text: str) -> str:
         mode = max(set(widths), key=widths.count)
         steady = widths.count(mode) / len(widths)
         if mode >= 2 and steady >= 0.9:
-            return d
-        if mode >= 2 and (steady, mode) > best_score:
+            if d in "\t;":
+                return d
+            steady_modes[d] = mode
+        elif mode >= 2 and (steady, mode) > best_score:
             best, best_score = d, (steady, mode)
+    if steady_modes:
+        return max(steady_modes, key=lambda d: (steady_modes[d], d == ","))
     return best
+
+
+def _excel_separator(text: str) -> tuple[str | None, str]:
+    """A first line ``sep=;`` (written by Excel) names the delimiter: it and the text without
+    that line (left blank, so that line numbers still match the file)."""
+    m = re.match(r"sep=(.)[ \t]*(\r\n|\n|\r)", text[:16], flags=re.IGNORECASE)
+    if m is None or m.group(1) not in DELIMITER_NAMES:
+        return None, text
+    return m.group(1), "\n" + text[m.end() :]
 
 
 def _detect_decimal(rows: list[list[str]]) -> str:
@@ -268,8 +358,9 @@ def _column_names(row: list[str] | None, width: int) -> tuple[list[str], list[st
 
 def _parse(text, encoding, target, inputs, missing, header, max_rows) -> SeriesTable:
     """The whole pipeline after decoding: split, name, type, order, fill and select columns."""
-    delimiter = _sniff_delimiter(text)
-    records = _records(text, delimiter, max_rows + 1)
+    delimiter, text = _excel_separator(text)
+    delimiter = delimiter or _sniff_delimiter(text)
+    records = _records(text, delimiter, max_rows + 1, MAX_COLUMNS)
     if not records:
         raise CsvError("the file holds no values (only delimiters or blank lines)")
     decimal = _detect_decimal([f for _, f in records[1 : SAMPLE_ROWS + 1]] or [records[0][1]])
@@ -416,6 +507,13 @@ def _check_cells(name: str, cells: pd.Series, values, missing, lines) -> None:
         raise CsvError(
             f'column "{name}", line {lines[k]}: "{cells[k].strip()}" is infinite; '
             "replace it with a number or remove the row"
+        )
+    huge = np.flatnonzero(np.abs(np.nan_to_num(values)) > MAX_ABS_VALUE)
+    if len(huge):
+        k = huge[0]
+        raise CsvError(
+            f'column "{name}", line {lines[k]}: "{cells[k].strip()}" is too large (the limit '
+            f"is {MAX_ABS_VALUE:.0e} either way); divide the column by a power of ten"
         )
 
 

@@ -11,7 +11,7 @@ import os
 from importlib import resources
 
 from lstm_core.tasks.base import TaskError, register
-from lstm_core.tasks.csv_loader import SeriesTable, load_csv
+from lstm_core.tasks.csv_loader import SeriesTable, load_csv, load_csv_once
 from lstm_core.tasks.real_series import SeriesTask
 
 
@@ -54,7 +54,10 @@ class CsvTask(SeriesTask):
         if table is None:
             if data is None:
                 raise TaskError("the csv task needs a file: data=<bytes or a path>, or table=...")
-            table = load_csv(data, target=target, inputs=inputs, missing=missing)
+            if isinstance(data, bytes | bytearray):  # an upload: parsed once, not per rerun
+                table = load_csv_once(bytes(data), target, inputs, missing)
+            else:
+                table = load_csv(data, target=target, inputs=inputs, missing=missing)
         self._table = table
         super().__init__(**values)
 

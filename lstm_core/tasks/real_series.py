@@ -249,6 +249,10 @@ class SeriesTask(Task):
         }
 
     # ----- display
+    def to_units(self, z: np.ndarray) -> np.ndarray:
+        """Scaled target values back to the units of the file (the scaler's inverse)."""
+        return self.scaler.inverse(np.asarray(z, dtype=np.float64), 0)
+
     @property
     def report(self) -> dict:
         """What the UI shows about the data: the split, the scaler, and the loader's report."""
@@ -326,7 +330,7 @@ class Series(SeriesTask):
         "in training, noise cannot be predicted. Watch the cell state track the phase of the "
         "sunspot cycle, and compare with persistence to see what the gates really add.",
         "zh": "真实数据不是干净的正弦波：周期长短会变，趋势会超出训练时见过的范围，噪声无法预测。"
-        "可以看到细胞状态跟随太阳黑子周期的相位，再和“持续预测”比较，看看门控究竟带来了什么。",
+        "可以看到单元状态跟随太阳黑子周期的相位，再和“持续预测”比较，看看门控究竟带来了什么。",
     }
 
     def __init__(self, **values):

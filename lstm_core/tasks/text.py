@@ -10,8 +10,10 @@ Corpora (the ``source`` knob):
 
 The last ``val_fraction`` of the text is held out for validation. The vocabulary is the set of
 characters of the training part, sorted, after id 0 = unknown ("\ufffd", for characters that
-appear only in the validation part). A window of W characters reads ids c_t..c_{t+W-1} and
-predicts c_{t+1}..c_{t+W}. The metric is bits per character, the cross-entropy in base 2:
+appear only in the validation part, and for the rarest characters beyond MAX_VOCAB: a Chinese
+text may hold thousands of distinct characters). A window of W characters reads ids
+c_t..c_{t+W-1} and predicts c_{t+1}..c_{t+W}. The metric is bits per character, the
+cross-entropy in base 2:
 
     bpc = -mean log2 p(c_{t+1} | c_1..c_t)
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +42,8 @@ from lstm_core.tasks.windows import gather, min_length, random_starts, split_ind
 MODULES = ("textwrap", "json.decoder", "heapq", "fractions", "calendar", "difflib")
 UNKNOWN = "\ufffd"  # the symbol of id 0
 MAX_TEXT_CHARS = 2_000_000
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8 takes at most 4 bytes a character
+MAX_VOCAB = 1000  # the unknown symbol and the 999 most frequent characters of the training part
 SOLVED_SHARE = 0.8  # solved at bpc <= SOLVED_SHARE * unigram entropy
 
 
@@ -100,10 +105,8 @@ def clean_text(text: str | bytes) -> tuple[str, dict]:
     """User text: decode bytes, unify newlines, drop control characters; what was done."""
     report: dict[str, Any] = {"encoding": None, "control_chars_removed": 0}
     if isinstance(text, bytes | bytearray):
-        if len(text) > 4 * MAX_TEXT_CHARS:
-            raise TaskError(
-                f"the file has {len(text):,} bytes; the limit is {4 * MAX_TEXT_CHARS:,}"
-            )
+        if len(text) > MAX_TEXT_BYTES:
+            raise TaskError(f"the file has {len(text):,} bytes; the limit is {MAX_TEXT_BYTES:,}")
         if not text.strip():
             raise TaskError("the text is empty")
         text, report["encoding"] = decode_text(bytes(text))
@@ -121,6 +124,15 @@ def clean_text(text: str | bytes) -> tuple[str, dict]:
 
 
 # --------------------------------------------------------------------------- sampling
+def frequent_characters(text: str, n: int) -> list[str]:
+    """The ``n`` most frequent characters of ``text``, sorted (ties: the smaller code point)."""
+    counts = Counter(text)
+    if len(counts) <= n:
+        return sorted(counts)
+    ranked = sorted(counts, key=lambda ch: (-counts[ch], ch))
+    return sorted(ranked[:n])
+
+
 def pick(logits: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
     """One token id from softmax(logits / temperature); temperature 0 takes the argmax."""
     if temperature == 0:
@@ -158,6 +170,7 @@ class Text(Task):
 
     name, kind, menu_order = "text", "next_token", 10
     vocab: list[str]  # set in __init__ from the training split
+    mean_per_step = True  # loss and bpc are means over steps: evaluated in chunks when large
     knobs = (
         _knob(
             "source",
@@ -306,13 +319,13 @@ class Text(Task):
                 f"{fraction:.0%} held out: it needs at least {need} characters"
             )
         split = split_index(len(text), fraction)
-        vocab = [UNKNOWN, *sorted(set(text[:split]))]
+        vocab = [UNKNOWN, *frequent_characters(text[:split], MAX_VOCAB - 1)]
         index = {ch: i for i, ch in enumerate(vocab)}
         ids = np.array([index.get(ch, 0) for ch in text], dtype=np.int64)  # (N,)
         counts = np.bincount(ids[:split], minlength=len(vocab)).astype(np.float64)
-        p = counts[1:] / split  # training frequencies of the known characters
+        p = counts[counts > 0] / split  # training frequencies (rare characters as unknown)
         entropy = float(-(p * np.log2(p)).sum())
-        counts[0] = 1.0  # one pseudo-count, so an unknown character costs finite bits
+        counts[0] += 1.0  # one pseudo-count, so an unknown character costs finite bits
         self.vocab, self.ids, self.split, self.unigram_entropy = vocab, ids, split, entropy
         self.unigram_logits = np.log(counts / counts.sum())  # (V,)
         self.metric = Metric(  # type: ignore[misc]  # the threshold follows this text's entropy
@@ -355,8 +368,16 @@ class Text(Task):
         return kind_loss("next_token", out, batch.y, batch.mask) / math.log(2)
 
     def baseline_output(self, batch: Batch) -> np.ndarray:
-        """The unigram model: the same training-frequency logits at every step."""
-        return np.broadcast_to(self.unigram_logits, (*batch.y.shape, len(self.vocab))).copy()
+        """The unigram model: the same training-frequency logits at every step, (T, B, V).
+        (A read-only view: ``baseline`` never needs it.)"""
+        return np.broadcast_to(self.unigram_logits, (*batch.y.shape, len(self.vocab)))
+
+    def baseline(self, batch: Batch) -> dict:
+        """The unigram model's loss, read from its log-probabilities at the targets, without
+        building its (T, B, V) logits: the unigram logits are already log-probabilities."""
+        nll = -self.unigram_logits[batch.y]  # (T, B)
+        loss = float(nll[batch.mask].mean() if batch.mask is not None else nll.mean())
+        return {"loss": loss, "metric": loss / math.log(2)}
 
     # ----- generation and display
     def generate(
@@ -395,6 +416,7 @@ class Text(Task):
             "validation_characters": n - self.split,
             "vocab_size": len(self.vocab),
             "unknown_in_validation": int((self.ids[self.split :] == 0).sum()),
+            "rare_in_training": int((self.ids[: self.split] == 0).sum()),
             "unigram_entropy_bits": self.unigram_entropy,
             "solved_below_bits": self.metric.threshold,
             "custom": None if self._custom is None else self._custom[1],

@@ -17,6 +17,7 @@ from ui.figures.common import (
     SERIES,
     base_layout,
     downsample,
+    log_axis,
     make_figure,
 )
 from ui.i18n import translate
@@ -45,55 +46,69 @@ def curves_of(arena) -> list[dict]:
     return out
 
 
+NEAR = 0.12  # solved steps closer than this share of the x span share one label
+LABEL_ROW = 0.08  # height of one label line, as a share of the plot area
+
+
 def _badge_marks(curves, lang) -> tuple[list, list]:
-    """A dotted vertical line and a label at each model's solved step."""
-    shapes, notes = [], []
-    for k, c in enumerate(curves):
-        if c["solved_at"] is None:
-            continue
-        colour = COLOURS[k % len(COLOURS)]
-        shapes.append(
-            {
-                "type": "line",
-                "x0": c["solved_at"],
-                "x1": c["solved_at"],
-                "y0": 0,
-                "y1": 1,
-                "xref": "x",
-                "yref": "paper",
-                "line": {"color": colour, "width": 2, "dash": "dot"},
-            }
-        )
+    """A dotted vertical line at each model's solved step, and labels: models solved at the
+    same or nearby steps share one label, a line each in its colour (never on top of each
+    other)."""
+    solved = sorted(
+        (c["solved_at"], k, c["label"]) for k, c in enumerate(curves) if c["solved_at"] is not None
+    )
+    shapes = [
+        {
+            "type": "line",
+            "x0": step,
+            "x1": step,
+            "y0": 0,
+            "y1": 1,
+            "xref": "x",
+            "yref": "paper",
+            "line": {"color": COLOURS[k % len(COLOURS)], "width": 2, "dash": "dot"},
+        }
+        for step, k, _ in sorted(solved, key=lambda mark: mark[1])  # in the models' order
+    ]
+    span = max([1.0, *(float(c["steps"][-1]) for c in curves if len(c["steps"]))])
+    groups: list[list] = []
+    for mark in solved:
+        if groups and mark[0] - groups[-1][0][0] <= NEAR * span:
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
+    notes, top = [], 1.0
+    for group in groups:  # each group under the one before: labels never share a row
+        lines = [
+            f'<span style="color:{COLOURS[k % len(COLOURS)]}">'
+            f"{translate('arena.chart.solved', lang, model=label)}</span>"
+            for _, k, label in group
+        ]
         notes.append(
             {
-                "x": c["solved_at"],
-                "y": 1 - 0.09 * (k % 8),
+                "x": group[0][0],
+                "y": top,
                 "xref": "x",
                 "yref": "paper",
-                "text": translate("arena.chart.solved", lang, model=c["label"]),
+                "text": "<br>".join(lines),
                 "showarrow": False,
-                "xanchor": "left",
+                "align": "left",
+                # Label on the side of the line with more room.
+                "xanchor": "left" if group[0][0] < 0.6 * span else "right",
                 "yanchor": "top",
-                "font": {"color": colour},
                 "bgcolor": "rgba(255,255,255,0.8)",
             }
         )
+        top -= LABEL_ROW * len(group)
     return shapes, notes
 
 
-def _log_axis(series) -> dict:
-    """A log y axis; over more than a decade, one label per power of ten (Plotly's default
-    then labels the in-between digits too: "2 0.1 5 2 0.01", unreadable on a projector)."""
-    values = np.concatenate([np.asarray(s, float).ravel() for s in series] or [np.ones(1)])
-    values = values[np.isfinite(values) & (values > 0)]
-    axis = {"type": "log"}
-    if len(values) and values.max() / values.min() > 10:
-        axis["dtick"] = 1
-    return axis
-
-
 def loss_overlay(
-    curves: list[dict], lang: str = "en", max_points: int = 400, title: str | None = None
+    curves: list[dict],
+    lang: str = "en",
+    max_points: int = 400,
+    title: str | None = None,
+    projector: bool | None = None,
 ) -> go.Figure:
     """Every model's validation loss (bold, per evaluation) over its training loss (thin,
     per step), log y; dotted lines at the solved badges."""
@@ -136,15 +151,21 @@ def loss_overlay(
         title if title is not None else translate("arena.chart.loss_title", lang),
         translate("arena.chart.step", lang),
         translate("arena.chart.loss", lang),
-        yaxis=_log_axis([c["loss"] for c in curves] + [c["val_loss"] for c in curves]),
+        yaxis=log_axis(*[c["loss"] for c in curves], *[c["val_loss"] for c in curves]),
         shapes=shapes,
         annotations=notes,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
 def metric_overlay(
-    curves: list[dict], threshold: float, label: str, lang: str = "en", max_points: int = 400
+    curves: list[dict],
+    threshold: float,
+    label: str,
+    lang: str = "en",
+    max_points: int = 400,
+    projector: bool | None = None,
 ) -> go.Figure:
     """Every model's task metric per evaluation, with the solved threshold."""
     traces = []
@@ -178,6 +199,11 @@ def metric_overlay(
     )
     shapes, notes = _badge_marks(curves, lang)
     layout = base_layout(
-        label, translate("arena.chart.step", lang), "", shapes=shapes, annotations=notes
+        label,
+        translate("arena.chart.step", lang),
+        "",
+        shapes=shapes,
+        annotations=notes,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)

@@ -7,6 +7,9 @@ Figure builders take ``lang`` and translate through ``ui.i18n.translate`` (no st
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,8 +35,10 @@ FONT_SIZE = 15
 PROJECTOR_FONT = 1.25  # projector mode: font sizes times this
 PROJECTOR_LINE = 1.8  # projector mode: line widths times this
 
-# Projector mode is a per-session choice; the builders stay free of streamlit by asking a
-# function that the app installs once (``ui.classroom.install_figure_style``).
+# Projector mode is a per-session choice that the page passes to each builder as
+# ``projector=``. A builder called without it (``projector=None``) asks a function that the
+# app installs once (``ui.classroom.install_figure_style``): a fallback kept for the builders
+# that do not take the argument yet (the cell and home figures).
 _projector_source = None
 
 
@@ -44,7 +49,13 @@ def set_projector_source(fn) -> None:
 
 
 def projector() -> bool:
+    """The installed hook's answer (the fallback for ``projector=None``)."""
     return bool(_projector_source and _projector_source())
+
+
+def projecting(flag: bool | None) -> bool:
+    """``flag`` as passed by the page; None: the installed hook's answer."""
+    return projector() if flag is None else bool(flag)
 
 
 # A small explicit template: Plotly's named templates cost ~25 ms per figure to copy, too
@@ -69,9 +80,11 @@ def merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) -> dict:
+def base_layout(
+    title: str = "", x_title: str = "", y_title: str = "", projector: bool | None = None, **extra
+) -> dict:
     """The house layout as a dict: large fonts, light grid, legend under the plot;
-    ``extra`` is merged on top."""
+    ``extra`` is merged on top; ``projector``: every font scaled up for a classroom."""
     layout = {
         "template": TEMPLATE,
         "title": {
@@ -92,7 +105,7 @@ def base_layout(title: str = "", x_title: str = "", y_title: str = "", **extra) 
         "yaxis": {"title": {"text": y_title}, "showgrid": True, "automargin": True},
     }
     layout = merge(layout, extra)
-    return _projected(layout) if projector() else layout
+    return _projected(layout) if projecting(projector) else layout
 
 
 def _projected(layout: dict, top: bool = True) -> dict:
@@ -120,6 +133,33 @@ def _thick(trace: dict) -> dict:
     return trace
 
 
+def text_width(text: str) -> int:
+    """Width of ``text`` in Latin characters: a CJK character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_CJK = "\u2e80-\u9fff\uff00-\uffef"
+_TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken with <br> into lines of at most ``width`` (``text_width``), at spaces
+    or between two CJK characters (Chinese has no spaces). A longer word keeps its own line."""
+    lines, line, last_break = [], "", 0  # last_break: where ``line`` may be cut
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            line += " " if line else ""
+            last_break = len(line)
+            continue
+        if text_width(token) == 2 and line and text_width(line[-1]) == 2:
+            last_break = len(line)
+        line += token
+        if text_width(line) > width and 0 < last_break < len(line):
+            lines.append(line[:last_break].rstrip())
+            line, last_break = line[last_break:], 0
+    return "<br>".join([*lines, line.rstrip()] if line.strip() else lines)
+
+
 MAX_DECADES = 7  # labelled powers of ten on a log axis, at most (about)
 
 
@@ -130,7 +170,8 @@ def _decade(k: int) -> str:
 
 def log_axis(*values) -> dict:
     """A log y axis labelled at decades only (every 2nd, 3rd, ... when the data span more than
-    MAX_DECADES decades; 1-2-5 within a range under two decades), with explicit ticks: Plotly's
+    MAX_DECADES decades; 1-2-5 within a range under two decades, every digit when fewer than two
+    of those fall inside the data), with explicit ticks: Plotly's
     own labels the minor digits too ("2 0.1 5"). Zeros, negatives and NaN are ignored."""
     v = np.concatenate([np.ravel(np.asarray(x, dtype=float)) for x in values] or [[]])
     v = v[np.isfinite(v) & (v > 0)]
@@ -144,14 +185,18 @@ def log_axis(*values) -> dict:
         vals, text = [10.0**k for k in decades], [_decade(k) for k in decades]
     else:
         vals = [m * 10.0**k for k in range(lo, hi + 1) for m in (1, 2, 5)]
+        inside = [x for x in vals if v.min() <= x <= v.max()]
+        if len(inside) < 2:  # a narrow range (e.g. 3 to 6.5): every digit, or it shows one label
+            vals = [m * 10.0**k for k in range(lo, hi + 1) for m in range(1, 10)]
         text = [f"{x:g}" if 1e-3 <= x < 1e4 else f"{x:.0e}".replace("e-0", "e-") for x in vals]
     return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
 
 
-def make_figure(traces: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain trace and layout dicts. Validation is skipped: it (and Plotly's
-    named templates) dominated the redraw time of charts drawn twice a second."""
-    if projector():
+def make_figure(traces: list[dict], layout: dict, projector: bool | None = None) -> go.Figure:
+    """A figure from plain trace and layout dicts (``projector``: thicker lines). Validation is
+    skipped: it (and Plotly's named templates) dominated the redraw time of charts drawn twice
+    a second."""
+    if projecting(projector):
         traces = [_thick(tr) if isinstance(tr, dict) else tr for tr in traces]
     return go.Figure(data=traces, layout=layout, _validate=False)
 

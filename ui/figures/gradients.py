@@ -58,7 +58,9 @@ def _panel_title(text: str, y: float) -> dict:
     }
 
 
-def _two_panels(top: float, lang: str, title: str = "", **extra) -> dict:
+def _two_panels(
+    top: float, lang: str, title: str = "", projector: bool | None = None, **extra
+) -> dict:
     """Layout with two stacked panels on one time axis: y2 on top (share ``top``), y below."""
     split = 1 - top
     return base_layout(
@@ -68,10 +70,13 @@ def _two_panels(top: float, lang: str, title: str = "", **extra) -> dict:
         yaxis={"domain": [0, split - 0.1]},
         yaxis2={"domain": [split, 1], "anchor": "x", "gridcolor": "#e5e5e5"},
         **extra,
+        projector=projector,
     )
 
 
-def flow_figure(curves: list[tuple[str, str, dict]], lang: str = "en") -> go.Figure:
+def flow_figure(
+    curves: list[tuple[str, str, dict]], lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """||dL/dh_t|| (solid / dotted per layer) and ||dL/dc_t|| (dashed) against t, log y.
 
     ``curves``: (label, cell, flow) with flow["dh"] (L, T) and flow["dc"] (L, T) or None.
@@ -99,11 +104,15 @@ def flow_figure(curves: list[tuple[str, str, dict]], lang: str = "en") -> go.Fig
         ),
         height=480,
         margin={"t": 70},
+        showlegend=True,  # also for a single curve (a one-layer RNN alone): say what it is
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
-def rnn_factor_figure(factors: list[dict], lang: str = "en") -> go.Figure:
+def rnn_factor_figure(
+    factors: list[dict], lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """Per layer: ||W_hh^T diag(1 - h_t^2)|| per step, the norm of their product from the last
     step back to t, sigma_max(W_hh) and the bound 1/gamma = 1.
     ``factors``: per layer {"step_norm": (T,), "path_norm": (T,), "sigma_max": float}."""
@@ -135,11 +144,14 @@ def rnn_factor_figure(factors: list[dict], lang: str = "en") -> go.Figure:
         yaxis=log_axis(*[[f["sigma_max"], *f["step_norm"], *f["path_norm"]] for f in factors], 1.0),
         height=440,
         margin={"t": 70},
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
-def forget_figure(factors: list[dict], lang: str = "en") -> go.Figure:
+def forget_figure(
+    factors: list[dict], lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """Per layer: mean f_t (top, 0..1) and the cell-path product prod_{s>t} f_s (bottom, log).
     ``factors``: per layer {"mean_f": (T,), "product": (T,)}."""
     traces = []
@@ -160,10 +172,11 @@ def forget_figure(factors: list[dict], lang: str = "en") -> go.Figure:
         height=440,
         margin={"t": 90},
         showlegend=len(factors) > 1,
+        projector=projector,
     )
     layout["yaxis"].update(log_axis(*[f["product"] for f in factors]))
     layout["yaxis2"].update(range=[0, 1.05])
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
 def saliency_figure(
@@ -171,6 +184,7 @@ def saliency_figure(
     saliencies: list[tuple[str, str, np.ndarray]],
     lang: str = "en",
     tokens: list[str] | None = None,
+    projector: bool | None = None,
 ) -> go.Figure:
     """The input sequence on top and |dy/dx_t| of each model under it (log y), one time axis.
 
@@ -225,8 +239,9 @@ def saliency_figure(
         ],
         height=460,
         margin={"t": 50},
+        projector=projector,
     )
     layout["yaxis"].update(log_axis(*[s for _, _, s in saliencies]))
     if tokens is not None:
         layout["yaxis2"].update(visible=False)
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)

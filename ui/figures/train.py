@@ -22,7 +22,9 @@ from ui.figures.common import (
     downsample,
     log_axis,
     make_figure,
-    projector,
+    merge,
+    projecting,
+    wrap,
 )
 from ui.i18n import translate
 
@@ -35,6 +37,11 @@ TRAIN, VAL, TARGET, PRED, CLIP, FREE, SOLVED = (
     SERIES[3],
     SERIES[2],
 )
+
+
+# A chart half the live column wide at 1280 px holds about this many characters of its title
+# (18 px) and of one legend entry (15 px) on a line.
+TITLE_CHARS, LEGEND_CHARS = 34, 38
 
 
 def _line(x, y, name, colour, width=LINE_WIDTH, dash="solid", mode="lines", **kw) -> dict:
@@ -56,6 +63,18 @@ def _ref_line(x0, x1, y, name, colour=GREY, dash="dash", **kw) -> dict:
 
 def _x_span(steps) -> tuple[float, float]:
     return (0.0, float(max(steps[-1], 1))) if len(steps) else (0.0, 1.0)
+
+
+def value_range(*values, room: float = 0.05) -> list[float] | None:
+    """A y range holding every finite value, with ``room`` (a share of the span) on each
+    side; None when there is nothing finite to show."""
+    v = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in values if a is not None])
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    pad = room * (hi - lo) if hi > lo else max(abs(hi), 1.0) * room
+    return [lo - pad, hi + pad]
 
 
 def _title(text: str, top: float) -> dict:
@@ -81,6 +100,7 @@ def loss_figure(
     baseline_loss: float,
     solved_step: int | None = None,
     lang: str = "en",
+    projector: bool | None = None,
 ) -> go.Figure:
     """Training loss per step and validation loss per evaluation, log y; the baseline's loss
     as a dashed line; a dotted vertical line where the task was first solved."""
@@ -134,13 +154,23 @@ def loss_figure(
             }
         ]
     layout = base_layout(
-        tr("train.chart.loss_title"), tr("train.chart.step"), tr("train.chart.loss"), **extra
+        tr("train.chart.loss_title"),
+        tr("train.chart.step"),
+        tr("train.chart.loss"),
+        **extra,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
 def metric_figure(
-    val_steps, metric, threshold: float, baseline_metric: float, label: str, lang: str = "en"
+    val_steps,
+    metric,
+    threshold: float,
+    baseline_metric: float,
+    label: str,
+    lang: str = "en",
+    projector: bool | None = None,
 ) -> go.Figure:
     """The task's metric per evaluation, with the solved threshold and the baseline's value."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -149,7 +179,7 @@ def metric_figure(
         _line(
             list(val_steps),
             list(metric),
-            label,
+            wrap(label, LEGEND_CHARS),
             VAL,
             mode="lines+markers",
             marker={"size": MARKER_SIZE},
@@ -164,10 +194,28 @@ def metric_figure(
                 x0, x1, baseline_metric, tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
             )
         )
-    return make_figure(traces, base_layout(label, tr("train.chart.step"), "", xaxis={"nticks": 5}))
+    title = wrap(label, TITLE_CHARS)
+    lines = title.count("<br>") + 1
+    # A title of several lines stands on the plot area, its lower lines lifted by the bottom
+    # pad (Plotly anchors a title by its first line): hung from the top of the figure, its
+    # first line would be cut off.
+    top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": {"b": 22 * (lines - 1) + 6}}
+    layout = base_layout(
+        title,
+        tr("train.chart.step"),
+        "",
+        xaxis={"nticks": 5},
+        margin={"t": 30 + 22 * lines},
+        projector=projector,
+    )
+    if lines > 1:
+        layout = merge(layout, {"title": top})
+    return make_figure(traces, layout, projector=projector)
 
 
-def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = "en") -> go.Figure:
+def grad_norm_figure(
+    steps, grad_norm, clipped, clip: float | None, lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """Global gradient norm (before clipping) per step, log y; crosses where clipping acted and
     the clipping threshold as a line."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -190,12 +238,27 @@ def grad_norm_figure(steps, grad_norm, clipped, clip: float | None, lang: str = 
         x0, x1 = _x_span(steps)
         traces.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
     yaxis = log_axis(norm, [] if clip is None else [clip])
-    layout = base_layout(tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", yaxis=yaxis)
-    return make_figure(traces, layout)
+    layout = base_layout(
+        tr("train.chart.grad_title"),
+        tr("train.chart.step"),
+        "‖∇L‖",
+        yaxis=yaxis,
+        projector=projector,
+    )
+    return make_figure(traces, layout, projector=projector)
 
 
 def forecast_figure(
-    x, y, pred, mask=None, warmup_x=None, future=None, free=None, lang: str = "en"
+    x,
+    y,
+    pred,
+    mask=None,
+    warmup_x=None,
+    future=None,
+    free=None,
+    lang: str = "en",
+    y_title: str = "",
+    projector: bool | None = None,
 ) -> go.Figure:
     """One validation sequence of a next-step task (first channel): the noisy input, the
     target and the model's prediction; unscored steps shaded. With ``free`` (a free-running
@@ -227,12 +290,14 @@ def forecast_figure(
         )
     # The legend sits at the bottom of the figure (container coordinates) under the x axis
     # title, whatever the panels' heights; the bottom margin holds ticks, title and legend.
-    bottom = 100 if projector() else 84
+    bottom = 100 if projecting(projector) else 84
+    # The axes follow the data (an explicit range: a kept autorange can lag new data).
     extra = {
         "hovermode": "x",
         "margin": {"t": 30, "b": bottom},
         "shapes": shapes,
         "legend": {"yref": "container", "y": 0.0, "yanchor": "bottom"},
+        "yaxis": {"range": value_range(x, y, pred), "title": {"text": y_title}},
     }
     if two:
         w = np.arange(len(warmup_x))
@@ -262,19 +327,26 @@ def forecast_figure(
             _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
         ]
         notes.append(_title(tr("train.chart.free_run"), 0.4))
-        extra["yaxis"] = {"domain": [0.62, 1.0]}  # the gap holds ticks and the lower title
+        extra["yaxis"]["domain"] = [0.62, 1.0]  # the gap holds ticks and the lower title
         extra["xaxis2"] = {
             "anchor": "y2",
             "showgrid": True,
             "title": {"text": tr("train.chart.time"), "standoff": 4},
         }
-        extra["yaxis2"] = {"anchor": "x2", "domain": [0.0, 0.4], "showgrid": True}
+        extra["yaxis2"] = {
+            "anchor": "x2",
+            "domain": [0.0, 0.4],
+            "showgrid": True,
+            "range": value_range(warmup_x, future, free),
+        }
     extra["annotations"] = notes
-    layout = base_layout("", "" if two else tr("train.chart.time"), "", **extra)
-    return make_figure(traces, layout)
+    layout = base_layout(
+        "", "" if two else tr("train.chart.time"), "", **extra, projector=projector
+    )
+    return make_figure(traces, layout, projector=projector)
 
 
-def regression_figure(target, pred, lang: str = "en") -> go.Figure:
+def regression_figure(target, pred, lang: str = "en", projector: bool | None = None) -> go.Figure:
     """Predicted against true value for validation sequences, with the line y = x."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     target, pred = np.ravel(target), np.ravel(pred)
@@ -296,11 +368,14 @@ def regression_figure(target, pred, lang: str = "en") -> go.Figure:
         tr("train.chart.target"),
         tr("train.chart.prediction"),
         hovermode="closest",
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
-def class_prob_figure(probs, true_class: int, class_names, lang: str = "en") -> go.Figure:
+def class_prob_figure(
+    probs, true_class: int, class_names, lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """The model's class probabilities for one validation sequence; the true class marked."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     probs = np.asarray(probs, dtype=float)
@@ -322,8 +397,9 @@ def class_prob_figure(probs, true_class: int, class_names, lang: str = "en") -> 
         hovermode="closest",
         showlegend=False,
         yaxis={"range": [0, 1.15]},
+        projector=projector,
     )
-    return make_figure([bar], layout)
+    return make_figure([bar], layout, projector=projector)
 
 
 def caption(example: dict, lang: str = "en") -> str:
@@ -331,7 +407,9 @@ def caption(example: dict, lang: str = "en") -> str:
     return example.get("caption", {}).get(lang) or str(example.get("label", ""))
 
 
-def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
+def preview_figure(
+    examples: list[dict], lang: str = "en", projector: bool | None = None
+) -> go.Figure:
     """Example input sequences of a numeric task: one panel per example (stacked, shared
     time axis), one line per input channel (at most 4), titled with the example's label."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -378,4 +456,6 @@ def preview_figure(examples: list[dict], lang: str = "en") -> go.Figure:
             }
         )
     extra["annotations"] = notes
-    return make_figure(traces, base_layout("", "", "", **extra))
+    return make_figure(
+        traces, base_layout("", "", "", **extra, projector=projector), projector=projector
+    )

@@ -35,6 +35,8 @@ EN = {
     "cell.none": "There is no model yet. Set one up and train it on the Train page, or train a "
     "quick one here with the current settings.",
     "cell.go_train": "Go to Train",
+    "cell.snapshots_dropped": "{n} saved snapshot(s) of this run lacked gates or layers of the "
+    "model and are not shown.",
     "cell.quick_train": "Train a quick model ({n} steps)",
     "cell.quick_training": "Training…",
     "cell.build_failed": "The model could not be built: {why}",
@@ -68,7 +70,7 @@ ZH = {
     "cell.q.f": "f — 遗忘门",
     "cell.q.g": "g — 候选值",
     "cell.q.o": "o — 输出门",
-    "cell.q.c": "c — 细胞状态",
+    "cell.q.c": "c — 单元状态",
     "cell.q.h": "h — 隐藏状态",
     "cell.q.r": "r — 重置门",
     "cell.q.z": "z — 更新门",
@@ -86,7 +88,7 @@ ZH = {
     "cell.sat.low": "关闭（< 0.1）",
     "cell.sat.high": "打开（> 0.9）",
     "cell.seq.gates": "门 i、f、o（0..1）与候选值 g（−1..1）",
-    "cell.seq.state": "细胞状态 c 与隐藏状态 h",
+    "cell.seq.state": "单元状态 c 与隐藏状态 h",
     "cell.intro": (
         "本页的每个数字都来自你的模型：一条验证序列在各层中的轨迹。沿序列拖动时间光标，"
         "或把训练时间拖回较早的快照，看看门是怎样学会的。"
@@ -94,6 +96,7 @@ ZH = {
     ),
     "cell.none": "还没有模型。请在“训练”页设置并训练一个模型，或在这里用当前设置快速训练一个。",
     "cell.go_train": "前往训练",
+    "cell.snapshots_dropped": "此运行有 {n} 个保存的快照缺少模型的门或层，因此不显示。",
     "cell.quick_train": "快速训练一个模型（{n} 步）",
     "cell.quick_training": "训练中…",
     "cell.build_failed": "无法构建模型：{why}",

@@ -23,7 +23,7 @@ _CONTROL_ZH = {
     "task": "任务",
     "knobs": "任务设置",
     "seed": "随机种子",
-    "cell": "细胞类型",
+    "cell": "单元类型",
     "variant": "LSTM 变体",
     "hidden": "隐藏单元数",
     "layers": "层数",
@@ -56,6 +56,8 @@ EN = {
         "training curve. Teachers can lock or hide controls and switch on the projector mode."
     ),
     "links.projector": "Projector mode (large type, thick lines)",
+    "links.qr": "Scan to open this run",
+    "links.full": "Full link (every value, also if the defaults change)",
     "links.lock": "Lock these controls",
     "links.hide": "Hide these controls",
     **{f"links.control.{k}": v for k, v in _CONTROL_EN.items()},
@@ -82,6 +84,8 @@ ZH = {
         "老师可以锁定或隐藏控件，并打开投影模式。"
     ),
     "links.projector": "投影模式（大字号、粗线条）",
+    "links.qr": "扫码打开这次运行",
+    "links.full": "完整链接（包含每个值，默认值改变时也不受影响）",
     "links.lock": "锁定这些控件",
     "links.hide": "隐藏这些控件",
     **{f"links.control.{k}": v for k, v in _CONTROL_ZH.items()},

@@ -9,7 +9,7 @@ EN = {
 
 ZH = {
     "app.title": "LSTM 游乐场",
-    "app.tagline": "实时训练一个 LSTM，观察它学习时的门、细胞状态和梯度。",
+    "app.tagline": "实时训练一个 LSTM，观察它学习时的门、单元状态和梯度。",
     "nav.language": "语言",
     "nav.home": "首页",
 }

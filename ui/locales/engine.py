@@ -23,6 +23,22 @@ ZH = {
     ),
     "problem.diverged.clip.off": "打开梯度裁剪（例如 1.0）",
     "problem.diverged.clip.on": "调低裁剪阈值（当前为 {clip:g}）",
+    "problem.not_learning": (
+        "训练已暂停：验证损失（{loss:.3g}）已连续 {n} 次评估远高于基准（{baseline:.3g}），"
+        "模型没有在学习。请降低学习率（当前为 {lr:g}，可试 {lr_try:g}），然后按“继续”。"
+    ),
+    "problem.budget.over": (
+        "这次训练大约需要 {need} 内存，超过了共享服务器给每个会话的 {limit}。"
+        "请把{knob}降到 {fits} 或更小。"
+    ),
+    "problem.budget.over.none": (
+        "这次训练大约需要 {need} 内存，超过了共享服务器给每个会话的 {limit}。"
+        "请选择更小的模型、批大小和序列长度。"
+    ),
+    "problem.budget.knob.batch_size": "批大小",
+    "problem.budget.knob.hidden_size": "隐藏层大小",
+    "problem.budget.knob.num_layers": "层数",
+    "problem.budget.knob.seq_len": "序列长度",
     "problem.crashed": (
         "训练在第 {step} 步停止：这次运行出现了意外错误（{error}）。"
         "模型和训练历史保持在第 {step} 步之后的状态。"

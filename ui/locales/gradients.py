@@ -36,12 +36,13 @@ EN = {
         "The NumPy reference implements the standard LSTM, GRU and RNN only; for this LSTM "
         "variant the curves come from PyTorch autograd alone."
     ),
-    "grad.compare.title": "Next to it: the same task with a GRU and a plain RNN",
+    "grad.compare.title": "Next to it: the same task with {models}",
     "grad.compare.explain": (
         "They train on exactly the batches your model saw (same task, seed, batch size and "
         "optimizer) for the same number of steps, at most {s} s each."
     ),
     "grad.compare.button": "Train {models} on the same batches (up to {n} steps)",
+    "grad.compare.button_first": "Train {models} on the same batches (train your model first)",
     "grad.compare.progress": "Training {model}: step {step} of {n}",
     "grad.compare.done": "{model}: {steps} of {n} steps",
     "grad.compare.timeout": "{model}: {steps} of {n} steps (stopped at the {s} s time limit)",
@@ -105,7 +106,7 @@ EN = {
 ZH = {
     "grad.intro": (
         "随时间反向传播（BPTT）把损失的梯度从输出一步一步地往回传，直到第一个输入。下面显示的是："
-        "在一个验证批次上，你的模型每一个隐藏状态 h_t 和细胞状态 c_t 上的梯度还剩多大。曲线朝 "
+        "在一个验证批次上，你的模型每一个隐藏状态 h_t 和单元状态 c_t 上的梯度还剩多大。曲线朝 "
         "t = 0 方向下降的地方，早期输入已经无法再教会模型任何东西（梯度消失）；曲线上升的地方，"
         "训练会变得不稳定（梯度爆炸）。"
     ),
@@ -135,12 +136,13 @@ ZH = {
     "grad.check.variant": (
         "NumPy 参考实现只包含标准 LSTM、GRU 和 RNN；对这个 LSTM 变体，曲线只来自 PyTorch 自动求导。"
     ),
-    "grad.compare.title": "对照：同一任务上的 GRU 和普通 RNN",
+    "grad.compare.title": "对照：同一任务上的 {models}",
     "grad.compare.explain": (
         "它们使用与你的模型完全相同的批次（相同的任务、随机种子、批大小和优化器），训练相同的步数，"
         "每个最多 {s} 秒。"
     ),
     "grad.compare.button": "用同样的批次训练 {models}（最多 {n} 步）",
+    "grad.compare.button_first": "用同样的批次训练 {models}（请先训练你的模型）",
     "grad.compare.progress": "正在训练 {model}：第 {step} 步，共 {n} 步",
     "grad.compare.done": "{model}：{steps} / {n} 步",
     "grad.compare.timeout": "{model}：{steps} / {n} 步（达到 {s} 秒时间上限后停止）",
@@ -163,21 +165,21 @@ ZH = {
         "σ_max(W_hh) · γ，其中 γ = 1 是 tanh 的最大斜率。Pascanu、Mikolov 和 Bengio（2013）指出："
         "若 σ_max(W_hh) < 1/γ，每个乘数都小于 1，梯度随距离指数级消失（充分条件）；只有当 "
         "σ_max(W_hh) > 1/γ 时梯度才可能爆炸。超过这个界时梯度仍可能消失：一串矩阵乘积的范数可以"
-        "远小于各自范数的乘积（虚线）。LSTM 的细胞状态是加法更新的，"
+        "远小于各自范数的乘积（虚线）。LSTM 的单元状态是加法更新的，"
         "c_t = f_t c_{t−1} + i_t g_t：沿这条路径每一步只乘以 f_t，"
         "所以只要 f_t 接近 1，梯度就能保留下来。"
     ),
     "grad.factor.rnn_title": "RNN：每一步的 ‖W_hhᵀ diag(1 − h_t²)‖",
-    "grad.factor.lstm_title": "LSTM：细胞状态路径上的遗忘门",
+    "grad.factor.lstm_title": "LSTM：单元状态路径上的遗忘门",
     "grad.factor.step_norm": "‖W_hhᵀ diag(1 − h_t²)‖",
     "grad.factor.sigma": "σ_max(W_hh) = {value}",
     "grad.factor.path_norm": "‖∂h_T/∂h_t‖：从结尾回到 t 的所有步合在一起",
     "grad.factor.bound": "界 1/γ = 1（tanh）",
     "grad.factor.mean_f": "遗忘门 f_t 的平均值",
-    "grad.factor.product": "从 t+1 到结尾的 ∏ f_s（细胞路径的乘数）",
+    "grad.factor.product": "从 t+1 到结尾的 ∏ f_s（单元路径的乘数）",
     "grad.factor.need_rnn": "先训练上面的对照模型，才能看到 RNN 的乘数。",
     "grad.factor.need_lstm": "遗忘门需要 LSTM：请先训练上面的对照模型，或在训练页换成 LSTM。",
-    "grad.factor.gru": "GRU 没有细胞状态；它的更新门 z_t 起着遗忘门的作用。",
+    "grad.factor.gru": "GRU 没有单元状态；它的更新门 z_t 起着遗忘门的作用。",
     "grad.sal.title": "输入显著性 |∂y/∂x_t|（对数坐标）",
     "grad.sal.input": "输入序列",
     "grad.sal.section": "答案取决于什么：输入显著性",

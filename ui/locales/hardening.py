@@ -44,7 +44,7 @@ EN.update(
         "upload.csv": "Your CSV file",
         "upload.csv.help": (
             "A table with a header row or none; comma, semicolon, tab or pipe; decimal point or "
-            "comma; UTF-8, UTF-16 or Latin-1. At most {limit} MB and 1,000,000 rows."
+            "comma; UTF-8, UTF-16 or Latin-1. At most {limit} MB, 200,000 rows and 200 columns."
         ),
         "upload.example": (
             "No file yet: the built-in example (monthly El Niño sea temperatures) stands in."
@@ -74,7 +74,7 @@ ZH.update(
         "upload.csv": "你的 CSV 文件",
         "upload.csv.help": (
             "表格可以有表头，也可以没有；分隔符可以是逗号、分号、制表符或竖线；小数点或小数逗号；"
-            "UTF-8、UTF-16 或 Latin-1 编码。最大 {limit} MB，最多 1,000,000 行。"
+            "UTF-8、UTF-16 或 Latin-1 编码。最大 {limit} MB，最多 200,000 行、200 列。"
         ),
         "upload.example": "还没有上传文件：先用内置示例（每月厄尔尼诺海温）代替。",
         "upload.using": "正在使用 {name}：{rows} 行。",

@@ -35,12 +35,12 @@ ZH = {
     "home.intro": (
         "LSTM 游乐场在你眼前训练一个小型循环神经网络。"
         "选择一个任务，按下“播放”，看着损失随着模型学习而下降。"
-        "然后走进细胞内部：每个门的值、细胞状态和梯度，都是从你刚训练的模型中计算出来的。"
+        "然后走进单元内部：每个门的值、单元状态和梯度，都是从你刚训练的模型中计算出来的。"
     ),
     "home.diagram.title": "LSTM 的一个时间步",
     "home.diagram.caption": (
-        "输入 x_t 和 h_(t-1) 送入四个门。遗忘门 f_t 缩放旧的细胞状态，输入门 i_t 写入候选值 g_t，"
-        "输出门 o_t 把新的细胞状态读出为 h_t。⊙ 表示逐元素相乘，σ 是 logistic sigmoid 函数。"
+        "输入 x_t 和 h_(t-1) 送入四个门。遗忘门 f_t 缩放旧的单元状态，输入门 i_t 写入候选值 g_t，"
+        "输出门 o_t 把新的单元状态读出为 h_t。⊙ 表示逐元素相乘，σ 是 logistic sigmoid 函数。"
     ),
     "home.diagram.legend": "PyTorch 的写法，门的顺序为 i、f、g、o",
     "home.gate.i": "输入门",
@@ -49,8 +49,8 @@ ZH = {
     "home.gate.o": "输出门",
     "home.pages.title": "页面",
     "home.pages.train": "选择任务和模型，按下播放，看损失下降。",
-    "home.pages.inside": "一个序列上每个门和细胞状态的热力图。",
-    "home.pages.sandbox": "单个细胞，用滑块调节它的输入和权重。",
+    "home.pages.inside": "一个序列上每个门和单元状态的热力图。",
+    "home.pages.sandbox": "单个单元，用滑块调节它的输入和权重。",
     "home.pages.gradients": "随时间反向传播：梯度在哪里消失或爆炸。",
     "home.pages.arena": "在相同的批次上并排训练 RNN、GRU 和 LSTM。",
     "home.pages.equations": "代入当前模型数值的公式。",

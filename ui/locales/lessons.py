@@ -149,7 +149,8 @@ EN = {
     "lessons.forecast.title": "Forecast a real series",
     "lessons.forecast.summary": "Sunspots: is the LSTM better than 'tomorrow = today'?",
     "lessons.forecast.story": (
-        "Three centuries of monthly sunspot numbers. The last fifth is held out as the future. "
+        "Three centuries of yearly sunspot numbers (1700-2008). The last fifth is held out as "
+        "the future. "
         "The bar to beat is persistence: predict that the next value equals this one. Real "
         "data is not a clean sine: cycles change length and noise cannot be predicted."
     ),
@@ -204,9 +205,9 @@ ZH = {
     "lessons.finish": "结束本课",
     "lessons.back": "全部课程",
     "lessons.gates.title": "门的作用",
-    "lessons.gates.summary": "一个细胞、四个滑块：记住、遗忘、写入和读出。",
+    "lessons.gates.summary": "一个单元、四个滑块：记住、遗忘、写入和读出。",
     "lessons.gates.story": (
-        "LSTM 细胞是一个带三个阀门的小存储器。遗忘门 f 决定保留多少旧的细胞状态 c，"
+        "LSTM 单元是一个带三个阀门的小小记忆单元。遗忘门 f 决定保留多少旧的单元状态 c，"
         "输入门 i 决定写入多少新的候选值 g，输出门 o 决定把多少记忆显示为 h。"
         "沙盒从预设“记住”开始：f 打开，i 关闭。"
     ),
@@ -217,7 +218,7 @@ ZH = {
         "看序列图，然后依次按下预设“遗忘”“写入”和“读出”。再把 f 的偏置滑块从 +6 慢慢移到 -6。"
     ),
     "lessons.gates.look": (
-        "f 接近 1 时，无论 x 怎样变化，细胞状态都保持不变；f 接近 0 时，一步就忘掉；"
+        "f 接近 1 时，无论 x 怎样变化，单元状态都保持不变；f 接近 0 时，一步就忘掉；"
         "i 决定 x 能否进入；o 只改变你在 h 中看到的内容，从不改变 c。"
     ),
     "lessons.long_lags.title": "长时滞上 LSTM 为什么胜过 RNN",
@@ -232,7 +233,7 @@ ZH = {
     "lessons.long_lags.run": "按下播放，观察损失曲线一两分钟。然后增大时滞（序列长度）并重置。",
     "lessons.long_lags.look": (
         "RNN 的损失停在基线上：它的梯度在时滞中逐渐消失，所以它永远学不会标记的含义。"
-        "带门的细胞离开基线；时滞越长，差距越大。"
+        "带门的单元离开基线；时滞越长，差距越大。"
     ),
     "lessons.vanishing.title": "梯度消失",
     "lessons.vanishing.summary": "误差信号能向前传多远？",
@@ -256,25 +257,25 @@ ZH = {
     "lessons.forget.summary": "不间断的 Reber 字符串：标准 LSTM 对比没有遗忘门的 LSTM。",
     "lessons.forget.story": (
         "嵌入式 Reber 文法的字符串一个接一个，中间没有任何间隔。困难的那个符号必须重复许多步之前"
-        "看到的 T 或 P。1997 年最初的 LSTM 没有遗忘门（变体 NFG）：它的细胞状态只能累加。"
+        "看到的 T 或 P。1997 年最初的 LSTM 没有遗忘门（变体 NFG）：它的单元状态只能累加。"
         "Gers 等人在 2000 年正是为这种数据流加入了遗忘门。"
     ),
     "lessons.forget.predict": (
-        "两个模型得到相同的批次。随着数据流继续，哪一个能一直答对？另一个的细胞状态会怎样？"
+        "两个模型得到相同的批次。随着数据流继续，哪一个能一直答对？另一个的单元状态会怎样？"
     ),
     "lessons.forget.run": "按下播放，让两个模型训练几百轮。",
     "lessons.forget.look": (
-        "没有遗忘门时，细胞状态不断增长，tanh(c) 饱和，模型再也存不下下一个 T 或 P；"
+        "没有遗忘门时，单元状态不断增长，tanh(c) 饱和，模型再也存不下下一个 T 或 P；"
         "标准 LSTM 学会在每个字符串结束时把自己清零。"
     ),
-    "lessons.counting.title": "会计数的细胞",
+    "lessons.counting.title": "会计数的单元",
     "lessons.counting.summary": "括号深度：找出负责计数的单元。",
     "lessons.counting.story": (
         "这个任务在每一步标出括号串的嵌套深度。填充符 x 不改变深度，所以深度必须跨过它们保持下来。"
         "一个 8 单元的 LSTM 已经训练了几百步；现在看看它的内部。"
     ),
     "lessons.counting.predict": (
-        "如果某个单元在计数，它的细胞状态 c 在 ( 、 ) 和 x 处应该怎样变化？它的输入门在"
+        "如果某个单元在计数，它的单元状态 c 在 ( 、 ) 和 x 处应该怎样变化？它的输入门在"
         " x 处应该怎样？"
     ),
     "lessons.counting.run": (
@@ -298,13 +299,13 @@ ZH = {
         "按下播放，观察准确率和预测。然后提高否定句的比例，看准确率先下降再恢复。"
     ),
     "lessons.negation.look": (
-        "网络必须把“不”保存在细胞状态里，直到形容词出现。在“细胞内部”页面，找一个在否定词处"
+        "网络必须把“不”保存在单元状态里，直到形容词出现。在“单元内部”页面，找一个在否定词处"
         "切换、并跨过“很”保持数值的单元。"
     ),
     "lessons.forecast.title": "预测真实序列",
     "lessons.forecast.summary": "太阳黑子：LSTM 能比“明天 = 今天”更好吗？",
     "lessons.forecast.story": (
-        "三个世纪的月度太阳黑子数。最后五分之一留作“未来”用于验证。要超越的基准是持续预测："
+        "三个世纪的年度太阳黑子数（1700-2008）。最后五分之一留作“未来”用于验证。要超越的基准是持续预测："
         "预测下一个值等于当前值。真实数据不是干净的正弦波：周期长度会变，噪声无法预测。"
     ),
     "lessons.forecast.predict": (

@@ -13,8 +13,8 @@ EN = {
 
 ZH = {
     "nav.train": "训练",
-    "nav.inside": "细胞内部",
-    "nav.sandbox": "细胞沙盒",
+    "nav.inside": "单元内部",
+    "nav.sandbox": "单元沙盒",
     "nav.gradients": "梯度流",
     "nav.arena": "竞技场",
     "nav.equations": "公式",

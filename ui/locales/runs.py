@@ -58,6 +58,7 @@ EN = {
     "runs.save": "Save run",
     "runs.save.name": "Name of the saved run",
     "runs.default_name": "{task} · {model} · step {steps}",
+    "runs.name_hint": "{task} · {model} · step when saved",
     "runs.save.help": "Keeps this run's settings, history, snapshots and weights in the run store.",
     "runs.saved": "Saved as “{name}” (run #{id}). Find it under Saved runs.",
     "runs.save_error": "The run was not saved: {message}",
@@ -91,7 +92,7 @@ ZH = {
     "runs.actions": "加载、重命名、删除、下载",
     "runs.load": "加载到当前会话",
     "runs.load.help": (
-        "用这次运行替换会话中的当前模型：训练、细胞内部、梯度流和公式页面都会显示它。"
+        "用这次运行替换会话中的当前模型：训练、单元内部、梯度流和公式页面都会显示它。"
     ),
     "runs.loaded": "已加载“{name}”（第 {steps} 步）。打开训练页或其他页面查看。",
     "runs.load_error": "无法加载这次运行：{message}",
@@ -123,6 +124,7 @@ ZH = {
     "runs.save": "保存运行",
     "runs.save.name": "保存的运行名称",
     "runs.default_name": "{task} · {model} · 第 {steps} 步",
+    "runs.name_hint": "{task} · {model} · 保存时的步数",
     "runs.save.help": "把这次运行的设置、历史、快照和权重保存到运行存储中。",
     "runs.saved": "已保存为“{name}”（第 {id} 号运行）。可在“已保存的运行”中找到。",
     "runs.save_error": "运行未保存：{message}",

@@ -82,7 +82,7 @@ EN = {
 
 ZH = {
     "sandbox.intro": (
-        "一个小到能装进脑子里的 LSTM 细胞。移动任一滑块，图中的每个数值都会由 NumPy 参考实现"
+        "一个小到能装进脑子里的 LSTM 单元。移动任一滑块，图中的每个数值都会由 NumPy 参考实现"
         "（`lstm_core.reference.lstm_step_forward`）重新计算。先试一个预设，再在移动滑块之前"
         "预测它会带来什么变化。"
     ),
@@ -105,7 +105,7 @@ ZH = {
         "$g_t = \\tanh(3 x_t)$：输入的一份新拷贝。"
     ),
     "sandbox.why.read": (
-        "**读出：**细胞保持其内容，而输出门 $o_t = \\sigma(8 x_t - 4)$ 只有在 $x_t$ 接近 1 "
+        "**读出：**单元保持其内容，而输出门 $o_t = \\sigma(8 x_t - 4)$ 只有在 $x_t$ 接近 1 "
         "时才打开：只有这时 $h_t$ 才会显示记忆 $\\tanh(c_t)$。"
     ),
     "sandbox.unit": "在图中显示并在下方编辑的单元",
@@ -119,7 +119,7 @@ ZH = {
     "sandbox.row.f": "f_t 遗忘门",
     "sandbox.row.g": "g_t 候选值",
     "sandbox.row.o": "o_t 输出门",
-    "sandbox.row.c": "c_t 细胞状态",
+    "sandbox.row.c": "c_t 单元状态",
     "sandbox.row.h": "h_t 隐藏状态",
     "sandbox.equations": "代入单元 {u} 数值的公式",
     "sandbox.equations_hint": (
@@ -138,7 +138,7 @@ ZH = {
     "sandbox.w_x": "来自 xₜ[{j}] 的权重",
     "sandbox.w_h": "来自 hₜ₋₁[{k}] 的权重",
     "sandbox.gate_of": "{gate}，单元 {u}",
-    "sandbox.seq.mode": "序列模式：让整段序列逐步通过细胞",
+    "sandbox.seq.mode": "序列模式：让整段序列逐步通过单元",
     "sandbox.seq.text": "序列（各步之间用逗号分隔；有两个输入时每步写两个数）",
     "sandbox.seq.help": (
         "从上面设置的 $h_{t-1}$ 和 $c_{t-1}$ 出发，使用上面的权重。例如：1, 0, 0, -1, 0"
@@ -149,7 +149,7 @@ ZH = {
     "sandbox.err.too_long": "这是 {steps} 步；沙盒最多接受 {max} 步。",
     "sandbox.err.not_a_number": "第 {step} 步（“{text}”）不是数字。例如：1, 0, -0.5",
     "sandbox.err.width": (
-        "第 {step} 步（“{text}”）有 {got} 个数字，但细胞有 {n} 个输入："
+        "第 {step} 步（“{text}”）有 {got} 个数字，但单元有 {n} 个输入："
         "每步请给 {n} 个数字，用空格分隔。"
     ),
     "sandbox.err.too_large": "第 {step} 步（“{text}”）：输入请保持在 −{limit} 到 {limit} 之间。",

@@ -58,8 +58,14 @@ EN = {
     "train.step": "Step",
     "train.reset": "Reset",
     "train.resume": "Resume",
-    "train.speed": "Steps per tick",
-    "train.speed.auto": "as many as fit",
+    "train.speed": "Training steps between chart updates",
+    "train.speed.auto": "auto (fastest)",
+    "train.speed.help": (
+        "auto: as many training steps as fit between two updates of the charts (about two "
+        "updates a second). A number: exactly that many steps per update, slower and easier "
+        "to follow."
+    ),
+    "train.knob.code": "Called `{name}` in the code and in shared links.",
     "train.tables": "Show the data as tables",
     "train.steps": "Steps",
     "train.sequences": "Sequences seen",
@@ -107,6 +113,7 @@ EN = {
     "train.text.target": "target",
     "train.text.prediction": "predicted",
     "train.text.errors": "errors",
+    "train.text.legal": "legal",
 }
 
 ZH = {
@@ -137,7 +144,7 @@ ZH = {
     "train.layers": "层数",
     "train.forget_bias": "初始遗忘门偏置",
     "train.forget_bias.help": (
-        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，细胞状态默认被保留。"
+        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，单元状态默认被保留。"
     ),
     "train.init": "循环权重 W_hh",
     "train.init.default": "PyTorch 默认（均匀分布）",
@@ -163,8 +170,13 @@ ZH = {
     "train.step": "单步",
     "train.reset": "重置",
     "train.resume": "继续",
-    "train.speed": "每次刷新的步数",
-    "train.speed.auto": "尽可能多",
+    "train.speed": "两次图表刷新之间的训练步数",
+    "train.speed.auto": "自动（最快）",
+    "train.speed.help": (
+        "自动：在两次图表刷新之间（约每秒两次）能训练多少步就训练多少步。数字：每次刷新只训练这么"
+        "多步，更慢，也更容易看清。"
+    ),
+    "train.knob.code": "在代码和分享链接中叫 `{name}`。",
     "train.tables": "以表格显示数据",
     "train.steps": "步数",
     "train.sequences": "已见过的序列",
@@ -212,4 +224,5 @@ ZH = {
     "train.text.target": "目标",
     "train.text.prediction": "预测",
     "train.text.errors": "错误",
+    "train.text.legal": "合法",
 }

@@ -129,7 +129,8 @@ def history_from_csv(text: str) -> History:
         if r.clipped != "":
             h.add_step(
                 step,
-                *(_number(getattr(r, c), c, row) for c in ("loss", "grad_norm")),
+                _number(r.loss, "loss", row),
+                _number(r.grad_norm, "grad_norm", row),
                 _flag(r.clipped, "clipped", row),
                 _number(r.lr, "lr", row),
             )
@@ -194,7 +195,7 @@ def export_bundle(trainer, path, name: str = "run", summary: dict | None = None)
         "task_values": trainer.task.values,
         "summary": {**trainer.summary(), **(summary or {})},
     }
-    files = {
+    files: dict[str, str | bytes] = {
         "config.json": json.dumps(json.loads(dumps(meta)), indent=2),
         "history.csv": history_csv(trainer.history),
         "weights.safetensors": weights_to_bytes(trainer.state_dict()),
@@ -400,7 +401,9 @@ def _task_data(files: dict[str, bytes]) -> dict:
 def _summary(meta: dict, trainer) -> dict:
     """The rebuilt trainer's summary, with the bundle's own numbers where it has them."""
     summary = trainer.summary()
-    old = meta.get("summary") if isinstance(meta.get("summary"), dict) else {}
+    old = meta.get("summary")
+    if not isinstance(old, dict):
+        old = {}
     for k in SUMMARY_KEYS:
         if isinstance(old.get(k), int | float) and not isinstance(old.get(k), bool):
             summary[k] = float(old[k])

@@ -36,6 +36,7 @@ class TorchEngine:
         self.make_optimizer(cfg.optim)
 
     def make_optimizer(self, o: OptimConfig):
+        self.opt: torch.optim.Optimizer
         wd = o.weight_decay  # L2 for SGD / RMSprop; decoupled (AdamW) for Adam
         if o.name == "sgd":
             self.opt = torch.optim.SGD(self.params, lr=o.lr, momentum=o.momentum, weight_decay=wd)
@@ -133,7 +134,7 @@ class NumpyEngine:
         rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 7]))
         self.model = numpy_model.NumpySequenceModel(spec, cfg.model, rng)
         self.make_optimizer(cfg.optim)
-        self.grads = None
+        self.grads: dict[str, np.ndarray] = {}
 
     def make_optimizer(self, o: OptimConfig):
         self.opt = self.nm.make_optimizer(

@@ -171,7 +171,10 @@ def autograd_grads(model: models.SequenceModel, batch) -> tuple[float, dict[str,
     mask = None if batch.mask is None else torch.as_tensor(batch.mask)
     loss = models.model_loss(m64.kind, out, torch.as_tensor(batch.y), mask)
     loss.backward()
-    grads = {n: p.grad.detach().numpy().copy() for n, p in m64.named_parameters()}
+    grads = {
+        n: (torch.zeros_like(p) if p.grad is None else p.grad).detach().numpy().copy()
+        for n, p in m64.named_parameters()
+    }
     return float(loss.detach()), grads
 
 

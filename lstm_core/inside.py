@@ -11,6 +11,7 @@ value named, through the NumPy reference.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 
@@ -314,7 +315,7 @@ def traces_at(trainer, step: int) -> list[dict]:
 def unit_values(v: dict[str, np.ndarray], p: dict, u: int) -> dict:
     """Unit ``u``'s scalars from ``cell_step`` output ``v``, with its inputs ``x``, ``h_prev``,
     ``c_prev`` from the cell ``p``: what the sandbox diagram and equations show."""
-    out = {k: float(a[u]) for k, a in v.items()}
+    out: dict[str, Any] = {k: float(a[u]) for k, a in v.items()}
     out.update(x=[float(a) for a in p["x"]], h_prev=float(p["h_prev"][u]))
     out["c_prev"] = float(p["c_prev"][u])
     return out

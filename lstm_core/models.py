@@ -439,7 +439,9 @@ def gradient_flow(model: SequenceModel, batch, kind: str | None = None) -> dict:
     L, T = model.cfg.num_layers, x.shape[0]
     with torch.enable_grad():
         inp = model.features(x).detach().requires_grad_(True)  # (T, B, I)
-        hs, cs, layer_in = [], [], inp
+        hs: list[torch.Tensor] = []
+        cs: list[torch.Tensor] = []
+        layer_in = inp
         for k in range(L):
             layer_h, layer_c = _autograd_layer(model, k, layer_in)
             hs += layer_h

@@ -157,7 +157,7 @@ def to_npz(arrays: dict[str, np.ndarray]) -> bytes:
         if np.asarray(v).dtype == object:
             raise RecordError(f"array {k!r} holds Python objects")
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, allow_pickle=False, **arrays)
     return buf.getvalue()
 
 

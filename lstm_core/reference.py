@@ -65,7 +65,9 @@ functions' trace and gradients, and both against PyTorch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -642,8 +644,16 @@ def gru_backward(trace: GRUTrace, dh) -> dict:
 
 # ============================================================================ by cell name
 
-FORWARD = {"lstm": lstm_forward, "gru": gru_forward, "rnn": rnn_forward}
-BACKWARD = {"lstm": lstm_backward, "gru": gru_backward, "rnn": rnn_backward}
+FORWARD: dict[str, Callable[..., Any]] = {
+    "lstm": lstm_forward,
+    "gru": gru_forward,
+    "rnn": rnn_forward,
+}
+BACKWARD: dict[str, Callable[..., Any]] = {
+    "lstm": lstm_backward,
+    "gru": gru_backward,
+    "rnn": rnn_backward,
+}
 TRACE_FIELDS = {
     "lstm": ("i", "f", "g", "o", "c", "h"),
     "gru": ("r", "z", "n", "h"),

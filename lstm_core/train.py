@@ -146,7 +146,7 @@ class Trainer:
         self.status = "ready"  # "ready" | "diverged" | "stopped" (early): halted until resume()
         self.problem: Problem | None = None  # why it stopped; the app words it per language
         self.applied: list[Problem] = []  # the last apply()'s changes
-        self._speed = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
+        self._speed: deque[float] = deque(maxlen=SPEED_WINDOW)  # seconds per recent step
         self._far_evals = 0  # evaluations in a row far above the baseline (not learning)
         self.evaluate()
         self.snapshot()
@@ -212,8 +212,9 @@ class Trainer:
         if not (math.isfinite(loss) and math.isfinite(grad_norm)):
             self._diverged(loss, grad_norm, batch)
             return False
-        clipped = o.clip is not None and grad_norm > o.clip
-        if not self.engine.update(o.clip / grad_norm if clipped else 1.0):
+        clip_coef = o.clip / grad_norm if o.clip is not None and grad_norm > o.clip else 1.0
+        clipped = clip_coef < 1.0
+        if not self.engine.update(clip_coef):
             self._diverged(loss, grad_norm, batch, weights=True)
             return False
         self.steps += 1

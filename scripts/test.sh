@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the test suite needs, then runs it: lint, format check, pytest.
-# Usage: bash scripts/test.sh [extra pytest args]
+# Installs everything the test suite needs, then runs it: lint, format check, type check, pytest.
+# Usage: bash scripts/test.sh [extra pytest args]   (e.g. -m "not app and not browser and not slow")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +28,7 @@ trap pg_stop EXIT
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest "$@"
+.venv/bin/mypy lstm_core
+# One worker per core (pytest-xdist); the browser tests share one worker, so one server and one
+# Chromium (their xdist_group, set in tests/conftest.py).
+.venv/bin/python -m pytest -n auto --dist loadgroup "$@"

@@ -1,9 +1,31 @@
 import os
 import tempfile
+from pathlib import Path
+
+import pytest
 
 from lstm_core.runtime import single_thread
 
 # Sessions and tests share one process: one torch thread and one BLAS thread, as the app runs.
 single_thread()
-# The run store of the tests lives in a throwaway folder, never in the user's data directory.
-os.environ.setdefault("LSTM_PLAYGROUND_HOME", tempfile.mkdtemp(prefix="lstm-playground-tests-"))
+# The run store of the tests lives in a throwaway folder, never in the user's data directory,
+# and each pytest-xdist worker has its own (workers inherit the controller's environment).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["LSTM_PLAYGROUND_HOME"] = tempfile.mkdtemp(prefix=f"lstm-playground-tests-{_WORKER}-")
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tiers by place: tests/browser/ is ``browser`` (all on one xdist worker: one server and
+    one Chromium), tests/test_app_*.py is ``app`` (Streamlit's AppTest). ``slow`` is set by
+    hand on the few slow unit tests."""
+    xdist = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        path = Path(item.path)
+        if TESTS / "browser" in path.parents:
+            item.add_marker(pytest.mark.browser)
+            if xdist:
+                item.add_marker(pytest.mark.xdist_group("browser"))
+        elif path.name.startswith("test_app_"):
+            item.add_marker(pytest.mark.app)

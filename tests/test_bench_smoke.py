@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.engine import ROWS
+
+pytestmark = pytest.mark.slow  # each test runs benchmarks in a subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 

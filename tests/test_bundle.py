@@ -91,6 +91,7 @@ def test_history_csv_is_plain_numbers_and_text_cells_are_neutralized(bundle_byte
     assert safe["v"].tolist() == [-1.5, 2, 3, 4, 5]
 
 
+@pytest.mark.slow
 def test_standalone_train_py_reproduces_the_model(trained, bundle_bytes, tmp_path):
     with zipfile.ZipFile(io.BytesIO(bundle_bytes)) as z:
         z.extractall(tmp_path)

@@ -58,6 +58,7 @@ def in_process(capsys, *args):
     return subprocess.CompletedProcess(args, code, out, err)
 
 
+@pytest.mark.slow
 def test_tasks_lists_every_task_in_one_line_each(home):
     run = cli(home, "tasks")
     assert run.returncode == 0
@@ -65,6 +66,7 @@ def test_tasks_lists_every_task_in_one_line_each(home):
     assert [ln.split()[0] for ln in lines] == list(TASKS)
 
 
+@pytest.mark.slow
 def test_train_json_summary_equals_the_trainer_in_process(home, tmp_path, capsys, monkeypatch):
     args = ["--task", "adding", "--seq-len", "12", *TINY, "--steps", "10", "--seed", "4"]
     bundle = tmp_path / "out.zip"
@@ -126,6 +128,7 @@ def test_csv_and_text_tasks_read_their_file(home, tmp_path, capsys, monkeypatch)
     assert json.loads(run.stdout.splitlines()[-1])["metric"] == "bpc"
 
 
+@pytest.mark.slow
 def test_bad_arguments_give_one_line_and_no_traceback(home, tmp_path, capsys, monkeypatch):
     # two through a real interpreter: an argparse error and one raised while training
     assert_one_line_error(cli(home, "train", "--hidden", "-3"), "--hidden")

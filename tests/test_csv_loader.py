@@ -356,6 +356,7 @@ CELLS = st.one_of(
 ROWS = st.lists(st.lists(CELLS, min_size=1, max_size=5), min_size=0, max_size=12)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     rows=ROWS,

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import pickle
+import random
 import signal
 import sqlite3
 import subprocess
@@ -347,10 +348,13 @@ while True:
 """
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.31, 0.77])
-def test_a_server_killed_while_saving_leaves_an_intact_store(tmp_path, delay):
+@pytest.mark.slow
+def test_a_server_killed_while_saving_leaves_an_intact_store(tmp_path):
     """SIGKILL at a random moment of a save loop: the store opens, integrity_check passes,
-    every listed run loads complete, and the last run reported as committed is there."""
+    every listed run loads complete, and the last run reported as committed is there.
+    One random delay per run (printed on failure); the runs together cover the save."""
+    delay = random.uniform(0.0, 0.8)
+    print(f"SIGKILL {delay:.3f} s after the third committed save")
     home = tmp_path / "home"
     proc = subprocess.Popen(
         [sys.executable, "-c", SAVER, str(home)],

@@ -1,4 +1,5 @@
-"""The engine stands alone: importing lstm_core pulls in neither streamlit nor plotly."""
+"""The engine stands alone: importing lstm_core pulls in neither streamlit nor plotly. The
+figure builders are pure: importing ui.figures pulls in plotly but not streamlit."""
 
 import subprocess
 import sys
@@ -15,6 +16,19 @@ def test_lstm_core_imports_no_ui_stack():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"lstm_core imported: {out.stdout.strip()}"
+
+
+def test_ui_figures_imports_no_streamlit():
+    code = (
+        "import sys, importlib, pkgutil, ui.figures\n"
+        "for m in pkgutil.walk_packages(ui.figures.__path__, 'ui.figures.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "assert 'ui.figures.train' in sys.modules\n"
+        "bad = sorted(k for k in sys.modules if k.split('.')[0] == 'streamlit')\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"ui.figures imported: {out.stdout.strip()}"
 
 
 def test_single_thread_limits_torch_and_blas():

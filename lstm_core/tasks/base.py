@@ -424,6 +424,8 @@ class Task:
 
     def decode(self, ids) -> str:
         """Token ids -> text, joining the vocabulary's symbols."""
+        if self.vocab is None:
+            raise TaskError(f"the task {self.name!r} has no vocabulary to decode")
         return "".join(self.vocab[int(t)] for t in ids)
 
     def to_units(self, z: np.ndarray) -> np.ndarray:

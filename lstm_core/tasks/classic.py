@@ -216,7 +216,7 @@ class Copy(Task):
     }
 
     @property
-    def vocab(self) -> list[str]:
+    def vocab(self) -> list[str]:  # type: ignore[override]  # here it follows the knob n_symbols
         n = self.values["n_symbols"]
         return ["-", *"abcdefghijklmnop"[:n], ":"]  # 0 blank, 1..n symbols, n + 1 delimiter
 
@@ -265,7 +265,7 @@ class Copy(Task):
 # --------------------------------------------------------------------------- 5. Reber grammar
 REBER_SYMBOLS = ["B", "T", "P", "S", "X", "V", "E"]
 # The Reber grammar as a deterministic automaton: state -> {symbol: next state}; 6 -E-> end.
-REBER_EDGES = {
+REBER_EDGES: dict[int, dict[str, int | None]] = {
     0: {"B": 1},
     1: {"T": 2, "P": 3},
     2: {"S": 2, "X": 4},
@@ -288,7 +288,8 @@ class Coins:
     """Fair coin flips drawn from ``rng`` in blocks (one rng call per 512 flips, not per flip)."""
 
     def __init__(self, rng: np.random.Generator):
-        self.rng, self.flips = rng, []
+        self.rng = rng
+        self.flips: list[int] = []
 
     def __call__(self) -> int:
         if not self.flips:
@@ -307,7 +308,7 @@ def embedded_reber(coin: Coins) -> tuple[str, list[int]]:
     """
     tp = "TP"[coin()]
     symbols, legal = ["B", tp], [LEGAL_T | LEGAL_P, LEGAL_B]
-    state = 0
+    state: int | None = 0
     while state is not None:  # the inner Reber string
         options = OPTIONS[state]
         symbol, state = options[coin()] if len(options) == 2 else options[0]
@@ -384,16 +385,21 @@ class Reber(Task):
 
     def _fill(self, rng, T, x, y, legal, string_id) -> None:
         """One stream of T + 1 symbols: x = stream[:T], y = stream[1:]."""
-        coin, symbols, masks, ids, n = Coins(rng), [], [], [], 0
+        coin, n = Coins(rng), 0
+        symbols: list[str] = []
+        masks: list[int] = []  # legal next symbols, as bit masks
+        ids: list[int] = []  # the string each symbol belongs to
         while len(symbols) < T + 1:
             s, legal_next = embedded_reber(coin)
-            symbols.extend(s), masks.extend(legal_next), ids.extend([n] * len(s))
+            symbols.extend(s)
+            masks.extend(legal_next)
+            ids.extend([n] * len(s))
             n += 1
         codes = np.array([SYMBOL_ID[c] for c in symbols[: T + 1]])
         x[:], y[:] = codes[:T], codes[1:]
         legal[:] = (np.array(masks[:T])[:, None] >> np.arange(len(self.vocab))) & 1
-        ids = np.array(ids)
-        string_id[:] = np.where(ids[:T] < ids[T], ids[:T], -1)  # the string at stream[T] is cut
+        of = np.array(ids)
+        string_id[:] = np.where(of[:T] < of[T], of[:T], -1)  # the string at stream[T] is cut
 
     def score(self, out: np.ndarray, batch: Batch) -> float:
         pred = np.argmax(out, axis=-1).T  # (B, T)

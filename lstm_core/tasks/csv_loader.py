@@ -483,8 +483,8 @@ def _choose_columns(target, inputs, names, report, cells, parsed, lines, notes):
         if missing.all():
             raise CsvError(f'the {role} column "{n}" is empty')
         if n not in usable:
-            bad = np.flatnonzero(~missing & np.isnan(values))
-            example = f' (e.g. "{cells[n][bad[0]]}" at line {lines[bad[0]]})' if len(bad) else ""
+            rows = np.flatnonzero(~missing & np.isnan(values))
+            example = f' (e.g. "{cells[n][rows[0]]}" at line {lines[rows[0]]})' if len(rows) else ""
             raise CsvError(f'the {role} column "{n}" is not numeric{example}')
     kept = []
     for n in inputs:

@@ -29,6 +29,7 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,9 @@ def module_source(name: str) -> str:
 def brackets_text(rng: np.random.Generator, length: int, depth: int) -> str:
     """Lines of balanced (), [], {} nested at most ``depth`` deep, ``length`` chars in all."""
     pairs = {"(": ")", "[": "]", "{": "}"}
-    out, stack, line = [], [], 0
+    out: list[str] = []
+    stack: list[str] = []
+    line = 0
     while len(out) < length or stack:
         can_close, can_open = bool(stack), len(stack) < depth
         if can_close and (not can_open or rng.random() < 0.5 or len(out) >= length):
@@ -100,7 +103,7 @@ def arithmetic_text(rng: np.random.Generator, length: int, depth: int) -> str:
 
 def clean_text(text: str | bytes) -> tuple[str, dict]:
     """User text: decode bytes, unify newlines, drop control characters; what was done."""
-    report = {"encoding": None, "control_chars_removed": 0}
+    report: dict[str, Any] = {"encoding": None, "control_chars_removed": 0}
     if isinstance(text, bytes | bytearray):
         if len(text) > MAX_TEXT_BYTES:
             raise TaskError(f"the file has {len(text):,} bytes; the limit is {MAX_TEXT_BYTES:,}")
@@ -166,6 +169,7 @@ class Text(Task):
     """Character-level next-character prediction over one text, split by position."""
 
     name, kind, menu_order = "text", "next_token", 10
+    vocab: list[str]  # set in __init__ from the training split
     mean_per_step = True  # loss and bpc are means over steps: evaluated in chunks when large
     knobs = (
         _knob(
@@ -324,7 +328,7 @@ class Text(Task):
         counts[0] += 1.0  # one pseudo-count, so an unknown character costs finite bits
         self.vocab, self.ids, self.split, self.unigram_entropy = vocab, ids, split, entropy
         self.unigram_logits = np.log(counts / counts.sum())  # (V,)
-        self.metric = Metric(
+        self.metric = Metric(  # type: ignore[misc]  # the threshold follows this text's entropy
             "bpc",
             False,
             SOLVED_SHARE * entropy,

@@ -1,4 +1,4 @@
-"""Inside the cell render time (issue 5 quality bar: a page renders in under 1 s after the
+"""Inside the cell render time (quality bar: a page renders in under 1 s after the
 first load): server time of one time-cursor move and of one training-time (snapshot) move.
 
 Drives ``pages/2_Inside_the_cell.py`` with AppTest and one shared bytecode cache, as the

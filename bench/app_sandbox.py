@@ -1,4 +1,4 @@
-"""Cell sandbox latency (issue 5 quality bar): server time of one slider move, <= 100 ms.
+"""Cell sandbox latency: server time of one slider move, <= 100 ms.
 
 Drives ``pages/3_Cell_sandbox.py`` with Streamlit's AppTest: each ``run()`` executes the page
 script once, as the server does after a slider move, so its wall time is the server time

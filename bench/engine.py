@@ -1,4 +1,4 @@
-"""Engine speed (issue 2, section 5): median ms per training step (forward, backward, Adam).
+"""Engine speed: median ms per training step (forward, backward, Adam).
 
 For (H, T, B) in (16, 50, 32), (64, 100, 64), (128, 200, 64), input width 1, one torch thread:
 a bare ``torch.nn.LSTM`` loop; our training path for the standard LSTM (``build_model`` +

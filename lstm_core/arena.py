@@ -102,9 +102,10 @@ def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
     cfg = copy.deepcopy(base)
     knobs = {**cfg.task_knobs, **dict(c.knobs)}
     cfg = replace(cfg, task_knobs=knobs, model=replace(cfg.model, cell=c.cell, variant=c.variant))
-    if REGULARIZATIONS.get(c.regularization) is None:
+    regularization = REGULARIZATIONS.get(c.regularization)
+    if regularization is None:
         return cfg
-    dropout, decay = REGULARIZATIONS[c.regularization]
+    dropout, decay = regularization
     return replace(
         cfg,
         model=replace(cfg.model, dropout=dropout),
@@ -178,7 +179,8 @@ class Arena:
         """The round's batch as this model's task writes it (the same examples)."""
         if tr.task.values == self.task.values:
             return batch
-        return tr.task.batch_of(batch.aux["value"])
+        # batch_of is duck-typed (translate): __init__ checked hasattr(task, "batch_of")
+        return tr.task.batch_of(batch.aux["value"])  # type: ignore[attr-defined]
 
     def advance(self, seconds: float = 0.14) -> int:
         """Train whole rounds within ``seconds``: at least one, and no further round once the

@@ -288,9 +288,12 @@ class NumpySeq2Seq:
         p["head.bias"] = rng.uniform(-k, k, V)
         return {name: a.astype(self.dtype) for name, a in p.items()}
 
-    def weights(self, side: str, layer: int) -> tuple[np.ndarray, ...]:
+    def weights(
+        self, side: str, layer: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        return tuple(self.params[f"{side}.{n}_l{layer}"] for n in names)
+        W_ih, W_hh, b_ih, b_hh = (self.params[f"{side}.{n}_l{layer}"] for n in names)
+        return W_ih, W_hh, b_ih, b_hh
 
     # ------------------------------------------------------------------ forward
     def _run(self, side: str, inp: np.ndarray, start: list | None) -> list:
@@ -379,6 +382,7 @@ class NumpySeq2Seq:
         H = d.shape[-1]
         dctx, dd = dcat[..., :H], dcat[..., H:]
         alpha = cache.alpha
+        assert alpha is not None  # kept whenever attention is on
         de = np.einsum("tbs,tbh->sbh", alpha, dctx)  # ctx = sum_s alpha e_s
         dalpha = np.einsum("tbh,sbh->tbs", dctx, e)
         dscore = alpha * (dalpha - (alpha * dalpha).sum(-1, keepdims=True))  # softmax backward
@@ -390,7 +394,8 @@ class NumpySeq2Seq:
         """BPTT through every layer of one side, top down. dstart: per layer (dh_T, dc_T) from
         what started from this side's last state, or None. Returns the gradients on this side's
         start state per layer and on its embedded inputs."""
-        dh, dstarts = dh_top, [None] * self.num_layers
+        dh = dh_top
+        dstarts: list[tuple | None] = [None] * self.num_layers
         for layer in reversed(range(self.num_layers)):
             dh = np.array(dh, copy=True)
             dc_T = None

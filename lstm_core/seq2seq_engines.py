@@ -23,6 +23,9 @@ from lstm_core.losses import log_softmax
 class Seq2SeqTorchEngine(TorchEngine):
     """The PyTorch encoder-decoder with torch.optim."""
 
+    # The base engine's model is a SequenceModel; this engine swaps in the encoder-decoder.
+    model: s2s.Seq2SeqModel  # type: ignore[assignment]
+
     def __init__(self, spec, cfg: TrainConfig):
         self.spec = spec
         generator = torch.Generator().manual_seed(cfg.seed)
@@ -68,6 +71,9 @@ class Seq2SeqTorchEngine(TorchEngine):
 class Seq2SeqNumpyEngine(NumpyEngine):
     """The NumPy encoder-decoder (standard cells) with the hand-written optimizers."""
 
+    # The base engine's model is a NumpySequenceModel; this engine swaps in the encoder-decoder.
+    model: s2s.NumpySeq2Seq  # type: ignore[assignment]
+
     def __init__(self, spec, cfg: TrainConfig):
         from lstm_core import numpy_model
 
@@ -75,7 +81,7 @@ class Seq2SeqNumpyEngine(NumpyEngine):
         rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 7]))
         self.model = s2s.NumpySeq2Seq(spec, cfg.model, rng)
         self.make_optimizer(cfg.optim)
-        self.grads = None
+        self.grads = {}  # as the base engine: filled by gradients()
 
     def decode(self, x: np.ndarray) -> dict:
         found = self.model.greedy(x, self.spec.target_len)

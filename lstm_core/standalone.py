@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -293,7 +294,8 @@ def text_of(value, what, form):
             "zh": f"{d.year}年{d.month}月{d.day}日",
             "iso": d.isoformat(),
         }[form]
-    return {"en": english, "zh": chinese, "digits": str}[form](int(value))
+    spell: dict[str, Callable[[int], str]] = {"en": english, "zh": chinese, "digits": str}
+    return spell[form](int(value))
 
 
 def translate(rng, knobs, S, T, B):

@@ -32,6 +32,7 @@ JSON, .npz and safetensors only: nothing is ever unpickled.
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import os
@@ -291,10 +292,12 @@ class RunStore:
         self.url = url or (default_url(self.home) if home is None else _sqlite_url(self.home))
         self.engine = engine_for(self.url)
         self.sqlite = self.engine.dialect.name == "sqlite"
-        self.path = Path(self.engine.url.database) if self.sqlite else None
+        db_file = self.engine.url.database
+        assert db_file is not None or not self.sqlite, "a SQLite store needs a database file"
+        self.path = Path(db_file) if db_file is not None and self.sqlite else None
         self.where = str(self.path) if self.sqlite else self.engine.url.render_as_string()
         try:
-            if self.sqlite:
+            if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
         except sa.exc.SQLAlchemyError as e:
@@ -449,12 +452,12 @@ class RunStore:
             db.execute(runs_table.delete().where(runs_table.c.id == int(run_id)))
 
     # ----- reading
-    def list(self, viewer: Viewer | None = None) -> list[RunInfo]:
+    def list(self, viewer: Viewer | None = None) -> builtins.list[RunInfo]:
         """Every readable run ``viewer`` may see, newest first; ``unreadable()`` names the
         others."""
         return [r for r in self._scan(viewer) if isinstance(r, RunInfo)]
 
-    def unreadable(self, viewer: Viewer | None = None) -> list[tuple[int, str]]:
+    def unreadable(self, viewer: Viewer | None = None) -> builtins.list[tuple[int, str]]:
         """(run id, reason) for each saved run whose config cannot be read."""
         return [r for r in self._scan(viewer) if not isinstance(r, RunInfo)]
 
@@ -468,11 +471,11 @@ class RunStore:
             return mine
         return sa.or_(mine, c.shared == 1)
 
-    def _scan(self, viewer: Viewer | None) -> list:
+    def _scan(self, viewer: Viewer | None) -> builtins.list[RunInfo | tuple[int, str]]:
         with self._read() as db:
             query = sa.select(*_INFO).where(self._visible(db, viewer))
             rows = db.execute(query.order_by(runs_table.c.id.desc())).all()
-        out = []
+        out: builtins.list[RunInfo | tuple[int, str]] = []
         for row in rows:
             try:
                 out.append(self._info(row))

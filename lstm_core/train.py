@@ -271,6 +271,7 @@ class Trainer:
         self.evals_since_best += 1
         patience = self.config.early_stop
         if patience and self.evals_since_best >= patience and self.status == "ready":
+            assert self.best is not None  # evals_since_best counts from a kept best
             best = {"best": self.best["val_loss"], "best_step": self.best["step"]}
             params = {"step": self.steps, "patience": patience, **best}
             self.pause(Problem("stopped.early", params), status="stopped")

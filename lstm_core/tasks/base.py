@@ -332,6 +332,7 @@ class Task:
     def fixed_training_set(self, seed: int, size: int) -> Batch:
         """N training sequences drawn once from the training stream (the first N it gives)."""
         low, high = TRAIN_SIZE_RANGE
+        assert high is not None  # the train_size limit has an upper bound
         if not low <= int(size) <= high:
             raise TaskError(
                 f"the training-set size must be {low}..{high} sequences (or 0 for a fresh "

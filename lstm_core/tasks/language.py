@@ -197,7 +197,7 @@ class Sentiment(Task):
 
     def __init__(self, **values):
         super().__init__(**values)
-        self.corpus = None  # reviews.Reviews when source is "reviews"
+        self.corpus: reviews.Reviews | None = None  # when source is "reviews"
         if self.values["source"] == "reviews":
             v = self.values
             try:
@@ -207,7 +207,7 @@ class Sentiment(Task):
             self.vocab = list(self.corpus.vocab)
 
     @property
-    def metric(self) -> Metric:
+    def metric(self) -> Metric:  # type: ignore[override]  # the threshold follows the source knob
         threshold = 0.85 if self.values["source"] == "reviews" else 0.95
         return Metric("accuracy", True, threshold, {"en": "accuracy", "zh": "准确率"})
 
@@ -223,6 +223,7 @@ class Sentiment(Task):
     def split(self, name: str, indices=None) -> Batch:
         """Reviews of one split ("train" | "val" | "test"), all or at ``indices``."""
         c = self.corpus
+        assert c is not None, "split() reads the real reviews (source 'reviews')"
         idx = np.arange(c.size(name)) if indices is None else np.asarray(indices)
         x = reviews.pad_left([c.ids[name][i] for i in idx])
         aux = {"lang": np.full(len(idx), "zh"), "review": idx, "split": np.full(len(idx), name)}
@@ -237,6 +238,7 @@ class Sentiment(Task):
     def review_text(self, batch: Batch, i: int) -> str:
         """The full text of review i of a batch drawn from the reviews."""
         split, k = str(batch.aux["split"][i]), int(batch.aux["review"][i])
+        assert self.corpus is not None, "review_text() reads the real reviews (source 'reviews')"
         return self.corpus.texts[split][k]
 
     def trim(self, batch: Batch) -> Batch:

@@ -95,8 +95,8 @@ def tokenize(text: str, tokens: str = "char") -> list[str]:
 @lru_cache(maxsize=4)
 def load_reviews(tokens: str = "char", vocab_size: int = 3000, max_len: int = 150) -> Reviews:
     """The corpus encoded for one (tokens, vocab_size, max_len); cached (shared, read-only)."""
-    texts = {s: [] for s in SPLITS}
-    labels = {s: [] for s in SPLITS}
+    texts: dict[str, list[str]] = {s: [] for s in SPLITS}
+    labels: dict[str, list[int]] = {s: [] for s in SPLITS}
     for text, label in labelled_texts():
         texts[split_of(text)].append(text)
         labels[split_of(text)].append(label)

@@ -409,6 +409,7 @@ class Translate(Task):
     def baseline_output(self, batch: Batch) -> np.ndarray:
         """The most frequent output: at every position the most frequent target character
         there (counted positions only), with the positional character frequencies as logits."""
+        assert batch.mask is not None  # translation batches always carry their mask
         T, V = batch.y.shape[0], len(VOCAB)
         logits = np.full((T, V), NEG)
         for t in range(T):
@@ -464,6 +465,7 @@ def _longest(form: str, largest: int) -> int:
 
 def exact_match(out: np.ndarray, batch: Batch) -> np.ndarray:
     """(B,) bool: every counted position (the characters and the EOS) is right."""
+    assert batch.mask is not None  # translation batches always carry their mask
     hit = np.argmax(out, axis=-1) == batch.y  # (T, B)
     return (hit | ~batch.mask).all(axis=0)
 

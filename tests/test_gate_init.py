@@ -102,7 +102,8 @@ def test_validate_words_bad_gate_init_and_t_max():
 
 def test_changing_the_gate_init_needs_a_new_model():
     old = _cfg(gate_init="default")
-    codes = [p.params["field"].code for p in reset_problems(old, _cfg(), make_task("adding", seq_len=20))]
+    task = make_task("adding", seq_len=20)
+    codes = [p.params["field"].code for p in reset_problems(old, _cfg(), task)]
     assert codes == ["field.gate_init"]
 
 

@@ -112,10 +112,8 @@ def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
     cfg = replace(cfg, task_knobs=knobs, model=replace(cfg.model, cell=c.cell, variant=c.variant))
     if c.init is not None:  # chrono's T_max is the task's lag
         lag = next((cfg.task_knobs[k] for k in LAG_KNOBS if k in cfg.task_knobs), None)
-        model = replace(
-            cfg.model, gate_init=c.init, chrono_t_max=int(lag or cfg.model.chrono_t_max)
-        )
-        cfg = replace(cfg, model=model)
+        t_max = int(lag or cfg.model.chrono_t_max)
+        cfg = replace(cfg, model=replace(cfg.model, gate_init=c.init, chrono_t_max=t_max))
     if REGULARIZATIONS.get(c.regularization) is None:
         return cfg
     dropout, decay = REGULARIZATIONS[c.regularization]

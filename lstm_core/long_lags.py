@@ -29,10 +29,10 @@ T_LONG = 100  # the adding problem's lag in H&S 1997, experiment 4
 HS_SEQUENCES = 74_000  # sequences H&S's LSTM needed at T = 100 (their table 7)
 
 
-def _adding(model: ModelConfig, optim: OptimConfig, eval_every: int) -> TrainConfig:
+def _adding(model: ModelConfig, optim: OptimConfig, eval_every: int, T: int = T_LONG):
     return TrainConfig(
         task="adding",
-        task_knobs={"seq_len": T_LONG},
+        task_knobs={"seq_len": T},
         model=model,
         optim=optim,
         eval_every=eval_every,
@@ -49,7 +49,7 @@ RECIPES = {
         CHRONO, OptimConfig("sgd", lr=0.05, momentum=0.9, clip=1.0, batch_size=1), eval_every=50
     ),
     "default": _adding(DEFAULT, ADAM_16, eval_every=50),
-    "curriculum": _adding(DEFAULT, ADAM_16, eval_every=50),
+    "curriculum": _adding(DEFAULT, ADAM_16, eval_every=50, T=20),  # then 50, then 100
 }
 CURRICULUM = (20, 50, T_LONG)  # the lags of the curriculum recipe
 
@@ -75,12 +75,12 @@ def train_until_solved(tr: Trainer, max_steps: int) -> int | None:
 
 
 def curriculum(tr: Trainer, lengths, max_steps: int, knob: str = "seq_len") -> list[tuple]:
-    """Train on ``lengths[0]``; each time the task is solved, raise ``knob`` (a live knob: no
+    """Train at ``lengths[0]``; each time the task is solved, raise ``knob`` (a live knob: no
     reset, the same model and optimizer) to the next length. Returns (length, solving step or
     None) per length reached; stops at the first length not solved within ``max_steps``."""
     reached = []
-    for k, length in enumerate(lengths):
-        if k:  # the solved model goes on at the next length
+    for length in lengths:
+        if tr.task.values[knob] != length:  # the (solved) model goes on at this length
             tr.apply(replace(tr.config, task_knobs={**tr.config.task_knobs, knob: int(length)}))
         solved = train_until_solved(tr, max_steps)
         reached.append((int(length), solved))

@@ -35,8 +35,8 @@ EN = {
         "input-gate biases to their negatives (Tallec & Ollivier 2018, chrono initialisation), "
         "so its cells start out remembering for 2 to T steps. It solves the task in about 7,000 "
         "sequences; H&S needed 74,000. The LSTM with the usual start (forget bias 1) and the "
-        "plain RNN stay near the baseline for all 74,000. Lower the lag to see the plain LSTM "
-        "learn it too."
+        "plain RNN stay near the baseline for all 74,000. Then lower the lag and reset: how "
+        "short must it be before the usual LSTM learns it too?"
     ),
     "arena.about.train": (
         "The task, knobs, hidden size, optimizer and seed set on the Train page, for the models "
@@ -129,8 +129,8 @@ ZH = {
         "只有初始化不同：LSTM +chrono 把遗忘门偏置设为 log(U(1, T − 1))，输入门偏置取其相反数"
         "（Tallec 和 Ollivier 2018，chrono 初始化），因此它的细胞一开始就能记住 2 到 T 步。"
         "它大约用 7,000 条序列就解决了任务，而 H&S 用了 74,000 条。采用常规初始化（遗忘门偏置 1）"
-        "的 LSTM 和普通 RNN 在全部 74,000 条序列中都停留在基线附近。减小时滞，可以看到普通 "
-        "LSTM 也能学会。"
+        "的 LSTM 和普通 RNN 在全部 74,000 条序列中都停留在基线附近。然后减小时滞并重置："
+        "时滞要短到多少，常规初始化的 LSTM 才能学会？"
     ),
     "arena.about.train": (
         "使用训练页设置的任务、参数、隐藏层大小、优化器和种子，训练下面选择的模型。"

@@ -175,7 +175,7 @@ ZH = {
     "train.gate_init.help": (
         "chrono 初始化（Tallec 和 Ollivier 2018，Can recurrent neural networks warp time?）："
         "每个单元的遗忘门偏置为 log(u)，u 取自 U(1, T_max − 1)，输入门偏置为 −log(u)。"
-        "于是单元 j 一开始大约能保留其细胞状态 1 + u_j 步：记忆时长分布在 2 到 T_max 之间。"
+        "于是单元 j 一开始大约能保留其单元状态 1 + u_j 步：记忆时长分布在 2 到 T_max 之间。"
         "用它，LSTM 大约 7,000 条序列就学会了 T = 100 的加法问题；用默认初始化，"
         "74,000 条之内都没有学会。仅适用于 LSTM。"
     ),

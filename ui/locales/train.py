@@ -167,13 +167,13 @@ ZH = {
     "train.forget_bias": "初始遗忘门偏置",
     "train.forget_bias.help": (
         "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，单元状态默认被保留"
-        "（Gers、Schmidhuber 和 Cummins 2000，Learning to Forget）。选用 chrono 门偏置时由它取代。"
+        "（Gers、Schmidhuber 和 Cummins 2000）。选用 chrono 门偏置时由它取代。"
     ),
     "train.gate_init": "初始门偏置",
     "train.gate_init.default": "默认（加遗忘门偏置）",
     "train.gate_init.chrono": "chrono（Tallec 和 Ollivier 2018）",
     "train.gate_init.help": (
-        "chrono 初始化（Tallec 和 Ollivier 2018，Can recurrent neural networks warp time?）："
+        "chrono 初始化（Tallec 和 Ollivier 2018）："
         "每个单元的遗忘门偏置为 log(u)，u 取自 U(1, T_max − 1)，输入门偏置为 −log(u)。"
         "于是单元 j 一开始大约能保留其单元状态 1 + u_j 步：记忆时长分布在 2 到 T_max 之间。"
         "用它，LSTM 大约 7,000 条序列就学会了 T = 100 的加法问题；用默认初始化，"

@@ -3,6 +3,7 @@
     python -m bench.papers            # every experiment (about 10 minutes on one idle core)
     python -m bench.papers --quick    # a third of the budgets, for a smoke run
     python -m bench.papers --only adding --json
+    python -m bench.papers --only long-lags [--paper-regime]
 
 Experiments (a model trains until its task's "solved" threshold or its budget runs out; models
 compared on one task share the seed, so they see the identical batch stream):
@@ -10,6 +11,10 @@ compared on one task share the seed, so they see the identical batch stream):
   adding T=50        LSTM vs plain RNN, same budget and batches (H&S 1997, experiment 4)
   adding T=100       LSTM, sequences needed next to H&S's 74,000: directly, and by a curriculum
                      (the solved T=50 model, then the live seq_len knob to 100; no reset)
+  long lags          adding T=100 with the recipes of lstm_core.long_lags, each within H&S's
+                     74,000 sequences: chrono initialisation (Tallec & Ollivier 2018), seeds 0-2;
+                     the default initialisation (forget bias 1); a curriculum T = 20 -> 50 -> 100;
+                     with --paper-regime also online SGD (batch 1) as H&S trained (slow: ~17 min)
   temporal order     LSTM, T=50 directly, and T=100 by a curriculum (start at T=50, switch the
                      live seq_len knob to 100 once solved) (H&S 1997, experiment 6a)
   continual Reber    LSTM with forget gate vs no forget gate (NFG) (Gers et al. 2000), scored on
@@ -32,14 +37,21 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from lstm_core import long_lags
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from lstm_core.tasks import Batch
 from lstm_core.train import Trainer
 
-HS_SEQUENCES = {
-    "adding T=100": 74_000,
-    "adding T=100*": 74_000,
-}  # Hochreiter & Schmidhuber 1997, experiment 4
+LONG_LAGS = {  # experiment label -> (recipe of lstm_core.long_lags, seeds)
+    "adding T=100 chrono": ("chrono", (0, 1, 2)),
+    "adding T=100 default": ("default", (0,)),
+    "adding T=100 20-50-100": ("curriculum", (0,)),
+}
+PAPER_REGIME = {"adding T=100 online SGD": ("online_sgd", (0,))}
+HS_SEQUENCES = {  # Hochreiter & Schmidhuber 1997, experiment 4
+    label: long_lags.HS_SEQUENCES
+    for label in ("adding T=100", "adding T=100*", *LONG_LAGS, *PAPER_REGIME)
+}
 EVAL_EVERY = 50
 
 
@@ -92,10 +104,15 @@ def result(label, tr, solved_at, seconds, **extra) -> dict:
 def _row(r) -> str:
     need = "-" if r["sequences_needed"] is None else f"{r['sequences_needed']:,}"
     return (
-        f"{r['experiment']:<22} {r['model']:<9} solved={str(r['solved']):<5} "
+        f"{_name(r):<32} {r['model']:<9} solved={str(r['solved']):<5} "
         f"sequences={need:>9} steps={r['steps']:>5} best {r['metric']}={r['best_metric']:.3f} "
         f"(baseline {r['baseline']:.3f}) {r['seconds']:.0f}s"
     )
+
+
+def _name(r) -> str:
+    """The experiment's label, with its seed when it was run at several."""
+    return r["experiment"] + (f" (seed {r['seed']})" if "seed" in r else "")
 
 
 def simple(label, task, knobs, model, max_steps, lr, batch=32) -> dict:
@@ -122,6 +139,25 @@ def adding(scale: float) -> list[dict]:
         solved_at = tr.steps if tr.history.solved[-1] else train_until_solved(tr, first + budget)
         out.append(result("adding T=100*", tr, solved_at, time.perf_counter() - start,
                           note="curriculum: T=50 until solved, then T=100"))  # fmt: skip
+    return out
+
+
+def long_lag_recipes(scale: float, paper_regime: bool = False) -> list[dict]:
+    """The recipes of lstm_core.long_lags at T = 100, each within H&S's 74,000 sequences."""
+    out = []
+    for label, (name, seeds) in (LONG_LAGS | (PAPER_REGIME if paper_regime else {})).items():
+        for seed in seeds:
+            tr = Trainer(long_lags.recipe(name, seed))
+            max_steps = int(long_lags.budget_steps(tr.config) * scale)
+            start = time.perf_counter()
+            if name == "curriculum":
+                reached = long_lags.curriculum(tr, long_lags.CURRICULUM, max_steps)
+                solved_at = reached[-1][1] if reached[-1][0] == long_lags.T_LONG else None
+                extra = {"note": f"curriculum (T, solved step): {reached}"}
+            else:
+                solved_at, extra = long_lags.train_until_solved(tr, max_steps), {}
+            out.append(result(label, tr, solved_at, time.perf_counter() - start,
+                              seed=seed, init=tr.config.model.gate_init, **extra))  # fmt: skip
     return out
 
 
@@ -170,20 +206,32 @@ def reber(scale: float) -> list[dict]:
     return out
 
 
-EXPERIMENTS = {"adding": adding, "temporal-order": temporal_order, "reber": reber}
+EXPERIMENTS = {
+    "adding": adding,
+    "long-lags": long_lag_recipes,
+    "temporal-order": temporal_order,
+    "reber": reber,
+}
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--only", choices=["adding", "temporal-order", "reber"])
+    p.add_argument("--only", choices=list(EXPERIMENTS))
+    p.add_argument(
+        "--paper-regime", action="store_true", help="long-lags: also online SGD, batch 1 (slow)"
+    )
     p.add_argument("--json", action="store_true", help="print all results as one JSON line")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     results = []
     for name, experiment in EXPERIMENTS.items():
         if not args.only or name == args.only:
-            results += experiment(0.3 if args.quick else 1.0)
+            scale = 0.3 if args.quick else 1.0
+            if name == "long-lags":
+                results += experiment(scale, args.paper_regime)
+            else:
+                results += experiment(scale)
     print(
         "\n| experiment | model | solved | sequences needed | H&S 1997 | steps | best metric "
         "| baseline | 20k-symbol stream | seconds |\n|---|---|---|---|---|---|---|---|---|---|"
@@ -193,7 +241,7 @@ def main(argv=None) -> int:
         hs = HS_SEQUENCES.get(r["experiment"])
         stream = f"{r['stream_20k']:.4f}" if "stream_20k" in r else "-"
         print(
-            f"| {r['experiment']} | {r['model']} | {'yes' if r['solved'] else 'no'} | {need} | "
+            f"| {_name(r)} | {r['model']} | {'yes' if r['solved'] else 'no'} | {need} | "
             f"{'-' if hs is None else f'{hs:,}'} | {r['steps']} | "
             f"{r['metric']} {r['best_metric']:.3f} | {r['baseline']:.3f} | {stream} | "
             f"{r['seconds']:.0f} |"

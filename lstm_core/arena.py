@@ -8,7 +8,8 @@
 
 Every model is an ordinary ``Trainer`` built from ``base_config`` with only the cell and the
 variant changed (and, for translate, the task knobs a contestant names, such as a reversed
-source or attention): the same task, seed, batch size, optimizer, clipping and schedule.
+source or attention; when a slot asks for it, the LSTM's gate-bias initialisation): the same
+task, seed, batch size, optimizer, clipping and schedule.
 The arena draws the batches once from its own copy of the task's stream
 (``task.train_batches(seed, batch_size)``, the stream a lone Trainer would draw) and hands the
 same ``Batch`` object to every model (``Trainer.train_on``), so each model's history is
@@ -31,7 +32,7 @@ import copy
 import time
 from dataclasses import dataclass, field, replace
 
-from lstm_core.config import CELLS, VARIANTS, ModelConfig, OptimConfig, TrainConfig
+from lstm_core.config import CELLS, GATE_INITS, VARIANTS, ModelConfig, OptimConfig, TrainConfig
 from lstm_core.tasks import TaskError, make_task
 from lstm_core.train import Trainer, TrainError
 
@@ -54,12 +55,14 @@ class ArenaError(ValueError):
 class Contestant:
     """One slot of the arena: a cell and, for an LSTM, a Greff et al. variant; optionally task
     knobs of its own (translate: reverse, attention), as (name, value) pairs, and a
-    regularisation (a key of REGULARIZATIONS)."""
+    regularisation (a key of REGULARIZATIONS), and a gate-bias initialisation (None: the base
+    config's)."""
 
     cell: str = "lstm"  # one of CELLS
     variant: str = "standard"  # one of VARIANTS (LSTM only)
     knobs: tuple = ()  # ((name, value), ...) task knobs this model sets differently
     regularization: str = ""  # "" (the base config's) | "dropout" | "decay" | "both"
+    init: str | None = None  # one of GATE_INITS (LSTM only), or None
 
     @property
     def label(self) -> str:
@@ -71,7 +74,8 @@ class Contestant:
                 name += f" {'+' if value else '-'}{knob}"
             else:
                 name += f" {knob}={value}"
-        return f"{name} +{self.regularization}" if self.regularization else name
+        name = f"{name} +{self.regularization}" if self.regularization else name
+        return f"{name} +{self.init}" if self.init else name
 
 
 def contestants(models) -> list[Contestant]:
@@ -89,6 +93,10 @@ def contestants(models) -> list[Contestant]:
         if c.regularization not in REGULARIZATIONS:
             known = ", ".join(k for k in REGULARIZATIONS if k)
             raise ArenaError(f"unknown regularisation {c.regularization!r}; choose one of: {known}")
+        if c.init is not None and (c.init not in GATE_INITS or c.cell != "lstm"):
+            raise ArenaError(
+                f"gate initialisation {c.init!r}: an LSTM takes one of {', '.join(GATE_INITS)}"
+            )
     labels = [c.label for c in out]
     twice = sorted({x for x in labels if labels.count(x) > 1})
     if twice:
@@ -97,11 +105,15 @@ def contestants(models) -> list[Contestant]:
 
 
 def model_config(base: TrainConfig, c: Contestant) -> TrainConfig:
-    """``base`` with the cell and variant of ``c`` (and its regularisation, if it names one);
-    everything else identical."""
+    """``base`` with the cell and variant of ``c`` (and its knobs, gate init and regularisation,
+    if it names them); everything else identical."""
     cfg = copy.deepcopy(base)
     knobs = {**cfg.task_knobs, **dict(c.knobs)}
     cfg = replace(cfg, task_knobs=knobs, model=replace(cfg.model, cell=c.cell, variant=c.variant))
+    if c.init is not None:  # chrono's T_max is the task's lag
+        lag = next((cfg.task_knobs[k] for k in LAG_KNOBS if k in cfg.task_knobs), None)
+        t_max = int(lag or cfg.model.chrono_t_max)
+        cfg = replace(cfg, model=replace(cfg.model, gate_init=c.init, chrono_t_max=t_max))
     regularization = REGULARIZATIONS.get(c.regularization)
     if regularization is None:
         return cfg
@@ -131,7 +143,7 @@ class Arena:
 
     def __init__(self, base: TrainConfig, models, data: dict | None = None):
         """``base``: the shared configuration (its model's cell/variant are overridden per
-        slot); ``models``: 2-4 (cell, variant) pairs; ``data``: as for ``Trainer``."""
+        slot); ``models``: 2-4 (cell, variant[, init]) tuples; ``data``: as for ``Trainer``."""
         self.contestants = contestants(models)
         self.base = copy.deepcopy(base)
         self.data = dict(data or {})
@@ -243,14 +255,14 @@ class Preset:
         return Arena(cfg, self.models)
 
 
-def _cfg(task, knobs, hidden, lr, batch, forget_bias=1.0) -> TrainConfig:
+def _cfg(task, knobs, hidden, lr, batch, forget_bias=1.0, eval_every=25) -> TrainConfig:
     return TrainConfig(
         task=task,
         task_knobs=dict(knobs),
         model=ModelConfig(hidden_size=hidden, forget_bias=forget_bias),
         optim=OptimConfig(name="adam", lr=lr, clip=1.0, batch_size=batch),
         seed=0,
-        eval_every=25,
+        eval_every=eval_every,
     )
 
 
@@ -278,12 +290,13 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "long_lags",
-            # forget bias 2 (f starts near 0.88): without it this small LSTM found no
-            # gradient to follow within 2000 steps at seed 0 (measured; see the docs)
-            _cfg("adding", {"seq_len": 50}, hidden=16, lr=1e-2, batch=32, forget_bias=2.0),
-            (Contestant("rnn"), Contestant("gru"), Contestant("lstm")),
-            steps=1000,
-            cite="Hochreiter & Schmidhuber 1997, Long Short-Term Memory",
+            # the recipe of lstm_core.long_lags at T = 100: the chrono LSTM solves within
+            # 7,200 sequences (450 steps, seed 0); the default LSTM (forget bias 1) and the
+            # RNN stay near the baseline for all of H&S's 74,000 (measured; see the docs)
+            _cfg("adding", {"seq_len": 100}, hidden=32, lr=1e-2, batch=16, eval_every=50),
+            (Contestant("lstm", init="chrono"), Contestant("lstm"), Contestant("rnn")),
+            steps=600,
+            cite="Hochreiter & Schmidhuber 1997; Tallec & Ollivier 2018 (chrono initialisation)",
         ),
         Preset(
             "translate_reverse",

@@ -11,6 +11,8 @@ CELLS = ("lstm", "gru", "rnn")
 # Greff et al. 2017, "LSTM: A Search Space Odyssey".
 VARIANTS = ("standard", "nfg", "nig", "nog", "cifg", "niaf", "noaf", "ph")
 RECURRENT_INITS = ("default", "orthogonal", "identity")
+# Gate biases: PyTorch's plus forget_bias (Gers et al. 2000), or chrono (Tallec & Ollivier 2018).
+GATE_INITS = ("default", "chrono")
 ENGINES = ("torch", "numpy")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 SCHEDULES = ("constant", "cosine", "step")
@@ -59,6 +61,8 @@ class ModelConfig:
     forget_bias: float = 1.0  # added to the forget-gate slice of b_ih at init (LSTM)
     recurrent_init: str = "default"  # "default" (PyTorch's) | "orthogonal" | "identity"
     recurrent_scale: float = 1.0  # multiplies W_hh after init (> 1: exploding-gradient preset)
+    gate_init: str = "default"  # LSTM gate biases: "default" | "chrono" (lstm_core.gate_init)
+    chrono_t_max: int = 100  # chrono: the longest lag, in steps, the memory times spread to
     engine: str = "torch"  # "torch" (fused kernels) | "numpy" (the hand-written reference)
     dropout: float = 0.0  # p of zeroing each h_t unit between layers and before the head; 0 = off
     chrono_T: int = 0  # > 1: chrono init of the LSTM f / i biases (Tallec & Ollivier 2018)
@@ -146,6 +150,7 @@ LIMITS = {
     "train_size": Limit(("train_size", None), "int", 0, 20_000, 0, 20_000),
     "early_stop": Limit(("early_stop", None), "int", 0, 10_000, 0, 1000),
     "chrono_T": Limit(("model", "chrono_T"), "int", 0, 10**6, 0, 100_000),
+    "chrono_t_max": Limit(("model", "chrono_t_max"), "int", 2, 10**6, 2, 10_000),
 }
 # Whole numbers where 0 means "off" and any other value must be at least this.
 ZERO_OR_FROM = {"train_size": 16, "chrono_T": 2}
@@ -165,6 +170,7 @@ CHOICES = {
     "variant": (("model", "variant"), VARIANTS),
     "engine": (("model", "engine"), ENGINES),
     "recurrent_init": (("model", "recurrent_init"), RECURRENT_INITS),
+    "gate_init": (("model", "gate_init"), GATE_INITS),
     "optimizer": (("optim", "name"), OPTIMIZERS),
     "schedule": (("optim", "schedule"), SCHEDULES),
     "device": (("model", "device"), DEVICES),

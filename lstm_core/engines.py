@@ -30,7 +30,7 @@ class TorchEngine:
     def __init__(self, spec, cfg: TrainConfig):
         self.spec = spec
         generator = torch.Generator().manual_seed(cfg.seed)
-        self.model = models.build_model(spec, cfg.model, generator)  # on cfg.model.device
+        self.model = models.build_model(spec, cfg.model, generator, cfg.seed)  # on its device
         self.device = self.model.head.weight.device
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.make_optimizer(cfg.optim)
@@ -132,7 +132,7 @@ class NumpyEngine:
     def __init__(self, spec, cfg: TrainConfig):
         self.nm, self.spec, self.cfg = numpy_model, spec, cfg
         rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 7]))
-        self.model = numpy_model.NumpySequenceModel(spec, cfg.model, rng)
+        self.model = numpy_model.NumpySequenceModel(spec, cfg.model, rng, seed=cfg.seed)
         self.make_optimizer(cfg.optim)
         self.grads: dict[str, np.ndarray] = {}
 

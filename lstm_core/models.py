@@ -29,7 +29,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from .config import CELLS, GATE_COUNT, KINDS, RECURRENT_INITS, VARIANTS, ModelConfig, TaskSpec
+from .config import (
+    CELLS,
+    GATE_COUNT,
+    GATE_INITS,
+    KINDS,
+    RECURRENT_INITS,
+    VARIANTS,
+    ModelConfig,
+    TaskSpec,
+)
+from .gate_init import chrono_biases
 from .losses import PER_STEP_CLASS_KINDS, REGRESSION_KINDS
 from .variants import (
     VariantLSTM,
@@ -198,6 +208,8 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
             isinstance(cfg.chrono_T, int) and (cfg.chrono_T == 0 or cfg.chrono_T >= 2),
             f"chrono_T must be 0 (off) or a whole number of steps >= 2, got {cfg.chrono_T}",
         ),
+        (cfg.gate_init in GATE_INITS, f"gate_init {cfg.gate_init!r} is not one of {GATE_INITS}"),
+        (cfg.chrono_t_max >= 2, f"chrono_t_max must be >= 2, got {cfg.chrono_t_max}"),
     ]
     for ok, message in checks:
         if not ok:
@@ -215,17 +227,22 @@ def dropout_masks(p: float, n: int, shape, generator: torch.Generator) -> list[t
     return [(torch.rand(shape, generator=generator) < keep).float() / keep for _ in range(n)]
 
 
-def build_model(spec: TaskSpec, cfg: ModelConfig, generator: torch.Generator) -> SequenceModel:
+def build_model(
+    spec: TaskSpec, cfg: ModelConfig, generator: torch.Generator, seed: int | None = None
+) -> SequenceModel:
     """A new model, initialized from ``generator`` alone, on ``cfg.device``. Its dropout masks
-    come from ``model.dropout_generator``, seeded from ``generator`` after the weights."""
+    come from ``model.dropout_generator``, seeded from ``generator`` after the weights.
+    ``seed``: the run's seed, for ``gate_init`` chrono's draws (default: the generator's)."""
     _check(spec, cfg)
     device = resolve_device(cfg.device)
     with torch.device("meta"):  # no storage and no draws from the global RNG yet
         model = SequenceModel(spec, cfg)
     model = model.to_empty(device="cpu")
     init_weights(model, generator)
-    seed = int(torch.randint(0, 2**62, (1,), generator=generator))
-    model.dropout_generator = torch.Generator().manual_seed(seed)
+    if cfg.cell == "lstm" and cfg.gate_init == "chrono":
+        init_chrono(model, generator.initial_seed() if seed is None else seed)
+    mask_seed = int(torch.randint(0, 2**62, (1,), generator=generator))
+    model.dropout_generator = torch.Generator().manual_seed(mask_seed)
     return model.to(device)
 
 
@@ -272,6 +289,18 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
             b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
         elif cfg.cell == "lstm":
             b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
+
+
+@torch.no_grad()
+def init_chrono(model: SequenceModel, seed: int) -> None:
+    """Chrono initialisation of every LSTM layer's i and f biases (``lstm_core.gate_init``)."""
+    H = model.cfg.hidden_size
+    for k in range(model.cfg.num_layers):
+        _, _, b_ih, b_hh, _ = model.layer_weights(k)
+        old = b_ih.detach().numpy(), b_hh.detach().numpy()
+        new_ih, new_hh = chrono_biases(H, model.cfg.chrono_t_max, seed, k, *old)
+        b_ih.copy_(torch.from_numpy(new_ih))
+        b_hh.copy_(torch.from_numpy(new_hh))
 
 
 # ---------------------------------------------------------------- loss

@@ -21,7 +21,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core import reference as ref
-from lstm_core.config import CELLS, GATE_COUNT, KINDS, RECURRENT_INITS, ModelConfig, TaskSpec
+from lstm_core.config import (
+    CELLS,
+    GATE_COUNT,
+    GATE_INITS,
+    KINDS,
+    RECURRENT_INITS,
+    ModelConfig,
+    TaskSpec,
+)
+from lstm_core.gate_init import chrono_biases
 from lstm_core.losses import loss_and_grad
 
 LAST_STEP_KINDS = ("regression", "classification")  # many-to-one: the head reads h_T
@@ -48,11 +57,18 @@ class NumpySequenceModel:
     """Embedding -> stacked recurrent layers -> linear head, forward and backward in NumPy."""
 
     def __init__(
-        self, spec: TaskSpec, cfg: ModelConfig, rng: np.random.Generator, dtype=np.float32
+        self,
+        spec: TaskSpec,
+        cfg: ModelConfig,
+        rng: np.random.Generator,
+        dtype=np.float32,
+        seed: int = 0,
     ):
+        """``seed``: the run's seed, for chrono's draws (``lstm_core.gate_init``)."""
         _check(spec, cfg)
         self.spec, self.cfg, self.dtype = spec, cfg, np.dtype(dtype)
         self.cell, self.kind, self.num_layers = cfg.cell, spec.kind, cfg.num_layers
+        self.seed = seed
         self.params = self._init_params(rng)
         self.dropout_rng = np.random.default_rng(rng.integers(2**63))  # drawn after the weights
 
@@ -62,7 +78,8 @@ class NumpySequenceModel:
         """PyTorch's defaults, drawn from ``rng``: embedding N(0, 1); every other weight and bias
         U(-1/sqrt(H), 1/sqrt(H)); then W_hh per gate block orthogonal or identity when asked,
         times ``recurrent_scale``, and ``forget_bias`` added to the f slice of each LSTM b_ih
-        (or, with ``chrono_T`` > 1, the chrono biases of ``models.init_weights``)."""
+        (or, with ``gate_init`` "chrono", chrono's i and f biases from ``lstm_core.gate_init``;
+        or, with ``chrono_T`` > 1, the chrono biases of ``models.init_weights``)."""
         spec, cfg = self.spec, self.cfg
         H, G = cfg.hidden_size, GATE_COUNT[cfg.cell]
         k = 1.0 / np.sqrt(H)
@@ -81,7 +98,9 @@ class NumpySequenceModel:
                 elif cfg.recurrent_init == "identity":
                     W_hh[gate * H : (gate + 1) * H] = np.eye(H)
             W_hh *= cfg.recurrent_scale
-            if cfg.cell == "lstm" and cfg.chrono_T:
+            if cfg.cell == "lstm" and cfg.gate_init == "chrono":
+                b_ih, b_hh = chrono_biases(H, cfg.chrono_t_max, self.seed, layer, b_ih, b_hh)
+            elif cfg.cell == "lstm" and cfg.chrono_T:
                 b_f = np.log(rng.uniform(1.0, cfg.chrono_T - 1.0, H))  # chrono: log U(1, T-1)
                 b_ih[H : 2 * H], b_hh[H : 2 * H] = b_f, 0.0
                 b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
@@ -222,6 +241,11 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
         raise ValueError(f"dropout must be a probability from 0 to 0.9, got {cfg.dropout}")
     if cfg.chrono_T != 0 and cfg.chrono_T < 2:
         raise ValueError(f"chrono_T must be 0 (off) or >= 2, got {cfg.chrono_T}")
+    if cfg.gate_init not in GATE_INITS or cfg.chrono_t_max < 2:
+        raise ValueError(
+            f"gate_init must be one of {GATE_INITS} and chrono_t_max >= 2, got "
+            f"{cfg.gate_init!r}, {cfg.chrono_t_max}"
+        )
 
 
 # ============================================================================ optimizers

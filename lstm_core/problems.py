@@ -125,6 +125,8 @@ EN = {
     "field.forget_bias": "the forget-gate bias at initialization",
     "field.recurrent_init": "the recurrent initialization",
     "field.recurrent_scale": "the recurrent weight scale",
+    "field.gate_init": "the gate-bias initialization",
+    "field.chrono_t_max": "chrono's longest lag T_max",
     "field.engine": "the engine",
     "field.device": "the device",
     "field.chrono_T": "the chrono initialisation T_max",
@@ -155,4 +157,6 @@ EN = {
     "name.train_size": "training-set size",
     "name.early_stop": "early-stopping patience",
     "name.chrono_T": "chrono T_max",
+    "name.gate_init": "gate init",
+    "name.chrono_t_max": "chrono T_max",
 }

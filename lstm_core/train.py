@@ -511,6 +511,8 @@ MODEL_FIELDS = (
     "recurrent_init",
     "recurrent_scale",
     "chrono_T",
+    "gate_init",
+    "chrono_t_max",
     "engine",
     "device",
 )

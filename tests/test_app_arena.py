@@ -118,22 +118,27 @@ def test_presets_lag_and_model_slots():
     at = open_arena()
     at.selectbox(key="arena_preset").set_value("long_lags")
     at.run()
-    assert arena_of(at).labels == ["RNN", "GRU", "LSTM"]
+    assert arena_of(at).labels == ["LSTM +chrono", "LSTM", "RNN"]
+    assert any("Tallec & Ollivier" in i.value for i in at.info)  # the preset says its recipe
     at.slider(key="arena_lag").set_value(80)
     at.run()
     arena = arena_of(at)
     assert arena.task.values["seq_len"] == 80
     assert all(tr.task.values["seq_len"] == 80 for tr in arena.trainers)
     assert all(tr.val_batch.x.shape[0] == 80 for tr in arena.trainers)
+    assert arena.trainers[0].config.model.chrono_t_max == 80
     at.radio(key="arena_count").set_value(4)
     at.run()
-    assert arena_of(at).labels == ["RNN", "GRU", "LSTM", "LSTM-NFG"]
+    assert arena_of(at).labels == ["LSTM +chrono", "LSTM", "RNN", "GRU"]
     at.selectbox(key="arena_slot_3").set_value(("lstm", "cifg"))
     at.run()
-    assert arena_of(at).labels == ["RNN", "GRU", "LSTM", "LSTM-CIFG"]
+    assert arena_of(at).labels == ["LSTM +chrono", "LSTM", "RNN", "LSTM-CIFG"]
     at.radio(key="arena_count").set_value(2)
     at.run()
-    assert arena_of(at).labels == ["RNN", "GRU"] and len(at.metric) == 2
+    assert arena_of(at).labels == ["LSTM +chrono", "LSTM"] and len(at.metric) == 2
+    at.selectbox(key="arena_slot_1").set_value(("rnn", "standard"))
+    at.run()
+    assert arena_of(at).labels == ["LSTM +chrono", "RNN"]
 
 
 def test_a_model_twice_is_refused_with_a_message_and_the_arena_kept():

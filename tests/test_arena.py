@@ -151,6 +151,8 @@ def test_results_report_the_trainers_numbers():
         ([("gru", "nfg"), ("lstm", "standard")], "LSTM variant"),
         ([("tcn", "standard"), ("lstm", "standard")], "unknown cell"),
         ([("lstm", "xyz"), ("lstm", "standard")], "unknown variant"),
+        ([("rnn", "standard", (), "", "chrono"), ("lstm", "standard")], "gate initialisation"),
+        ([("lstm", "standard", (), "", "warp"), ("lstm", "standard")], "gate initialisation"),
     ],
 )
 def test_bad_model_lists_are_refused_in_plain_words(models, words):
@@ -214,3 +216,27 @@ def test_a_model_setting_a_knob_its_task_lacks_is_refused_in_plain_words():
     base = PRESETS["long_lags"].config
     with pytest.raises(ArenaError, match="no knob 'reverse'"):
         Arena(base, [("lstm", "standard"), ("lstm", "standard", (("reverse", True),))])
+
+
+def test_a_chrono_slot_sets_only_the_gate_init_and_takes_the_lag_as_t_max():
+    cfg = base(task_knobs={"seq_len": 30})
+    chrono_lstm = ("lstm", "standard", (), "", "chrono")
+    models = [chrono_lstm, ("lstm", "standard"), ("rnn", "standard")]
+    arena = Arena(cfg, models)
+    assert arena.labels == ["LSTM +chrono", "LSTM", "RNN"]
+    chrono, plain, rnn = (tr.config.model for tr in arena.trainers)
+    assert (chrono.gate_init, chrono.chrono_t_max) == ("chrono", 30)
+    assert replace(chrono, gate_init="default", chrono_t_max=cfg.model.chrono_t_max) == plain
+    assert plain == cfg.model and rnn.gate_init == "default"
+    H = cfg.model.hidden_size
+    b_ih = arena.trainers[0].state_dict()["rnn.bias_ih_l0"]
+    np.testing.assert_array_equal(b_ih[:H], -b_ih[H : 2 * H])  # chrono: b_i = -b_f
+    assert np.all(np.exp(b_ih[H : 2 * H]) <= 29 + 1e-5)  # b_f = log(U(1, T - 1))
+
+
+def test_the_long_lag_preset_is_the_recipe():
+    p = PRESETS["long_lags"]
+    assert p.config.task_knobs == {"seq_len": 100}
+    assert [c.label for c in p.models] == ["LSTM +chrono", "LSTM", "RNN"]
+    arena = p.build(lag=60)
+    assert arena.trainers[0].config.model.chrono_t_max == 60  # T_max follows the lag

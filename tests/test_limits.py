@@ -99,3 +99,11 @@ def test_pause_stops_training_until_resume():
     assert "意外错误" in problem_text(tr.problem, "zh")
     tr.resume()
     assert tr.step(2) == 2 and tr.message == "" and tr.problem is None
+
+
+def test_chrono_t_max_widget_range_is_the_classroom_column():
+    limit = LIMITS["chrono_t_max"]
+    assert controls.T_MAX == (limit.class_low, limit.class_high)
+    base = TrainConfig()
+    for value in controls.T_MAX:
+        assert validate(with_value(base, limit.path, value), classroom=True) is None

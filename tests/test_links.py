@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+from lstm_core.config import LIMITS, ModelConfig, OptimConfig, TrainConfig
 from lstm_core.tasks import TASKS, TaskError, make_task
 from lstm_core.train import Trainer, check_config
 from ui import links
@@ -234,3 +234,19 @@ def test_the_qr_code_is_a_png_of_the_link():
     modules = segno.make(url, error="m", micro=False).symbol_size(scale=1, border=0)[0]
     width = int.from_bytes(png[16:20], "big")  # the PNG header's width
     assert width == (modules + 2 * 2) * 6  # the code of this URL, 2-module border, scale 6
+
+
+def test_the_gate_init_and_chrono_t_max_travel_in_the_link():
+    cfg = TrainConfig(
+        task="adding",
+        task_knobs={"seq_len": 100},
+        model=ModelConfig(gate_init="chrono", chrono_t_max=100),
+    )
+    params = links.encode(cfg)
+    assert (params["ginit"], params["tmax"]) == ("chrono", "100")
+    assert links.decode(params).config.model == cfg.model
+    wild = links.decode({**params, "ginit": "warp", "tmax": "1e9"})
+    assert wild.config.model.gate_init == "default"
+    assert wild.config.model.chrono_t_max == LIMITS["chrono_t_max"].class_high
+    assert {c.key for c in wild.changes} == {"ginit", "tmax"}
+    assert "gate_init" in links.GROUPS["model"]

@@ -22,7 +22,7 @@ from ui import guard, state
 from ui.i18n import t
 from ui.train_view import short
 
-SETUP = "arena_setup"  # {"preset": key, "models": [(cell, variant), ...], "lag": int | None}
+SETUP = "arena_setup"  # {"preset": key, "models": [(cell, variant[, init]), ...], "lag": ...}
 ARENA = "arena_obj"  # the Arena
 RUNNING = "arena_running"
 ERROR = "arena_error"  # the last ArenaError message (a setup the engine refused)
@@ -34,6 +34,7 @@ CHOICES = (
     tuple(("lstm", v) for v in VARIANTS)
     + (("gru", "standard"), ("rnn", "standard"))
     + tuple(("lstm", "standard", (), r) for r in REGULARIZATIONS if r)  # the overfitting preset
+    + (("lstm", "standard", (), "", "chrono"),)  # the long-lag preset
 )
 
 
@@ -108,7 +109,10 @@ def get_arena() -> Arena:
 
 
 def _model_tuple(c: Contestant) -> tuple:
-    """(cell, variant), then (knobs) and (knobs, regularization) only when they are set."""
+    """(cell, variant), then (knobs), (knobs, regularization) and (knobs, regularization, init)
+    only when they are set."""
+    if c.init:
+        return (c.cell, c.variant, c.knobs, c.regularization, c.init)
     if c.regularization:
         return (c.cell, c.variant, c.knobs, c.regularization)
     return (c.cell, c.variant, c.knobs) if c.knobs else (c.cell, c.variant)
@@ -128,7 +132,8 @@ def slot_choices(setup: dict) -> tuple:
 def slot_label(m: tuple) -> str:
     """A slot's model as the user reads it: the cell, then its own task settings."""
     regularization = m[3] if len(m) > 3 else ""
-    text = t(".".join(("arena.model", m[0], m[1], regularization)).rstrip("."))
+    init = m[4] if len(m) > 4 and m[4] else ""  # the chrono LSTM
+    text = t(".".join(("arena.model", m[0], m[1], regularization or init)).rstrip("."))
     for knob, value in m[2] if len(m) > 2 else ():
         text += " · " + t(f"arena.knob.{knob}.{value}")
     return text
@@ -177,7 +182,7 @@ def seed_widgets(force: bool = False) -> None:
             st.session_state[key] = value
 
 
-def spare_model(taken: list) -> tuple[str, str]:
+def spare_model(taken: list) -> tuple:
     """The first model not yet in the arena (for a slot that was just added)."""
     return next(m for m in (("gru", "standard"), *CHOICES) if m not in taken)
 

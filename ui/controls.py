@@ -11,7 +11,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lstm_core.config import LIMITS, OPTIMIZERS, RECURRENT_INITS, VARIANTS, TrainConfig
+from lstm_core.config import (
+    GATE_INITS,
+    LIMITS,
+    OPTIMIZERS,
+    RECURRENT_INITS,
+    VARIANTS,
+    TrainConfig,
+)
 from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError
 from lstm_core.train import NeedsReset, TrainError
 from ui import state, upload
@@ -35,6 +42,7 @@ BATCH_GRID = _classroom("batch_size", (2**k for k in range(13)))
 SCALE_GRID = _classroom("recurrent_scale", (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0))
 LAYERS = tuple(range(LIMITS["num_layers"].class_low, LIMITS["num_layers"].class_high + 1))
 FORGET_BIAS = (LIMITS["forget_bias"].class_low, LIMITS["forget_bias"].class_high)
+T_MAX = (LIMITS["chrono_t_max"].class_low, LIMITS["chrono_t_max"].class_high)
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN (tanh)"}
 TRAIN_SIZE_GRID = (0, 16, 32, 64, 128, 256, 512, 1024, 2048, 5000, 10_000, 20_000)  # 0: stream
 DROPOUT_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -69,6 +77,8 @@ def widget_values(cfg: TrainConfig) -> dict:
         "train_layers": m.num_layers,
         "train_forget_bias": float(m.forget_bias),
         "train_init": m.recurrent_init,
+        "train_gate_init": m.gate_init,
+        "train_t_max": int(m.chrono_t_max),
         "train_scale": float(m.recurrent_scale),
         "train_engine": m.engine,
         "train_opt": o.name,
@@ -221,6 +231,7 @@ def model_controls(cfg: TrainConfig):
         disabled=cell != "lstm",
         help=t("train.forget_bias.help"),
     )
+    gate_init, t_max = gate_init_controls(cell, c1, c2)
     init = widget(
         "init",
         st.selectbox,
@@ -252,10 +263,37 @@ def model_controls(cfg: TrainConfig):
         hidden_size=int(hidden),
         num_layers=int(layers),
         forget_bias=float(forget_bias),
+        gate_init=gate_init,
+        chrono_t_max=int(t_max),
         recurrent_init=init,
         recurrent_scale=float(scale),
         engine=engine,
     )
+
+
+def gate_init_controls(cell: str, c1, c2) -> tuple[str, int]:
+    """The LSTM's gate-bias initialisation (default or chrono) and chrono's T_max."""
+    gate_init = widget(
+        "gate_init",
+        c2.selectbox,
+        t("train.gate_init"),
+        GATE_INITS,
+        key="train_gate_init",
+        format_func=_labels("train.gate_init"),
+        disabled=cell != "lstm",
+        help=t("train.gate_init.help"),
+    )
+    t_max = widget(
+        "gate_init",
+        c1.number_input,
+        t("train.t_max"),
+        *T_MAX,
+        step=10,
+        key="train_t_max",
+        disabled=cell != "lstm" or gate_init != "chrono",
+        help=t("train.t_max.help"),
+    )
+    return gate_init, t_max
 
 
 def optim_controls(cfg: TrainConfig):

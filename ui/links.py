@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from lstm_core.config import (
     CELLS,
     ENGINES,
+    GATE_INITS,
     LIMITS,
     OPTIMIZERS,
     RECURRENT_INITS,
@@ -45,9 +46,13 @@ CONTROLS = (
     "cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine",
     "optimizer", "lr", "batch", "clip",
     "train_size", "dropout", "weight_decay", "early_stop",
+    "gate_init",
 )  # fmt: skip
 GROUPS = {
-    "model": ("cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine"),
+    "model": (
+        *("cell", "variant", "hidden", "layers", "forget_bias", "init", "scale", "engine"),
+        "gate_init",
+    ),
     "optim": ("optimizer", "lr", "batch", "clip"),
     "overfit": ("train_size", "dropout", "weight_decay", "early_stop"),
     "all": CONTROLS,
@@ -81,6 +86,8 @@ FIELDS = (
     _limited("fbias", "forget_bias", "float"),
     Field("init", ("model", "recurrent_init"), "choice", choices=RECURRENT_INITS),
     _limited("rscale", "recurrent_scale", "float"),
+    Field("ginit", ("model", "gate_init"), "choice", choices=GATE_INITS),
+    _limited("tmax", "chrono_t_max", "int"),
     Field("engine", ("model", "engine"), "choice", choices=ENGINES),
     Field("device", ("model", "device"), "choice", choices=DEVICES),
     Field("opt", ("optim", "name"), "choice", choices=OPTIMIZERS),

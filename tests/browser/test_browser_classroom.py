@@ -6,7 +6,8 @@ import harness
 import pytest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
-from ui import links
+from ui import links, teacher_mode
+from ui.lessons import LESSONS
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +67,7 @@ def test_lessons_in_chinese_and_starting_one(page, app_url):
     assert no_horizontal_overflow(page)
     harness.screenshot(page, "classroom_lessons_zh")
     buttons = page.get_by_role("button", name="开始本课")
-    assert buttons.count() == 8
+    assert buttons.count() == len(LESSONS)
     buttons.nth(5).click()  # "Negation in sentiment": opens Train
     page.wait_for_timeout(500)
     harness.wait_for_app(page, H1, timeout_ms=120_000)
@@ -77,9 +78,8 @@ def test_lessons_in_chinese_and_starting_one(page, app_url):
 
 
 def test_projector_mode_with_locked_and_hidden_controls(page, app_url):
-    query = links.query_string(
-        links.encode(CFG, "train", "en", lock=("lr", "task"), hide=("engine",), projector=True)
-    )
+    params = links.encode(CFG, "train", "en", lock=("lr", "task"), hide=("engine",), projector=True)
+    query = links.query_string(links.sign(params, teacher_mode.secret()))  # a teacher's link
     open_url(page, f"{app_url}/?{query}")
     size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
     assert size == "20px"

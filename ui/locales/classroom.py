@@ -22,6 +22,7 @@ _CONTROL_EN = {
     "dropout": "dropout",
     "weight_decay": "weight decay",
     "early_stop": "early stopping",
+    "gate_init": "gate biases at start (chrono)",
 }
 _CONTROL_ZH = {
     "task": "任务",
@@ -43,6 +44,7 @@ _CONTROL_ZH = {
     "dropout": "dropout",
     "weight_decay": "权重衰减",
     "early_stop": "早停",
+    "gate_init": "初始门偏置（chrono）",
 }
 assert set(_CONTROL_EN) == set(CONTROLS) == set(_CONTROL_ZH)
 

@@ -78,6 +78,8 @@ ZH = {
     "problem.field.forget_bias": "初始遗忘门偏置",
     "problem.field.recurrent_init": "循环权重初始化",
     "problem.field.recurrent_scale": "循环权重缩放",
+    "problem.field.gate_init": "门偏置初始化",
+    "problem.field.chrono_t_max": "chrono 的最长时滞 T_max",
     "problem.field.engine": "计算引擎",
     "problem.field.device": "计算设备",
     "problem.field.chrono_T": "chrono 初始化的 T_max",
@@ -107,4 +109,6 @@ ZH = {
     "problem.name.train_size": "训练集大小",
     "problem.name.early_stop": "早停耐心",
     "problem.name.chrono_T": "chrono T_max",
+    "problem.name.gate_init": "门偏置初始化",
+    "problem.name.chrono_t_max": "chrono T_max",
 }

@@ -41,24 +41,32 @@ EN = {
     ),
     # 2 -- the arena, adding problem
     "lessons.long_lags.title": "Why an LSTM beats an RNN on long lags",
-    "lessons.long_lags.summary": "RNN, GRU and LSTM on the adding problem, same batches.",
+    "lessons.long_lags.summary": (
+        "The adding problem at T = 100: an LSTM with chrono gate biases, an LSTM with the usual "
+        "start and an RNN, same batches."
+    ),
     "lessons.long_lags.story": (
-        "In the adding problem two numbers are marked early in a sequence of 50 steps; at the "
-        "end the network must report their sum. Everything between is noise. A plain RNN, a "
-        "GRU and an LSTM of the same size train side by side on exactly the same batches."
+        "In the adding problem two numbers are marked early in a sequence of 100 steps; at the "
+        "end the network must report their sum. Everything between is noise. Hochreiter & "
+        "Schmidhuber's LSTM needed 74,000 sequences for it. Three models of the same size train "
+        "side by side on exactly the same batches: an LSTM whose forget-gate biases start at "
+        "log(U(1, 99)) (chrono initialisation, Tallec & Ollivier 2018), an LSTM with the usual "
+        "start (forget bias 1) and a plain RNN."
     ),
     "lessons.long_lags.predict": (
-        "Which model gets below the baseline first, and which stays at the baseline (predicting "
-        "the average)? Guess the order before you start."
+        "Which model gets below the baseline first, and which stay at the baseline (predicting "
+        "the average)? Guess before you start."
     ),
     "lessons.long_lags.run": (
-        "Press Play and watch the loss curves for a minute or two. Then raise the lag "
-        "(sequence length) and reset."
+        "Press Play and watch the loss curves for a few minutes. Then lower the lag to 50 and "
+        "reset: does the usual LSTM learn it now?"
     ),
     "lessons.long_lags.look": (
-        "The RNN's loss stays on the baseline: its gradient fades over the lag, so it never "
-        "learns what the markers mean. The gated cells leave the baseline; the longer the lag, "
-        "the wider the gap."
+        "The chrono LSTM leaves the baseline after a few hundred steps (about 7,000 sequences): "
+        "its cells start out remembering for 2 to 100 steps, so the gradient reaches the "
+        "markers. The usual LSTM and the RNN stay on the baseline: a forget gate near 0.73 "
+        "keeps 0.73^50, almost nothing, of a marker 50 steps back. The cell path can carry "
+        "the gradient, but only if the forget gate starts open enough."
     ),
     # 3 -- gradient flow
     "lessons.vanishing.title": "Vanishing gradients",
@@ -277,18 +285,26 @@ ZH = {
         "i 决定 x 能否进入；o 只改变你在 h 中看到的内容，从不改变 c。"
     ),
     "lessons.long_lags.title": "长时滞上 LSTM 为什么胜过 RNN",
-    "lessons.long_lags.summary": "RNN、GRU 和 LSTM 在相同批次上做加法问题。",
+    "lessons.long_lags.summary": (
+        "T = 100 的加法问题：chrono 门偏置的 LSTM、常规初始化的 LSTM 和 RNN，在相同批次上训练。"
+    ),
     "lessons.long_lags.story": (
-        "在加法问题中，一个 50 步的序列里有两个数在前面被标记；到最后，网络必须报告它们的和。"
-        "中间的一切都是噪声。大小相同的普通 RNN、GRU 和 LSTM 在完全相同的批次上并排训练。"
+        "在加法问题中，一个 100 步的序列里有两个数在前面被标记；到最后，网络必须报告它们的和。"
+        "中间的一切都是噪声。Hochreiter 和 Schmidhuber 的 LSTM 为此用了 74,000 条序列。"
+        "三个大小相同的模型在完全相同的批次上并排训练：一个 LSTM 的遗忘门偏置初始为 "
+        "log(U(1, 99))（chrono 初始化，Tallec 和 Ollivier 2018），一个 LSTM 采用常规初始化"
+        "（遗忘门偏置 1），还有一个普通 RNN。"
     ),
     "lessons.long_lags.predict": (
-        "哪个模型最先低于基线？哪个一直停在基线（预测平均值）上？开始之前先猜一猜顺序。"
+        "哪个模型最先低于基线？哪些一直停在基线（预测平均值）上？开始之前先猜一猜。"
     ),
-    "lessons.long_lags.run": "按下播放，观察损失曲线一两分钟。然后增大时滞（序列长度）并重置。",
+    "lessons.long_lags.run": (
+        "按下播放，观察损失曲线几分钟。然后把时滞降到 50 并重置：常规初始化的 LSTM 现在能学会吗？"
+    ),
     "lessons.long_lags.look": (
-        "RNN 的损失停在基线上：它的梯度在时滞中逐渐消失，所以它永远学不会标记的含义。"
-        "带门的单元离开基线；时滞越长，差距越大。"
+        "chrono LSTM 在几百步后（约 7,000 条序列）离开基线：它的单元一开始就能记住 2 到 100 步，"
+        "所以梯度能传到标记处。常规 LSTM 和 RNN 停在基线上：遗忘门约为 0.73 时，50 步之前的标记"
+        "只剩 0.73^50，几乎为零。单元通路能传递梯度，但前提是遗忘门一开始就足够打开。"
     ),
     "lessons.vanishing.title": "梯度消失",
     "lessons.vanishing.summary": "误差信号能向前传多远？",

@@ -32,7 +32,24 @@ EN = {
     "train.forget_bias": "Forget-gate bias at start",
     "train.forget_bias.help": (
         "Added to the forget gate's bias when the model is built. A positive bias keeps "
-        "f_t near 1 at first, so the cell remembers by default."
+        "f_t near 1 at first, so the cell remembers by default (Gers, Schmidhuber & Cummins "
+        "2000, Learning to Forget). Chrono gate biases replace it."
+    ),
+    "train.gate_init": "Gate biases at start",
+    "train.gate_init.default": "default (+ forget-gate bias)",
+    "train.gate_init.chrono": "chrono (Tallec & Ollivier 2018)",
+    "train.gate_init.help": (
+        "Chrono initialisation (Tallec & Ollivier 2018, Can recurrent neural networks warp "
+        "time?): each unit's forget-gate bias is log(u), u drawn from U(1, T_max − 1), and its "
+        "input-gate bias is −log(u). Unit j then starts keeping its cell for about 1 + u_j "
+        "steps: memory times spread from 2 to T_max. With it an LSTM learns the adding "
+        "problem at T = 100 in about 7,000 sequences; with the default start it did not "
+        "within 74,000. LSTM only."
+    ),
+    "train.t_max": "Chrono T_max (longest lag)",
+    "train.t_max.help": (
+        "The longest time lag, in steps, the task needs: for the adding problem, its sequence "
+        "length."
     ),
     "train.init": "Recurrent weights W_hh",
     "train.init.default": "PyTorch default (uniform)",
@@ -149,8 +166,21 @@ ZH = {
     "train.layers": "层数",
     "train.forget_bias": "初始遗忘门偏置",
     "train.forget_bias.help": (
-        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，单元状态默认被保留。"
+        "建模时加到遗忘门的偏置上。正的偏置让 f_t 一开始接近 1，单元状态默认被保留"
+        "（Gers、Schmidhuber 和 Cummins 2000）。选用 chrono 门偏置时由它取代。"
     ),
+    "train.gate_init": "初始门偏置",
+    "train.gate_init.default": "默认（加遗忘门偏置）",
+    "train.gate_init.chrono": "chrono（Tallec 和 Ollivier 2018）",
+    "train.gate_init.help": (
+        "chrono 初始化（Tallec 和 Ollivier 2018）："
+        "每个单元的遗忘门偏置为 log(u)，u 取自 U(1, T_max − 1)，输入门偏置为 −log(u)。"
+        "于是单元 j 一开始大约能保留其单元状态 1 + u_j 步：记忆时长分布在 2 到 T_max 之间。"
+        "用它，LSTM 大约 7,000 条序列就学会了 T = 100 的加法问题；用默认初始化，"
+        "74,000 条之内都没有学会。仅适用于 LSTM。"
+    ),
+    "train.t_max": "chrono T_max（最长时滞）",
+    "train.t_max.help": "任务需要的最长时滞（步数）：对加法问题就是它的序列长度。",
     "train.init": "循环权重 W_hh",
     "train.init.default": "PyTorch 默认（均匀分布）",
     "train.init.orthogonal": "正交",

@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.overfit import loss_gap
+from lstm_core.tasks.reviews import Reviews
 from ui import state
 from ui.figures.overfit import gap_figure, review_figure
 from ui.i18n import problem_text, t
@@ -73,8 +74,8 @@ def overfit_panel(trainer, lang: str, chart) -> None:
 def review_panel(trainer, lang: str, chart) -> None:
     """A real review read by the model (the sentiment task's reviews source only)."""
     task = trainer.task
-    if getattr(task, "corpus", None) is None:
-        return
+    if not isinstance(getattr(task, "corpus", None), Reviews):  # the text task's corpus is
+        return  # a method: only the sentiment task's reviews source has real reviews
     st.markdown(f"**{t('overfit.review.title')}**")
     c1, c2 = st.columns(2)
     n = min(REVIEWS_SHOWN, task.corpus.size("val"))

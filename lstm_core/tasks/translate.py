@@ -438,7 +438,7 @@ class Translate(Task):
         src, tgt = str(batch.aux["source"][i]), str(batch.aux["target"][i])
         d["source"], d["target"] = src, tgt
         d["label"] = f"{src} → {tgt}"
-        d["caption"] = {"en": d["label"], "zh": d["label"]}
+        d["caption"] = {"en": f"source → target: {d['label']}", "zh": f"原文 → 译文：{d['label']}"}
         return d
 
 

@@ -29,7 +29,11 @@ def test_arena_play_grows_every_curve(app_url, page):
     assert badges.count() == 4
     screenshot(page, "arena_playing")
     page.get_by_role("button", name="Pause", exact=True).click()
-    page.wait_for_timeout(1500)
+    # Pause takes effect after the tick in flight: wait for the paused page (Play enabled).
+    page.wait_for_function(
+        "() => !document.querySelector('.st-key-arena_play button').disabled", timeout=30_000
+    )
+    page.wait_for_timeout(500)
     assert_no_exception(page)
     counts = page.evaluate(
         """() => document.querySelector('div.lstm-live-chart')._fullData

@@ -76,7 +76,10 @@ def test_home_and_train_render_and_train_live_without_remounting(page, app_url):
     screenshot(page, "train_running")
 
     page.get_by_role("button", name="Pause", exact=True).click()
-    page.wait_for_timeout(1500)
+    # Pause takes effect at the end of the tick in flight: on a loaded machine that tick can
+    # outlast a fixed wait, so wait for the run bar to offer Play again (the paused page).
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
     paused = steps_shown(page)
     page.wait_for_timeout(1500)
     assert steps_shown(page) == paused, "Pause did not stop training"

@@ -16,12 +16,12 @@ from lstm_core.config import TrainConfig
 from ui import lesson_state, links, state
 from ui.figures import common
 from ui.i18n import current_language, t
+from ui.nav import LANG, page_path
 from ui.qr import qr_png
 
 OPENED = "link_opened"  # set once the session has read its URL
 FLAGS = "classroom_flags"  # {"lock": tuple, "hide": tuple, "projector": bool}
 NOTICES = "link_notices"  # list[links.Change] to show until dismissed
-LANG = "lang"  # ui.page.LANG
 
 # Larger type everywhere (Streamlit sizes in rem), thicker chart lines (an author !important
 # rule beats Plotly's inline stroke-width), black text and strong borders.
@@ -70,12 +70,6 @@ def widget(name: str, draw, *args, key: str, **kwargs):
     return draw(*args, key=key, **kwargs)
 
 
-def _page_path(page_key: str) -> str | None:
-    from ui.page import available_pages
-
-    return next((p.path for p in available_pages() if p.key == page_key), None)
-
-
 def open_link(page_key: str) -> None:
     """On a session's first run: take configuration, language and flags from the URL; open
     the link's page. Values that were changed on the way are kept for ``after_setup``."""
@@ -99,7 +93,7 @@ def open_link(page_key: str) -> None:
             state.reset_trainer(TrainConfig())
     st.session_state[NOTICES] = changes
     target = link.page or page_key
-    path = _page_path(target)
+    path = page_path(target)
     if path is None:
         st.session_state[NOTICES].append(links.Change("page", target, page_key, "choice"))
     elif target != page_key:
@@ -174,7 +168,7 @@ def after_setup(page_key: str) -> None:
 
 def lesson_box(page_key: str) -> None:
     """The prompts of the lesson in progress, when it belongs to this page."""
-    path = _page_path(page_key)
+    path = page_path(page_key)
     if path:
         lesson_state.banner(path)
 

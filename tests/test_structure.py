@@ -1,0 +1,116 @@
+"""The shape of the code, read with ``ast`` (nothing is imported): imports among ui/ and
+lstm_core/ point one way (no cycle, not even one hidden by an import inside a function)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("ui", "lstm_core")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    """Every module of ui/ and lstm_core/ by dotted name."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            found[module_name(path)] = path
+    return found
+
+
+def _local_nodes(tree: ast.Module) -> set[int]:
+    """ids of the nodes inside a function body (or lambda): imported when it runs."""
+    inside = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            inside.update(id(sub) for sub in ast.walk(node) if sub is not node)
+    return inside
+
+
+def _targets(node: ast.Import | ast.ImportFrom, here: str, is_package: bool) -> list[str]:
+    """Dotted names an import statement loads (submodules named in ``from x import y`` too)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        package = here.split(".") if is_package else here.split(".")[:-1]
+        package = package[: len(package) - (node.level - 1)]
+        base = ".".join(package + ([base] if base else []))
+    return [base] + [f"{base}.{alias.name}" for alias in node.names]
+
+
+def _owned(name: str, known: dict[str, Path]) -> list[str]:
+    """The project's modules that importing ``name`` runs: it and its parent packages."""
+    parts = name.split(".")
+    return [m for m in (".".join(parts[:i]) for i in range(1, len(parts) + 1)) if m in known]
+
+
+def import_graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(module-level edges, function-local edges) between the project's modules."""
+    known = modules()
+    top: dict[str, set[str]] = {m: set() for m in known}
+    local: dict[str, set[str]] = {m: set() for m in known}
+    for here, path in known.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = _local_nodes(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            edges = local[here] if id(node) in inside else top[here]
+            for name in _targets(node, here, path.name == "__init__.py"):
+                # a module's own parent packages are loaded before it: not an edge
+                edges.update(m for m in _owned(name, known) if not here.startswith(m + "."))
+            edges.discard(here)
+    return top, local
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` as [a, b, ..., a], or [] when it is acyclic (depth-first)."""
+    colour: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        colour[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if colour.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in colour and (found := visit(nxt)):
+                return found
+        colour[node] = 2
+        path.pop()
+        return []
+
+    for start in sorted(graph):
+        if start not in colour and (found := visit(start)):
+            return found
+    return []
+
+
+def test_find_cycle_sees_a_cycle_and_a_chain():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_the_graph_reads_the_imports_it_should():
+    top, local = import_graph()
+    assert "ui.nav" in top["ui.page"] and "ui.nav" in top["ui.classroom"]
+    assert "lstm_core.tasks.reviews" in top["lstm_core.tasks.language"]
+    assert "lstm_core.train" in top["ui.state"] | local["ui.state"]
+
+
+def test_module_level_imports_have_no_cycle():
+    top, _ = import_graph()
+    assert find_cycle(top) == []
+
+
+def test_no_function_local_import_hides_a_cycle():
+    top, local = import_graph()
+    both = {m: top[m] | local[m] for m in top}
+    assert find_cycle(both) == [], "an import inside a function closes this cycle"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from functools import cache
 
+from threadpoolctl import threadpool_limits
+
 
 @cache
 def single_thread() -> None:
     """Limit torch and NumPy's BLAS to one thread each (idempotent)."""
-    import torch
-    from threadpoolctl import threadpool_limits
+    import torch  # lazy: every page calls this, and the Home page starts without torch
 
     torch.set_num_threads(1)
     threadpool_limits(limits=1, user_api="blas")

@@ -103,10 +103,10 @@ def open_link(page_key: str) -> None:
 def _checked_locks(params: dict, link: links.Link, changes: list) -> tuple:
     """(lock, hide, signature) of a link: only a teacher's signed locks are taken; unsigned
     or tampered ones are refused and noted in ``changes``."""
-    from ui import teacher_mode
-
     if not link.lock and not link.hide:
         return (), (), ""
+    from ui import teacher_mode  # lazy: the run store (sqlalchemy) loads only for locked links
+
     try:
         verdict = links.signature_state(params, teacher_mode.secret())
     except (OSError, ValueError):  # no secret can be read or made: no lock can be trusted
@@ -120,10 +120,10 @@ def _checked_locks(params: dict, link: links.Link, changes: list) -> tuple:
 def _with_signature(params: dict, lock, hide) -> dict:
     """The teacher's links are signed afresh; a student's keep the signature they came with
     (valid while the locked values are unchanged, which the disabled controls ensure)."""
-    from ui import teacher_mode
-
     if not (lock or hide):
         return params
+    from ui import teacher_mode  # lazy: the run store (sqlalchemy) loads only for locked links
+
     if teacher_mode.is_teacher():
         return links.sign(params, teacher_mode.secret())
     sig = flags().get("sig")
@@ -227,7 +227,7 @@ def share_link(page_key: str = "train") -> str:
 def _lock_choices() -> tuple:
     """The teacher picks the controls to lock and hide; a student's link keeps the session's
     own (signed) locks and cannot add or lift any."""
-    from ui import teacher_mode
+    from ui import teacher_mode  # lazy: the run store (sqlalchemy); only the Share box needs it
 
     names = list(links.CONTROLS)
     if not teacher_mode.is_teacher():

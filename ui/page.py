@@ -9,6 +9,7 @@ a page whose file does not exist yet is left out of the sidebar.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lstm_core.runtime import single_thread
 from ui import classroom
@@ -54,8 +55,6 @@ def _relabel_widgets() -> None:
     label it last showed (options are stable values, labelled by ``format_func``) unless the
     script sets the value: setting each widget to its own value re-sends it, relabelled.
     Buttons and uploads cannot be set (and need no label): they are skipped."""
-    from streamlit.errors import StreamlitAPIException
-
     for key in list(st.session_state):
         value = st.session_state[key]
         if key in (LANG, _LANG_WIDGET) or isinstance(value, bool):

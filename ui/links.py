@@ -177,10 +177,12 @@ def encode(
 
 
 def resolved_knobs(cfg: TrainConfig) -> dict:
-    """Every knob of the task with the value in force (defaults filled in)."""
+    """Every knob of the task with the value in force (defaults filled in), read from the
+    task's knobs without building it (``Task.resolve``): no file is parsed, no corpus loaded.
+    An unknown task, knob or value: the knobs as given."""
     try:
-        return dict(make_task(cfg.task, **cfg.task_knobs).values)
-    except TaskError:  # a task that needs user data: its knobs as given
+        return TASKS[cfg.task].resolve(cfg.task_knobs)
+    except (KeyError, TaskError):
         return dict(cfg.task_knobs)
 
 

@@ -183,3 +183,12 @@ def test_every_function_local_import_says_why():
 
 def test_local_imports_are_few():
     assert 0 < len(local_imports()) <= 40
+
+
+# --------------------------------------------------------------------------- the map
+def test_architecture_names_every_page_and_engine_module():
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    files = sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "lstm_core").rglob("*.py"))
+    paths = [p.relative_to(ROOT).as_posix() for p in files] + ["app.py"]
+    missing = [p for p in paths if f"`{p}`" not in text]
+    assert len(paths) > 40 and not missing, f"docs/ARCHITECTURE.md does not name: {missing}"

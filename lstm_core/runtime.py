@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from threadpoolctl import threadpool_limits
-
 
 @cache
 def single_thread() -> None:
     """Limit torch and NumPy's BLAS to one thread each (idempotent)."""
-    import torch  # lazy: every page calls this, and the Home page starts without torch
+    import torch  # lazy: every page imports this module; torch loads at the first call
+    from threadpoolctl import threadpool_limits  # lazy, as torch: needed once per process
 
     torch.set_num_threads(1)
     threadpool_limits(limits=1, user_api="blas")

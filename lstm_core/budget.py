@@ -11,7 +11,7 @@ allocated; ``over_budget`` says by how much a configuration is over, and the kno
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lstm_core.config import MEMORY_LIMITS
 
@@ -154,8 +154,6 @@ def _lower_values(knob: str, now: int) -> list[int]:
 
 
 def _with(config, knob: str, value: int):
-    from dataclasses import replace
-
     if knob == "seq_len":
         return config
     if knob == "batch_size":

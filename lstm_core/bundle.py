@@ -28,6 +28,8 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+from safetensors import numpy as safetensors_np
 
 from lstm_core import __version__
 from lstm_core.budget import (
@@ -50,7 +52,9 @@ from lstm_core.records import (
     task_data_to_arrays,
     to_npz,
 )
-from lstm_core.store import RunStore, SavedRun, StoreError, clean_name, dumps
+from lstm_core.store import RunStore, SavedRun, StoreError, clean_name, dumps, weights_to_bytes
+from lstm_core.tasks import TaskError
+from lstm_core.train import Trainer, TrainError, check_config
 
 FORMAT, VERSION = "lstm-playground-run", 1
 REQUIRED = ("config.json", "history.csv", "weights.safetensors")
@@ -86,8 +90,6 @@ def csv_safe(df):
 
 def history_csv(history: History) -> str:
     """One row per step number that had a training step or an evaluation."""
-    import pandas as pd
-
     steps, evals = history.frames()
     evals = evals.rename(columns={"val_step": "step"})
     df = pd.merge(steps, evals, on="step", how="outer").sort_values("step")
@@ -98,8 +100,6 @@ def history_csv(history: History) -> str:
 
 def history_from_csv(text: str) -> History:
     """Parse and check history.csv (BundleError naming the problem)."""
-    import pandas as pd
-
     rows = text.count("\n") - 1  # counted before parsing: pandas would hold them all
     if rows > MAX_HISTORY_ROWS:
         raise BundleError(f"history.csv has {rows:,} rows; at most {MAX_HISTORY_ROWS:,} allowed")
@@ -169,8 +169,6 @@ def _flag(text, column, row) -> bool:
 # --------------------------------------------------------------------------- export
 def export_bundle(trainer, path, name: str = "run", summary: dict | None = None) -> Path:
     """Write ``trainer``'s run to ``path`` (.zip), atomically; return the path."""
-    from lstm_core.store import weights_to_bytes
-
     path = Path(path)
     probe = trainer.probe
     arrays = snapshots_to_arrays(trainer.snapshots)
@@ -288,8 +286,6 @@ def _check_names(names: list[str]) -> None:
 
 def parse_config(data: bytes) -> tuple[dict, TrainConfig]:
     """config.json -> (its metadata, the TrainConfig), checked."""
-    from lstm_core.train import TrainError, check_config
-
     try:
         meta = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:  # ValueError: also a 5,000-digit number
@@ -328,9 +324,6 @@ def parse_config(data: bytes) -> tuple[dict, TrainConfig]:
 
 def load_bundle(source) -> SavedRun:
     """Read and fully validate a bundle; nothing is written anywhere."""
-    from lstm_core.tasks import TaskError
-    from lstm_core.train import Trainer, TrainError
-
     files = read_bundle(source)
     meta, cfg = parse_config(files["config.json"])
     try:
@@ -420,10 +413,8 @@ def _name(meta: dict) -> str:
 
 
 def _weights(data: bytes) -> dict[str, np.ndarray]:
-    from safetensors.numpy import load
-
     try:
-        weights = load(data)
+        weights = safetensors_np.load(data)
     except Exception:
         raise BundleError("weights.safetensors is not a safetensors file") from None
     for k, v in weights.items():

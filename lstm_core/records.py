@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from lstm_core.budget import MAX_NPZ_ENTRIES, MAX_ZIP_RATIO
 from lstm_core.config import SIGMOID_GATES
@@ -101,8 +102,6 @@ class History:
 
     def frames(self):
         """Two pandas DataFrames: per step and per evaluation."""
-        import pandas as pd
-
         a = self.arrays()
         return (
             pd.DataFrame({k: a[k] for k in STEP_COLUMNS}),

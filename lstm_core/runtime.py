@@ -13,8 +13,8 @@ from functools import cache
 @cache
 def single_thread() -> None:
     """Limit torch and NumPy's BLAS to one thread each (idempotent)."""
-    import torch
-    from threadpoolctl import threadpool_limits
+    import torch  # lazy: every page imports this module; torch loads at the first call
+    from threadpoolctl import threadpool_limits  # lazy, as torch: needed once per process
 
     torch.set_num_threads(1)
     threadpool_limits(limits=1, user_api="blas")

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import torch
 
+from lstm_core import numpy_model
 from lstm_core import seq2seq as s2s
 from lstm_core.config import TrainConfig
 from lstm_core.engines import NumpyEngine, TorchEngine
@@ -75,8 +76,6 @@ class Seq2SeqNumpyEngine(NumpyEngine):
     model: s2s.NumpySeq2Seq  # type: ignore[assignment]
 
     def __init__(self, spec, cfg: TrainConfig):
-        from lstm_core import numpy_model
-
         self.nm, self.spec, self.cfg = numpy_model, spec, cfg
         rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 7]))
         self.model = s2s.NumpySeq2Seq(spec, cfg.model, rng)

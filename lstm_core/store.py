@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
+from safetensors import numpy as safetensors_np
 from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 
@@ -159,7 +160,7 @@ class SavedRun:
 
     def trainer(self):
         """A Trainer with these weights, history and snapshots (see Trainer.from_saved)."""
-        from lstm_core.train import Trainer
+        from lstm_core.train import Trainer  # lazy: torch; teacher mode reads the store without it
 
         return Trainer.from_saved(
             self.config, self.weights, self.history, self.snapshots, self.task_data
@@ -193,16 +194,12 @@ def clean_name(name) -> str:
 
 # --------------------------------------------------------------------------- encoding
 def weights_to_bytes(weights: dict[str, np.ndarray]) -> bytes:
-    from safetensors.numpy import save
-
-    return save({k: np.ascontiguousarray(v) for k, v in weights.items()})
+    return safetensors_np.save({k: np.ascontiguousarray(v) for k, v in weights.items()})
 
 
 def weights_from_bytes(data: bytes) -> dict[str, np.ndarray]:
-    from safetensors.numpy import load
-
     try:
-        return load(bytes(data))
+        return safetensors_np.load(bytes(data))
     except Exception as e:  # safetensors raises its own error types
         raise StoreError(f"the weights are not a valid safetensors file ({e})") from None
 

@@ -42,6 +42,7 @@ from lstm_core.models import ModelError, gradient_flow
 from lstm_core.overfit import overfitting_since
 from lstm_core.problems import Problem
 from lstm_core.records import History, Snapshot, saturation, thin
+from lstm_core.seq2seq_engines import engine_for
 from lstm_core.tasks import Batch, TaskError, make_task
 
 PROBE_SIZE = budget.PROBE_SIZE  # sequences of the validation set traced in every snapshot
@@ -125,8 +126,6 @@ class Trainer:
         check_budget(self.config, self.spec, self.val_batch.T)  # before any weight exists
         engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
         if self.spec.kind == "seq2seq":  # the encoder-decoder has engines of its own
-            from lstm_core.seq2seq_engines import engine_for
-
             engine = engine_for(config.model.engine)
         self.engine = engine(self.spec, self.config)
         self.model = self.engine.model

@@ -3,10 +3,18 @@ problem the engine reports has an English and a Chinese text; Trainer.pause."""
 
 import string
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from lstm_core.config import LIMITS, ModelConfig, OptimConfig, TrainConfig, validate
+from lstm_core.config import (
+    LIMITS,
+    ZERO_OR_FROM,
+    ModelConfig,
+    OptimConfig,
+    TrainConfig,
+    validate,
+)
 from lstm_core.problems import EN, Problem
 from lstm_core.train import Trainer, TrainError, check_config
 from ui import controls, links
@@ -107,3 +115,68 @@ def test_chrono_t_max_widget_range_is_the_classroom_column():
     base = TrainConfig()
     for value in controls.T_MAX:
         assert validate(with_value(base, limit.path, value), classroom=True) is None
+
+
+# ----- the table in docs/training.md is LIMITS, row for row
+TRAINING_MD = Path(__file__).resolve().parent.parent / "docs" / "training.md"
+ENGINE_BY_KIND = {"positive": "> 0", "fraction": "[0, 1)", "finite": "finite"}
+
+
+def _number(text: str) -> float:
+    text = text.replace(",", "")
+    return float(text) if "." in text else int(text)  # whole numbers exactly (2**63 - 1)
+
+
+def _range(text: str) -> tuple[float, float]:
+    low, sep, high = text.partition("..")
+    assert sep, f"not a range low..high: {text!r}"
+    return _number(low), _number(high)
+
+
+def doc_limits() -> dict[str, list[str]]:
+    """The rows of the limits table in docs/training.md: name -> its other cells."""
+    lines = TRAINING_MD.read_text(encoding="utf-8").splitlines()
+    start = lines.index("### Limits (`lstm_core/config.py` `LIMITS`)")
+    rows = {}
+    for line in lines[start + 1 :]:
+        if rows and not line.startswith("|"):
+            break  # the table ended
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| `"):
+            rows[cells[0].strip("`")] = cells[1:]
+    return rows
+
+
+def mismatches(rows: dict[str, list[str]]) -> list[str]:
+    """The names whose row differs from LIMITS (and ZERO_OR_FROM); a wrong order too."""
+    if list(rows) != list(LIMITS):
+        return ["the rows are not LIMITS's names in its order"]
+    bad = []
+    for name, limit in LIMITS.items():
+        path, kind, engine, classroom, also = rows[name]
+        if kind in ("int", "interval"):
+            engine_ok = _range(engine) == (limit.low, limit.high)
+        else:
+            engine_ok = engine == ENGINE_BY_KIND.get(kind) and limit.low is limit.high is None
+        zero = f"0 (off) or at least {ZERO_OR_FROM[name]}" if name in ZERO_OR_FROM else None
+        ok = (
+            path == "`" + ".".join(p for p in limit.path if p) + "`"
+            and kind == limit.kind
+            and engine_ok
+            and _range(classroom) == (limit.class_low, limit.class_high)
+            and (also == zero if zero else "at least" not in also)
+        )
+        if not ok:
+            bad.append(name)
+    return bad
+
+
+def test_the_limits_table_in_the_docs_is_limits():
+    assert mismatches(doc_limits()) == []
+
+
+def test_a_wrong_bound_or_a_missing_row_is_seen():
+    rows = doc_limits()
+    wrong = {**rows, "hidden_size": [*rows["hidden_size"][:3], "1..1,023", rows["hidden_size"][4]]}
+    assert mismatches(wrong) == ["hidden_size"]
+    assert mismatches({k: v for k, v in rows.items() if k != "seed"}) != []

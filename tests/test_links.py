@@ -250,3 +250,18 @@ def test_the_gate_init_and_chrono_t_max_travel_in_the_link():
     assert wild.config.model.chrono_t_max == LIMITS["chrono_t_max"].class_high
     assert {c.key for c in wild.changes} == {"ginit", "tmax"}
     assert "gate_init" in links.GROUPS["model"]
+
+
+def test_links_read_the_knobs_without_building_a_task(monkeypatch):
+    from lstm_core.tasks.base import Task
+
+    def refuse(self, **values):
+        raise AssertionError(f"built {self.name}: a link must not build its task")
+
+    cfg = TrainConfig(task="sentiment", task_knobs={"max_len": 40})
+    expected = links.resolved_knobs(cfg)
+    monkeypatch.setattr(Task, "__init__", refuse)
+    assert links.resolved_knobs(cfg) == expected and expected["max_len"] == 40
+    assert len(expected) == len(TASKS["sentiment"].knobs)
+    assert links.encode(cfg)["k.max_len"] == "40"
+    assert links.encode_short(cfg) == {"task": "sentiment", "k.max_len": "40"}

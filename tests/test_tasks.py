@@ -290,3 +290,15 @@ def test_knob_errors_read_in_english_and_chinese():
     assert "必须是" in err.value.message_in("zh") and "must be one of" in str(err.value)
     # an error without a translation reads in English in every language
     assert TaskError("plain").message_in("zh") == "plain"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_resolve_gives_the_values_of_a_built_task_without_building_it(name):
+    task = TASKS[name].demo()  # the defaults (csv: on its built-in example file)
+    cls = TASKS[name]
+    assert cls.resolve({}) == task.values
+    knob = task.knobs[0]
+    value = knob.choices[-1] if knob.kind == "choice" else knob.default
+    assert cls.resolve({knob.name: value}) == {**task.values, knob.name: knob.check(value)}
+    with pytest.raises(TaskError, match="no knob 'nope'"):
+        cls.resolve({"nope": 1})

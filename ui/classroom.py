@@ -16,12 +16,12 @@ from lstm_core.config import TrainConfig
 from ui import lesson_state, links, state
 from ui.figures import common
 from ui.i18n import current_language, t
+from ui.nav import LANG, page_path
 from ui.qr import qr_png
 
 OPENED = "link_opened"  # set once the session has read its URL
 FLAGS = "classroom_flags"  # {"lock": tuple, "hide": tuple, "projector": bool}
 NOTICES = "link_notices"  # list[links.Change] to show until dismissed
-LANG = "lang"  # ui.page.LANG
 
 # Larger type everywhere (Streamlit sizes in rem), thicker chart lines (an author !important
 # rule beats Plotly's inline stroke-width), black text and strong borders.
@@ -70,12 +70,6 @@ def widget(name: str, draw, *args, key: str, **kwargs):
     return draw(*args, key=key, **kwargs)
 
 
-def _page_path(page_key: str) -> str | None:
-    from ui.page import available_pages
-
-    return next((p.path for p in available_pages() if p.key == page_key), None)
-
-
 def open_link(page_key: str) -> None:
     """On a session's first run: take configuration, language and flags from the URL; open
     the link's page. Values that were changed on the way are kept for ``after_setup``."""
@@ -99,7 +93,7 @@ def open_link(page_key: str) -> None:
             state.reset_trainer(TrainConfig())
     st.session_state[NOTICES] = changes
     target = link.page or page_key
-    path = _page_path(target)
+    path = page_path(target)
     if path is None:
         st.session_state[NOTICES].append(links.Change("page", target, page_key, "choice"))
     elif target != page_key:
@@ -109,10 +103,10 @@ def open_link(page_key: str) -> None:
 def _checked_locks(params: dict, link: links.Link, changes: list) -> tuple:
     """(lock, hide, signature) of a link: only a teacher's signed locks are taken; unsigned
     or tampered ones are refused and noted in ``changes``."""
-    from ui import teacher_mode
-
     if not link.lock and not link.hide:
         return (), (), ""
+    from ui import teacher_mode  # lazy: the run store (sqlalchemy) loads only for locked links
+
     try:
         verdict = links.signature_state(params, teacher_mode.secret())
     except (OSError, ValueError):  # no secret can be read or made: no lock can be trusted
@@ -126,10 +120,10 @@ def _checked_locks(params: dict, link: links.Link, changes: list) -> tuple:
 def _with_signature(params: dict, lock, hide) -> dict:
     """The teacher's links are signed afresh; a student's keep the signature they came with
     (valid while the locked values are unchanged, which the disabled controls ensure)."""
-    from ui import teacher_mode
-
     if not (lock or hide):
         return params
+    from ui import teacher_mode  # lazy: the run store (sqlalchemy) loads only for locked links
+
     if teacher_mode.is_teacher():
         return links.sign(params, teacher_mode.secret())
     sig = flags().get("sig")
@@ -174,7 +168,7 @@ def after_setup(page_key: str) -> None:
 
 def lesson_box(page_key: str) -> None:
     """The prompts of the lesson in progress, when it belongs to this page."""
-    path = _page_path(page_key)
+    path = page_path(page_key)
     if path:
         lesson_state.banner(path)
 
@@ -233,7 +227,7 @@ def share_link(page_key: str = "train") -> str:
 def _lock_choices() -> tuple:
     """The teacher picks the controls to lock and hide; a student's link keeps the session's
     own (signed) locks and cannot add or lift any."""
-    from ui import teacher_mode
+    from ui import teacher_mode  # lazy: the run store (sqlalchemy); only the Share box needs it
 
     names = list(links.CONTROLS)
     if not teacher_mode.is_teacher():

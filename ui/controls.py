@@ -21,7 +21,7 @@ from lstm_core.config import (
 )
 from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError
 from lstm_core.train import NeedsReset, TrainError
-from ui import state, upload
+from ui import links, state, upload
 from ui.classroom import widget
 from ui.figures.train import caption, preview_figure
 from ui.i18n import current_language, problem_text, t, translate
@@ -439,7 +439,9 @@ def apply_setup(new: TrainConfig) -> None:
         if not mine:
             return  # a tick holds the trainer; the next run applies the change
         try:
-            if trainer.steps == 0:  # nothing to lose: rebuild without asking
+            # nothing to lose at step 0: rebuild without asking, unless only the spelling
+            # changed (the menus fill in every knob): the Trainer then keeps its task
+            if trainer.steps == 0 and links.normalized(new) != links.normalized(trainer.config):
                 state.reset_trainer(new)
                 return
             changes = trainer.apply(new)

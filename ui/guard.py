@@ -17,6 +17,7 @@ import logging
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lstm_core import admission
 from lstm_core.problems import Problem
@@ -34,8 +35,6 @@ _FALLBACK_ID = "guard_session_id"
 
 def session_id() -> str:
     """This browser session's id (one per tab), as the Streamlit runtime knows it."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     ctx = get_script_run_ctx()
     if ctx is not None and ctx.session_id:
         return ctx.session_id

@@ -36,7 +36,7 @@ def translate(key: str, lang: str, **fmt) -> str:
 
 
 def current_language() -> str:
-    import streamlit as st
+    import streamlit as st  # here only: the figure builders translate without streamlit
 
     lang = st.session_state.get("lang")
     return lang if lang in LANGUAGES else DEFAULT

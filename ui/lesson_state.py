@@ -15,7 +15,7 @@ ACTIVE = "lesson_active"  # key of the lesson in progress (non-widget)
 
 def prepare(lesson: Lesson) -> None:
     """Put ``lesson`` into the session: configuration, fresh run, page presets, steps."""
-    from lstm_core import gradients as gr
+    from lstm_core import gradients as gr  # lazy: torch; the Home page imports this module
 
     state.reset_trainer(lesson.run_config())
     steps = lesson.train_steps
@@ -23,7 +23,7 @@ def prepare(lesson: Lesson) -> None:
         cfg, steps = gr.preset(lesson.gradient, seed=lesson.config.seed)
         state.reset_trainer(cfg)
     if lesson.arena:
-        from ui import arena_state
+        from ui import arena_state  # lazy: the arena loads torch; Home imports this module
 
         arena_state.build(arena_state.default_setup(lesson.arena))
         arena_state.seed_widgets(force=True)

@@ -13,6 +13,9 @@ inside the engine's own limits.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -174,10 +177,12 @@ def encode(
 
 
 def resolved_knobs(cfg: TrainConfig) -> dict:
-    """Every knob of the task with the value in force (defaults filled in)."""
+    """Every knob of the task with the value in force (defaults filled in), read from the
+    task's knobs without building it (``Task.resolve``): no file is parsed, no corpus loaded.
+    An unknown task, knob or value: the knobs as given."""
     try:
-        return dict(make_task(cfg.task, **cfg.task_knobs).values)
-    except TaskError:  # a task that needs user data: its knobs as given
+        return TASKS[cfg.task].resolve(cfg.task_knobs)
+    except (KeyError, TaskError):
         return dict(cfg.task_knobs)
 
 
@@ -391,10 +396,6 @@ def _signed_text(params: Mapping) -> bytes:
 
 def sign(params: Mapping, secret: bytes) -> dict[str, str]:
     """``params`` with the teacher's signature (HMAC-SHA256 with the server's secret)."""
-    import base64
-    import hashlib
-    import hmac
-
     digest = hmac.new(secret, _signed_text(params), hashlib.sha256).digest()
     out = {k: _one(v) for k, v in params.items() if k != SIG}
     out[SIG] = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
@@ -403,8 +404,6 @@ def sign(params: Mapping, secret: bytes) -> dict[str, str]:
 
 def signature_state(params: Mapping, secret: bytes) -> str:
     """ "none" (no lock or hide asked for), "valid", "unsigned" or "tampered"."""
-    import hmac
-
     flat = {str(k): _one(v) for k, v in params.items()}
     if not flat.get("lock") and not flat.get("hide"):
         return "none"

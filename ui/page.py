@@ -1,42 +1,21 @@
 """Every page starts with ``setup("train")``: page config, one torch thread, language, sidebar;
 a page that hosts lessons calls ``lesson_box()`` right under its title.
 
-The sidebar draws translated ``st.page_link``s from ``PAGES`` (the default navigation is
-hidden by ``client.showSidebarNavigation = false``). A new page is one line in ``PAGES``;
+The sidebar draws translated ``st.page_link``s from ``ui.nav.PAGES`` (the default navigation
+is hidden by ``client.showSidebarNavigation = false``). A new page is one line in ``PAGES``;
 a page whose file does not exist yet is left out of the sidebar.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import NamedTuple
-
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lstm_core.runtime import single_thread
 from ui import classroom
 from ui.i18n import LANGUAGES, current_language, t
-
-ROOT = Path(__file__).resolve().parent.parent  # the folder holding app.py and pages/
-
-
-class Page(NamedTuple):
-    key: str  # short name used by setup(), widget-key prefixes and the label "nav.<key>"
-    path: str  # script path relative to ROOT
-    icon: str
-
-
-PAGES = (
-    Page("home", "app.py", ":material/home:"),
-    Page("train", "pages/1_Train.py", ":material/play_circle:"),
-    Page("inside", "pages/2_Inside_the_cell.py", ":material/grid_on:"),
-    Page("sandbox", "pages/3_Cell_sandbox.py", ":material/tune:"),
-    Page("gradients", "pages/4_Gradient_flow.py", ":material/trending_down:"),
-    Page("arena", "pages/5_Arena.py", ":material/compare_arrows:"),
-    Page("equations", "pages/6_Equations.py", ":material/function:"),
-    Page("runs", "pages/7_Saved_runs.py", ":material/folder_open:"),
-    Page("lessons", "pages/8_Lessons.py", ":material/school:"),
-)
+from ui.nav import LANG, available_pages
+from ui.nav import PAGES as PAGES  # re-exported: pages read the menu from ui.page
 
 # Less empty space around the page: charts get the width (projectors are often 1280 wide).
 # Labels in narrow columns (metrics, toggles) wrap onto a second line instead of ending in "...".
@@ -47,15 +26,9 @@ _CSS = """<style>
     white-space: normal !important; text-overflow: clip !important; overflow: visible !important;
 }
 </style>"""
-LANG = "lang"  # session key of the chosen language (non-widget, survives page switches)
 PAGE = "page_current"  # session key of the page being drawn (set by setup)
 _LANG_WIDGET = "nav_lang"
 classroom.install_figure_style()
-
-
-def available_pages() -> list[Page]:
-    """The pages whose script exists, in menu order."""
-    return [p for p in PAGES if (ROOT / p.path).is_file()]
 
 
 def browser_language() -> str:
@@ -82,8 +55,6 @@ def _relabel_widgets() -> None:
     label it last showed (options are stable values, labelled by ``format_func``) unless the
     script sets the value: setting each widget to its own value re-sends it, relabelled.
     Buttons and uploads cannot be set (and need no label): they are skipped."""
-    from streamlit.errors import StreamlitAPIException
-
     for key in list(st.session_state):
         value = st.session_state[key]
         if key in (LANG, _LANG_WIDGET) or isinstance(value, bool):

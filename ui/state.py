@@ -3,8 +3,9 @@
 Everything lives in ``st.session_state`` under plain (non-widget) keys, so it survives page
 switches; widgets are seeded from these keys. The user's own data (a CSV file, a text) is
 kept here too (``ui.upload`` checks it before it is stored); the task built from it is built
-once per (task, knobs, data) and reused across reruns (``task_for``). ``st.cache_resource`` is
-never used for a user's model: it is shared by every session of the server.
+once per (task, knobs, data) and reused across reruns (``task_for``), or read from the
+Trainer, which holds the same task. ``st.cache_resource`` is never used for a user's model:
+it is shared by every session of the server.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from importlib import resources
 import streamlit as st
 
 from lstm_core.config import TrainConfig
-from lstm_core.tasks import Task, make_task
+from lstm_core.tasks import TASKS, Task, TaskError, make_task
 from lstm_core.train import Trainer
 from ui import guard
 
@@ -28,7 +29,8 @@ LOCK = "trainer_lock"  # threading.Lock guarding the trainer
 SPEED = "train_speed"  # training steps per tick (None: as many as fit in the time box)
 DATA = "train_task_data"  # {"name", "sha256", "data", "target", "inputs", "missing", "numeric"}
 TEXT = "train_task_text"  # {"text", "sha256", "chars"}: the text task's "your own text"
-TASK = "train_task_built"  # (key, Task): the last task built by task_for
+TASK = "train_task_built"  # [(key, Task), ...]: the tasks task_for built last, newest first
+TASKS_KEPT = 3  # the run's task, and a task or knob value being tried in the menus
 TASKS_WITH_FILES = ("csv",)
 
 
@@ -95,16 +97,40 @@ def _data_key(task_name: str) -> tuple:
     return ()
 
 
+def _task_key(task_name: str, knobs: dict) -> tuple:
+    """What identifies a built task: its name, every knob value in force, and its data."""
+    try:
+        values = TASKS[task_name].resolve(knobs)  # {} and the defaults spelled out: one task
+    except (KeyError, TaskError):
+        values = knobs
+    return (task_name, repr(sorted(values.items())), _data_key(task_name))
+
+
+def _trainers_task(key: tuple) -> Task | None:
+    """The session's Trainer's own task when it is the one asked for (same knobs in force,
+    same data), else None."""
+    trainer = st.session_state.get(TRAINER)
+    task = getattr(trainer, "task", None)
+    if task is None or key[:2] != (task.name, repr(sorted(task.values.items()))):
+        return None
+    return task if trainer.task_data == data_for(task.name) else None
+
+
 def task_for(task_name: str, knobs: dict) -> Task:
-    """The task ``task_name`` with ``knobs`` and the user's data, built once and reused while
-    none of them changes (an uploaded file is parsed once, not on every rerun). Read it, do
-    not change it: a Trainer builds its own. Raises what ``make_task`` raises."""
-    key = (task_name, repr(sorted(knobs.items())), _data_key(task_name))
-    cached = st.session_state.get(TASK)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    """The task ``task_name`` with ``knobs`` and the user's data: the Trainer's own when it
+    is that task, else built once and reused while none of them changes (an uploaded file
+    is parsed once, not on every rerun). Read it, do not change it. Raises what
+    ``make_task`` raises."""
+    key = _task_key(task_name, knobs)
+    task = _trainers_task(key)
+    if task is not None:
+        return task
+    built = st.session_state.get(TASK) or []
+    for k, task in built:
+        if k == key:
+            return task
     task = make_task(task_name, **data_for(task_name), **knobs)
-    st.session_state[TASK] = (key, task)
+    st.session_state[TASK] = [(key, task), *[e for e in built if e[0] != key]][:TASKS_KEPT]
     return task
 
 

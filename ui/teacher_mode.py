@@ -9,6 +9,7 @@ The key and the secret come from ``lstm_core.teacher``.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lstm_core import admission
 from lstm_core.store import GALLERY, StoreError, Viewer, default_home
@@ -37,8 +38,6 @@ def secret() -> bytes:
 
 
 def _session_id() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx else "no-session"
 

@@ -261,9 +261,22 @@ class Task:
     vocab: list[str] | None = None  # token id -> symbol, when tokens are used
 
     def __init__(self, **values):
-        self._values = {k.name: k.check(k.default) for k in self.knobs}
-        self._values.update(self._checked(values))
+        self._values = self.resolve(values)
         self.validate()
+
+    @classmethod
+    def resolve(cls, values: dict) -> dict:
+        """The knob values a task built with ``values`` holds, without building it: the
+        defaults, then ``values``, each checked by its knob (TaskError for an unknown knob
+        or a bad value). Combinations of knobs are checked by ``validate`` when built."""
+        by_name = {k.name: k for k in cls.knobs}
+        resolved = {k.name: k.check(k.default) for k in cls.knobs}
+        for name, value in values.items():
+            if name not in by_name:
+                known = ", ".join(by_name) or "none"
+                raise TaskError(f"task {cls.name!r} has no knob {name!r} (knobs: {known})")
+            resolved[name] = by_name[name].check(value)
+        return resolved
 
     @classmethod
     def demo(cls) -> Task:

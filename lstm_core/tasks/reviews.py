@@ -83,7 +83,7 @@ def tokenize(text: str, tokens: str = "char") -> list[str]:
     if tokens == "char":
         return [ch for ch in text if not ch.isspace()]
     try:
-        import jieba
+        import jieba  # optional package, and only word tokens need it
     except ModuleNotFoundError as e:
         raise ReviewsUnavailable(
             "word tokens need the Python package jieba (pip install jieba==0.42.1)"

@@ -1,4 +1,4 @@
-"""Navigation labels: one "nav.<page key>" per entry of ui.page.PAGES (nav.home is in common)."""
+"""Navigation labels: one "nav.<page key>" per entry of ui.nav.PAGES (nav.home is in common)."""
 
 EN = {
     "nav.train": "Train",

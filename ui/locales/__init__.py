@@ -22,4 +22,5 @@ AREAS = (
     "engine",
     "translate",
     "overfit",
+    "predict",
 )

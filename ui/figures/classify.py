@@ -197,8 +197,8 @@ def adding_figure(
         tr("predict.step"),
         showlegend=True,
         hovermode="closest",
-        margin={"l": 50, "r": 10, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0.0},
+        margin={"l": 50, "r": 10, "t": 40, "b": 70},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0.0},
     )
     traces, notes = [], []
     for k, (ex, (x_dom, y_dom)) in enumerate(zip(examples, _grid(n, 1, gap=0.12), strict=True)):
@@ -213,7 +213,7 @@ def adding_figure(
              {"color": "#c8c8c8"}, "xaxis": xs, "yaxis": ys, "showlegend": k == 0,
              "legendgroup": "value", "hovertemplate": "t %{x}: %{y:.2f}"},
             {"type": "scatter", "mode": "markers+text", "x": t[marked], "y": x[marked, 0],
-             "text": [f"{v:+.2f}" for v in x[marked, 0]], "textposition": "top center",
+             "text": [f"{v:+.2f}" for v in x[marked, 0]], "textposition": "middle right",
              "name": tr("predict.marked"), "marker": {"color": MARK, "size": 13, "symbol":
              "diamond"}, "xaxis": xs, "yaxis": ys, "showlegend": k == 0, "legendgroup":
              "marked", "cliponaxis": False, "hovertemplate": "t %{x}: %{y:.2f}"},

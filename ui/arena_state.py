@@ -18,7 +18,7 @@ import streamlit as st
 from lstm_core.arena import PRESETS, REGULARIZATIONS, Arena, ArenaError, Contestant, lag_knob
 from lstm_core.config import VARIANTS
 from lstm_core.tasks import TASKS
-from ui import guard, state
+from ui import guard, keep, state
 from ui.i18n import t
 from ui.train_view import short
 
@@ -141,11 +141,13 @@ def slot_label(m: tuple) -> str:
 
 # ----- widget callbacks (they run before the script)
 def on_preset() -> None:
+    keep.keep_arena()  # a trained arena is kept, with Undo
     build(default_setup(st.session_state["arena_preset"]))
     seed_widgets(force=True)
 
 
 def on_count() -> None:
+    keep.keep_arena()  # a trained arena is kept, with Undo
     setup = copy.deepcopy(get_setup())
     models = list(setup["models"])[: int(st.session_state["arena_count"])]
     while len(models) < int(st.session_state["arena_count"]):
@@ -156,6 +158,7 @@ def on_count() -> None:
 
 
 def on_slot(k: int) -> None:
+    keep.keep_arena()  # a trained arena is kept, with Undo
     setup = copy.deepcopy(get_setup())
     setup["models"][k] = tuple(st.session_state[f"arena_slot_{k}"])
     build(setup)
@@ -163,6 +166,7 @@ def on_slot(k: int) -> None:
 
 
 def on_lag() -> None:
+    keep.keep_arena()  # a trained arena is kept, with Undo
     setup = copy.deepcopy(get_setup())
     setup["lag"] = int(st.session_state["arena_lag"])
     build(setup)

@@ -89,6 +89,9 @@ def setup(page_key: str) -> None:
             on_change=_on_language_change,
         )
     classroom.after_setup(page_key)  # projector style, link notices
+    from ui import keep
+
+    keep.notices()  # a run a preset or lesson replaced: Undo
 
 
 def lesson_box() -> None:

@@ -230,6 +230,9 @@ def load(run_id: int) -> None:
     except (StoreError, ValueError) as e:
         flash("error", t("runs.load_error", message=plain(e)))
         return
+    from ui import keep
+
+    keep.keep_run()  # the session's own run, if trained and unsaved, is saved first (Undo)
     st.session_state[state.CONFIG] = copy.deepcopy(run.config)
     st.session_state[state.TRAINER] = trainer
     st.session_state[LAST_SAVE] = (trainer, trainer.steps, run.id)

@@ -23,4 +23,5 @@ AREAS = (
     "translate",
     "overfit",
     "predict",
+    "keep",
 )

@@ -1,0 +1,134 @@
+"""Presets, lessons and loads never replace a trained run silently.
+
+Every path that puts a new run (or a new arena) in place of one that has trained calls
+``keep_run`` (or ``keep_arena``) just before. A run that has trained (steps > 0) and was not
+saved since is saved to Saved runs under an "autosaved" name; either way the old Trainer object
+and its configuration are kept in the session, and every page shows a notice with Undo, which
+puts that very object back (same steps, same weights, same history). An arena cannot be saved
+to the store: it is kept in the session only, with the same Undo.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import streamlit as st
+
+from lstm_core.store import StoreError
+from ui import owner, runs, state
+from ui.i18n import current_language, t, translate
+
+RUN = "keep_run"  # {"trainer", "config", "run_id", "error"}: the run a preset or lesson replaced
+ARENA = "keep_arena"  # {"arena", "setup"}: the arena a preset or lesson replaced
+
+
+def keep_run() -> None:
+    """Call just before the session's run is replaced: save it if it trained and is unsaved,
+    and remember it for Undo. A run at step 0 (nothing to lose) is not kept."""
+    trainer = st.session_state.get(state.TRAINER)
+    if trainer is None or trainer.steps == 0:
+        return
+    run_id, error = runs.saved_as(trainer), ""
+    if run_id is None:
+        run_id, error = _save(trainer)
+    st.session_state[RUN] = {
+        "trainer": trainer,
+        "config": copy.deepcopy(state.get_config()),
+        "run_id": run_id,
+        "error": error,
+    }
+
+
+def _save(trainer) -> tuple[int | None, str]:
+    """(run id, "") once saved under the autosaved name; (None, why) when the store refused."""
+    lang = current_language()
+    name = translate("keep.name", lang, run=runs.default_name(trainer, lang))
+    lock = state.session_lock()
+    if not lock.acquire(timeout=runs.LOCK_WAIT_S):
+        return None, "training is busy"
+    try:
+        run_id = runs.store().save(trainer, name, owner=owner.owner_id())
+    except StoreError as e:
+        return None, runs.plain(e)
+    finally:
+        lock.release()
+    st.session_state[runs.LAST_SAVE] = (trainer, trainer.steps, run_id)
+    return run_id, ""
+
+
+def keep_arena() -> None:
+    """Call just before the session's arena is replaced: remember it if it has trained."""
+    from ui import arena_state
+
+    arena = st.session_state.get(arena_state.ARENA)
+    if arena is not None and arena.rounds > 0:
+        setup = copy.deepcopy(st.session_state.get(arena_state.SETUP))
+        st.session_state[ARENA] = {"arena": arena, "setup": setup}
+
+
+def undo_run() -> None:
+    """Put the kept run back: the very Trainer object, paused, with its configuration."""
+    kept = st.session_state.pop(RUN, None)
+    if kept is None:
+        return
+    state.set_running(False)
+    st.session_state[state.CONFIG] = kept["config"]
+    st.session_state[state.TRAINER] = kept["trainer"]
+    for key in [k for k in st.session_state if str(k).startswith("train_")]:
+        if key not in (state.CONFIG, state.RUNNING, state.SPEED):
+            del st.session_state[key]  # the Train page's widgets re-read the configuration
+    from ui.lesson_state import ACTIVE
+
+    st.session_state.pop(ACTIVE, None)  # the lesson's run is gone: its prompts would mislead
+
+
+def undo_arena() -> None:
+    from ui import arena_state
+
+    kept = st.session_state.pop(ARENA, None)
+    if kept is None:
+        return
+    st.session_state[arena_state.RUNNING] = False
+    st.session_state[arena_state.ARENA] = kept["arena"]
+    st.session_state[arena_state.SETUP] = kept["setup"]
+    arena_state.seed_widgets(force=True)
+
+
+def _dismiss(key: str) -> None:
+    st.session_state.pop(key, None)
+
+
+def notices() -> None:
+    """On every page: what a preset or lesson replaced, with Undo and Dismiss."""
+    kept = st.session_state.get(RUN)
+    if kept is not None and st.session_state.get(state.TRAINER) is not kept["trainer"]:
+        steps = f"{kept['trainer'].steps:,}"
+        if kept["run_id"] is not None:
+            text = t("keep.run_saved", steps=steps, id=kept["run_id"])
+        else:
+            text = t("keep.run_not_saved", steps=steps, why=kept["error"])
+        _notice(text, "keep_undo_run", undo_run, RUN)
+    elif kept is not None:
+        st.session_state.pop(RUN, None)  # the kept run is the current one again (loaded back)
+    kept = st.session_state.get(ARENA)
+    from ui import arena_state
+
+    if kept is not None and st.session_state.get(arena_state.ARENA) is kept["arena"]:
+        st.session_state.pop(ARENA, None)  # the replacement was refused: nothing was lost
+    elif kept is not None:
+        rounds = f"{kept['arena'].rounds:,}"
+        _notice(t("keep.arena_replaced", steps=rounds), "keep_undo_arena", undo_arena, ARENA)
+
+
+def _notice(text: str, key: str, undo, kept_key: str) -> None:
+    with st.container(border=True, key=f"{key}_box"):
+        left, mid, right = st.columns([5, 1.2, 1.2], vertical_alignment="center")
+        left.markdown(f":material/history: {text}")
+        mid.button(t("keep.undo"), key=key, on_click=undo, type="primary", width="stretch")
+        right.button(
+            t("keep.dismiss"),
+            key=f"{key}_dismiss",
+            on_click=_dismiss,
+            args=(kept_key,),
+            width="stretch",
+        )

@@ -22,7 +22,7 @@ def shoot(browser, url: str, task: str, lang: str, width: int, height: int, trai
     page = context.new_page()
     try:
         page.goto(f"{url}/?page=train&task={task}&lang={lang}")
-        page.wait_for_selector(".lstm-live-chart .main-svg", timeout=90_000)
+        page.wait_for_selector(".lstm-live-chart .main-svg", timeout=180_000)
         play, pause = translate("train.play", lang), translate("train.pause", lang)
         page.get_by_role("button", name=play, exact=True).click()
         page.wait_for_timeout(int(train_s * 1000))

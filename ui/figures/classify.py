@@ -145,7 +145,7 @@ def gesture_figure(examples, class_names, lang: str = "en", projector: bool = Fa
         "",
         showlegend=True,
         hovermode="closest",
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 62, "b": 10},  # titles clear of Plotly's mode bar
         legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0.0},
     )
     traces, notes = [], []
@@ -197,7 +197,7 @@ def adding_figure(
         tr("predict.step"),
         showlegend=True,
         hovermode="closest",
-        margin={"l": 50, "r": 10, "t": 40, "b": 70},
+        margin={"l": 50, "r": 10, "t": 56, "b": 70},  # titles clear of Plotly's mode bar
         legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0.0},
     )
     traces, notes = [], []
@@ -246,4 +246,4 @@ def panel_height(kind: str, n: int, projector: bool = False) -> int:
     """Pixels for a panel of ``n`` examples: gestures in rows of two, adding one per row."""
     rows = -(-n // 2) if kind == "gesture" else n
     per = 210 if kind == "gesture" else 150
-    return int((60 + per * rows) * (1.15 if projector else 1.0))
+    return int((80 + per * rows) * (1.15 if projector else 1.0))

@@ -146,3 +146,25 @@ def test_loading_a_saved_run_keeps_the_trained_one_for_undo():
     click(at, "keep_undo_run")
     assert at.session_state[state.TRAINER] is old and old.steps == 3
     assert_same_weights(weights(old), before)
+
+
+def test_a_new_csv_file_keeps_the_trained_run_of_the_old_one():
+    from importlib import resources
+
+    cfg = TrainConfig(task="csv", model=ModelConfig(hidden_size=8), optim=OptimConfig(batch_size=8))
+    at = open_page("pages/1_Train.py", **{state.CONFIG: cfg})
+    click(at, "train_step")
+    old = at.session_state[state.TRAINER]
+    before = weights(old)
+    raw = resources.files("lstm_core").joinpath("data", "elnino.csv").read_bytes()
+    lines = raw.decode("utf-8").splitlines()
+    own = "\n".join(lines[: len(lines) * 3 // 4]).encode()  # a different file: fewer rows
+    at.file_uploader(key="train_upload").set_value(("mine.csv", own, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.session_state[state.TRAINER] is not old
+    assert "step 1 was replaced" in notice_text(at)
+    assert at.session_state[state.DATA]["name"] == "mine.csv"
+    click(at, "keep_undo_run")
+    assert at.session_state[state.TRAINER] is old
+    assert_same_weights(weights(old), before)
+    assert state.DATA not in at.session_state  # the run's own data: the built-in example

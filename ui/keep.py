@@ -18,16 +18,16 @@ from lstm_core.store import StoreError
 from ui import owner, runs, state
 from ui.i18n import current_language, t, translate
 
-RUN = "keep_run"  # {"trainer", "config", "run_id", "error"}: the run a preset or lesson replaced
+RUN = "keep_run"  # {"trainer", "config", "run_id", "error", "data"}: the run that was replaced
 ARENA = "keep_arena"  # {"arena", "setup"}: the arena a preset or lesson replaced
 
 
-def keep_run() -> None:
+def keep_run() -> bool:
     """Call just before the session's run is replaced: save it if it trained and is unsaved,
-    and remember it for Undo. A run at step 0 (nothing to lose) is not kept."""
+    and remember it for Undo. A run at step 0 (nothing to lose) is not kept: False."""
     trainer = st.session_state.get(state.TRAINER)
     if trainer is None or trainer.steps == 0:
-        return
+        return False
     run_id, error = runs.saved_as(trainer), ""
     if run_id is None:
         run_id, error = _save(trainer)
@@ -36,7 +36,9 @@ def keep_run() -> None:
         "config": copy.deepcopy(state.get_config()),
         "run_id": run_id,
         "error": error,
+        "data": {k: st.session_state.get(k) for k in (state.DATA, state.TEXT)},  # its own file
     }
+    return True
 
 
 def _save(trainer) -> tuple[int | None, str]:
@@ -74,6 +76,11 @@ def undo_run() -> None:
     state.set_running(False)
     st.session_state[state.CONFIG] = kept["config"]
     st.session_state[state.TRAINER] = kept["trainer"]
+    for key, value in kept["data"].items():  # the file or text the run was trained on
+        if value is None:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
     for key in [k for k in st.session_state if str(k).startswith("train_")]:
         if key not in (state.CONFIG, state.RUNNING, state.SPEED):
             del st.session_state[key]  # the Train page's widgets re-read the configuration

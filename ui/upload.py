@@ -53,9 +53,11 @@ def _use(entry: dict, name: str) -> None:
     """Store a checked file; a run of the csv task restarts on it."""
     st.session_state[DATA] = {**entry, "name": name}
     if state.has_trainer() and state.get_trainer().task.name in TASKS_WITH_FILES:
-        keep.keep_run()  # a trained run is saved first, with Undo
+        kept = keep.keep_run()  # a trained run is saved first, with Undo
         state.reset_trainer()
         st.toast(t("upload.new_run", name=name))
+        if kept:
+            st.rerun()  # the page's top shows the Undo notice
 
 
 def data_controls(task_name: str, knobs: dict) -> None:
@@ -165,6 +167,8 @@ def text_controls(knobs: dict) -> None:
 def _restart_text_run(name: str) -> None:
     if state.has_trainer() and state.get_trainer().task.name == "text":
         if state.get_trainer().task.values.get("source") == "custom":
-            keep.keep_run()
+            kept = keep.keep_run()
             state.reset_trainer()
             st.toast(t("upload.new_run", name=name))
+            if kept:
+                st.rerun()

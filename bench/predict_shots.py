@@ -4,6 +4,7 @@ of training, scrolled so that the panel is in view. Into
 artifacts/screenshots/predict_<task>_<lang>_<width>.png.
 
     python -m bench.predict_shots [--tasks gesture,adding] [--langs en,zh] [--sizes 1280x800]
+                                  [--projector]  (files end in _projector.png)
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from ui.predict_view import SHOWN
 OUT = ROOT / "artifacts" / "screenshots"
 
 
-def shoot(browser, url: str, task: str, lang: str, width: int, height: int, train_s: float):
+def shoot(browser, url, task, lang, width, height, train_s, projector=False):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        page.goto(f"{url}/?page=train&task={task}&lang={lang}")
+        page.goto(f"{url}/?page=train&task={task}&lang={lang}{'&projector=1' * projector}")
         page.wait_for_selector(".lstm-live-chart .main-svg", timeout=180_000)
         play, pause = translate("train.play", lang), translate("train.pause", lang)
         page.get_by_role("button", name=play, exact=True).click()
@@ -31,7 +32,7 @@ def shoot(browser, url: str, task: str, lang: str, width: int, height: int, trai
         title = page.get_by_text(translate("predict.title", lang), exact=True)
         title.evaluate("e => e.scrollIntoView({block: 'start'})")  # the panel at the top
         page.wait_for_timeout(1200)
-        path = OUT / f"predict_{task}_{lang}_{width}.png"
+        path = OUT / f"predict_{task}_{lang}_{width}{'_projector' * projector}.png"
         page.screenshot(path=str(path))
         return path
     finally:
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--langs", default="en,zh")
     parser.add_argument("--sizes", default="1280x800,1440x900")
     parser.add_argument("--train-seconds", type=float, default=3.0)
+    parser.add_argument("--projector", action="store_true")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -57,7 +59,16 @@ def main() -> None:
                 w, h = (int(v) for v in size.split("x"))
                 for task in args.tasks.split(","):
                     for lang in args.langs.split(","):
-                        path = shoot(browser, server.url, task, lang, w, h, args.train_seconds)
+                        path = shoot(
+                            browser,
+                            server.url,
+                            task,
+                            lang,
+                            w,
+                            h,
+                            args.train_seconds,
+                            args.projector,
+                        )
                         print(path.relative_to(ROOT))
             browser.close()
     finally:

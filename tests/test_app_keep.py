@@ -102,6 +102,12 @@ def test_an_untrained_or_already_saved_run_is_not_saved_again():
     assert at.session_state[keep.RUN]["run_id"] == saved  # Undo still offered
 
 
+def test_the_lesson_key_is_the_lesson_states():
+    from ui import lesson_state
+
+    assert keep.LESSON == lesson_state.ACTIVE
+
+
 def test_dismiss_keeps_the_new_run():
     at, old = trained_session("pages/4_Gradient_flow.py", steps=1)
     click(at, "grad_preset_exploding")

@@ -19,7 +19,8 @@ from ui import owner, runs, state
 from ui.i18n import current_language, t, translate
 
 RUN = "keep_run"  # {"trainer", "config", "run_id", "error", "data"}: the run that was replaced
-ARENA = "keep_arena"  # {"arena", "setup"}: the arena a preset or lesson replaced
+ARENA = "keep_arena"  # {"arena", "setup", "key", "restore"}: the arena that was replaced
+LESSON = "lesson_active"  # ui.lesson_state.ACTIVE (that module imports this one)
 
 
 def keep_run() -> bool:
@@ -58,14 +59,14 @@ def _save(trainer) -> tuple[int | None, str]:
     return run_id, ""
 
 
-def keep_arena() -> None:
-    """Call just before the session's arena is replaced: remember it if it has trained."""
-    from ui import arena_state
-
-    arena = st.session_state.get(arena_state.ARENA)
+def keep_arena(arena_key: str, setup_key: str, restore) -> None:
+    """Call just before the arena under ``arena_key`` is replaced: remember it (and its setup
+    under ``setup_key``) if it has trained; Undo calls ``restore(arena, setup)``."""
+    arena = st.session_state.get(arena_key)
     if arena is not None and arena.rounds > 0:
-        setup = copy.deepcopy(st.session_state.get(arena_state.SETUP))
-        st.session_state[ARENA] = {"arena": arena, "setup": setup}
+        setup = copy.deepcopy(st.session_state.get(setup_key))
+        st.session_state[ARENA] = {
+            "arena": arena, "setup": setup, "key": arena_key, "restore": restore}  # fmt: skip
 
 
 def undo_run() -> None:
@@ -84,21 +85,13 @@ def undo_run() -> None:
     for key in [k for k in st.session_state if str(k).startswith("train_")]:
         if key not in (state.CONFIG, state.RUNNING, state.SPEED):
             del st.session_state[key]  # the Train page's widgets re-read the configuration
-    from ui.lesson_state import ACTIVE
-
-    st.session_state.pop(ACTIVE, None)  # the lesson's run is gone: its prompts would mislead
+    st.session_state.pop(LESSON, None)  # the lesson's run is gone: its prompts would mislead
 
 
 def undo_arena() -> None:
-    from ui import arena_state
-
     kept = st.session_state.pop(ARENA, None)
-    if kept is None:
-        return
-    st.session_state[arena_state.RUNNING] = False
-    st.session_state[arena_state.ARENA] = kept["arena"]
-    st.session_state[arena_state.SETUP] = kept["setup"]
-    arena_state.seed_widgets(force=True)
+    if kept is not None:
+        kept["restore"](kept["arena"], kept["setup"])
 
 
 def _dismiss(key: str) -> None:
@@ -118,9 +111,7 @@ def notices() -> None:
     elif kept is not None:
         st.session_state.pop(RUN, None)  # the kept run is the current one again (loaded back)
     kept = st.session_state.get(ARENA)
-    from ui import arena_state
-
-    if kept is not None and st.session_state.get(arena_state.ARENA) is kept["arena"]:
+    if kept is not None and st.session_state.get(kept["key"]) is kept["arena"]:
         st.session_state.pop(ARENA, None)  # the replacement was refused: nothing was lost
     elif kept is not None:
         rounds = f"{kept['arena'].rounds:,}"

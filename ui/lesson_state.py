@@ -27,7 +27,7 @@ def prepare(lesson: Lesson) -> None:
     if lesson.arena:
         from ui import arena_state  # lazy: the arena loads torch; Home imports this module
 
-        keep.keep_arena()
+        arena_state.keep_for_undo()
         arena_state.build(arena_state.default_setup(lesson.arena))
         arena_state.seed_widgets(force=True)
     if lesson.sandbox:

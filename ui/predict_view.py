@@ -143,9 +143,9 @@ def panel_height(trainer, projector: bool) -> int:
 
 def show_inputs(trainer, lang: str, projector: bool, version, chart) -> None:
     """Draw the panel on the page: a live chart (``chart``, the page's helper) or HTML."""
-    import streamlit as st
+    import streamlit as st  # only the drawing needs it: the functions above stay plain
 
-    from ui.i18n import t
+    from ui.i18n import t  # the session's language (t reads it from streamlit)
 
     st.markdown(f"**{t('predict.title')}**")
     st.caption(t(f"predict.caption.{trainer.task.name}"))

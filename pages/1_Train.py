@@ -15,6 +15,7 @@ from ui.i18n import current_language, problem_text, t
 from ui.live_chart import live_chart_with_table
 from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
+from ui.predict_view import has_input_view, show_inputs
 from ui.runs import save_run_button
 from ui.train_view import (
     TEXT_KINDS,
@@ -133,6 +134,8 @@ def live() -> None:
     with pred_col:
         if trainer.task.kind == "seq2seq":  # translation: its own views (ui.translate_view)
             show_translation(trainer, lang, now, chart)
+        elif has_input_view(trainer.task):  # the input beside the answer (ui.predict_view)
+            show_inputs(trainer, lang, projector, now, chart)
         elif trainer.task.kind in TEXT_KINDS:
             st.markdown(f"**{t('train.text.title')}**")
             labels = {k: t(f"train.text.{k}") for k in ("input", "target", "prediction", "errors")}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lstm_core import gradients as gr
 from ui import gradient_view as view
-from ui import state
+from ui import keep, state
 from ui.a11y import chart_with_table
 from ui.classroom import projector_on
 from ui.figures import gradients as fg
@@ -30,6 +30,7 @@ for col, name in ((c_van, "vanishing"), (c_exp, "exploding")):
         help=t(f"grad.preset.{name}.help", n=steps),
         width="stretch",
     ):
+        keep.keep_run()  # a trained run is saved first, with Undo (before taking the lock)
         with st.spinner(t("grad.preset.training")), state.trainer_turn() as mine:
             if mine:
                 state.reset_trainer(cfg)

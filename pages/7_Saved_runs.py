@@ -5,7 +5,7 @@ Each browser sees its own runs and the class's shared copies; the teacher sees e
 import streamlit as st
 
 from lstm_core.store import StoreError
-from ui import owner, runs, state, teacher_mode
+from ui import keep, owner, runs, state, teacher_mode
 from ui.classroom import projector_on
 from ui.figures.runs import compare_figure
 from ui.i18n import current_language, t
@@ -68,7 +68,7 @@ else:
     c[0].button(
         t("runs.load"),
         on_click=runs.load,
-        args=(pick,),
+        args=(pick, keep.keep_run),  # a trained, unsaved run is saved first, with Undo
         key="runs_load",
         type="primary",
         help=t("runs.load.help"),

@@ -18,7 +18,7 @@ import streamlit as st
 from lstm_core.arena import PRESETS, REGULARIZATIONS, Arena, ArenaError, Contestant, lag_knob
 from lstm_core.config import VARIANTS
 from lstm_core.tasks import TASKS
-from ui import guard, state
+from ui import guard, keep, state
 from ui.i18n import t
 from ui.train_view import short
 
@@ -139,13 +139,28 @@ def slot_label(m: tuple) -> str:
     return text
 
 
+# ----- a trained arena that a change replaces is kept for Undo (ui.keep)
+def keep_for_undo() -> None:
+    keep.keep_arena(ARENA, SETUP, restore)
+
+
+def restore(arena: Arena, setup: dict) -> None:
+    """Put a kept arena back, paused, with its setup in the widgets."""
+    st.session_state[RUNNING] = False
+    st.session_state[ARENA] = arena
+    st.session_state[SETUP] = setup
+    seed_widgets(force=True)
+
+
 # ----- widget callbacks (they run before the script)
 def on_preset() -> None:
+    keep_for_undo()  # a trained arena is kept, with Undo
     build(default_setup(st.session_state["arena_preset"]))
     seed_widgets(force=True)
 
 
 def on_count() -> None:
+    keep_for_undo()  # a trained arena is kept, with Undo
     setup = copy.deepcopy(get_setup())
     models = list(setup["models"])[: int(st.session_state["arena_count"])]
     while len(models) < int(st.session_state["arena_count"]):
@@ -156,6 +171,7 @@ def on_count() -> None:
 
 
 def on_slot(k: int) -> None:
+    keep_for_undo()  # a trained arena is kept, with Undo
     setup = copy.deepcopy(get_setup())
     setup["models"][k] = tuple(st.session_state[f"arena_slot_{k}"])
     build(setup)
@@ -163,6 +179,7 @@ def on_slot(k: int) -> None:
 
 
 def on_lag() -> None:
+    keep_for_undo()  # a trained arena is kept, with Undo
     setup = copy.deepcopy(get_setup())
     setup["lag"] = int(st.session_state["arena_lag"])
     build(setup)

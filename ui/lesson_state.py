@@ -16,7 +16,9 @@ ACTIVE = "lesson_active"  # key of the lesson in progress (non-widget)
 def prepare(lesson: Lesson) -> None:
     """Put ``lesson`` into the session: configuration, fresh run, page presets, steps."""
     from lstm_core import gradients as gr  # lazy: torch; the Home page imports this module
+    from ui import keep  # lazy: the run store and torch; the Home page imports this module
 
+    keep.keep_run()  # a trained run is saved first, with Undo (ui.keep)
     state.reset_trainer(lesson.run_config())
     steps = lesson.train_steps
     if lesson.gradient:
@@ -25,6 +27,7 @@ def prepare(lesson: Lesson) -> None:
     if lesson.arena:
         from ui import arena_state  # lazy: the arena loads torch; Home imports this module
 
+        arena_state.keep_for_undo()
         arena_state.build(arena_state.default_setup(lesson.arena))
         arena_state.seed_widgets(force=True)
     if lesson.sandbox:

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from lstm_core.runtime import single_thread
-from ui import classroom
+from ui import classroom, keep
 from ui.i18n import LANGUAGES, current_language, t
 from ui.nav import LANG, available_pages
 from ui.nav import PAGES as PAGES  # re-exported: pages read the menu from ui.page
@@ -89,6 +89,7 @@ def setup(page_key: str) -> None:
             on_change=_on_language_change,
         )
     classroom.after_setup(page_key)  # projector style, link notices
+    keep.notices()  # a run a preset or lesson replaced: Undo
 
 
 def lesson_box() -> None:

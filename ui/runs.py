@@ -218,8 +218,9 @@ def still_there(run_id: int) -> bool:
         return False
 
 
-def load(run_id: int) -> None:
-    """Make saved run ``run_id`` the session's run (paused): every page then shows it."""
+def load(run_id: int, before_replace=lambda: None) -> None:
+    """Make saved run ``run_id`` the session's run (paused): every page then shows it;
+    ``before_replace()`` runs once the run has loaded, just before it replaces the old one."""
     try:
         run = store().load(run_id, viewer())
         trainer = run.trainer()
@@ -230,6 +231,7 @@ def load(run_id: int) -> None:
     except (StoreError, ValueError) as e:
         flash("error", t("runs.load_error", message=plain(e)))
         return
+    before_replace()  # the page passes ui.keep.keep_run: a trained run is saved first (Undo)
     st.session_state[state.CONFIG] = copy.deepcopy(run.config)
     st.session_state[state.TRAINER] = trainer
     st.session_state[LAST_SAVE] = (trainer, trainer.steps, run.id)

@@ -19,7 +19,7 @@ import streamlit as st
 
 from lstm_core.tasks import TaskError, make_task
 from lstm_core.tasks.csv_loader import load_csv
-from ui import state
+from ui import keep, state
 from ui.i18n import current_language, t
 from ui.state import DATA, TASKS_WITH_FILES, TEXT
 
@@ -53,8 +53,11 @@ def _use(entry: dict, name: str) -> None:
     """Store a checked file; a run of the csv task restarts on it."""
     st.session_state[DATA] = {**entry, "name": name}
     if state.has_trainer() and state.get_trainer().task.name in TASKS_WITH_FILES:
+        kept = keep.keep_run()  # a trained run is saved first, with Undo
         state.reset_trainer()
         st.toast(t("upload.new_run", name=name))
+        if kept:
+            st.rerun()  # the page's top shows the Undo notice
 
 
 def data_controls(task_name: str, knobs: dict) -> None:
@@ -164,5 +167,8 @@ def text_controls(knobs: dict) -> None:
 def _restart_text_run(name: str) -> None:
     if state.has_trainer() and state.get_trainer().task.name == "text":
         if state.get_trainer().task.values.get("source") == "custom":
+            kept = keep.keep_run()
             state.reset_trainer()
             st.toast(t("upload.new_run", name=name))
+            if kept:
+                st.rerun()

@@ -22,4 +22,6 @@ AREAS = (
     "engine",
     "translate",
     "overfit",
+    "predict",
+    "keep",
 )

@@ -204,10 +204,6 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
             _is_real(cfg.dropout) and 0.0 <= cfg.dropout <= 0.9,
             f"dropout must be a probability from 0 to 0.9, got {cfg.dropout}",
         ),
-        (
-            isinstance(cfg.chrono_T, int) and (cfg.chrono_T == 0 or cfg.chrono_T >= 2),
-            f"chrono_T must be 0 (off) or a whole number of steps >= 2, got {cfg.chrono_T}",
-        ),
         (cfg.gate_init in GATE_INITS, f"gate_init {cfg.gate_init!r} is not one of {GATE_INITS}"),
         (cfg.chrono_t_max >= 2, f"chrono_t_max must be >= 2, got {cfg.chrono_t_max}"),
     ]
@@ -261,10 +257,8 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
 
     Embedding N(0, 1); every core and head weight U(-1/sqrt(H), 1/sqrt(H)); W_hh per gate block
     replaced by an orthogonal or identity matrix when asked, then times ``recurrent_scale``;
-    ``forget_bias`` added to the f slice of every LSTM b_ih, or, with ``chrono_T`` = T_max > 1,
-    the chrono initialisation (Tallec & Ollivier 2018, "Can recurrent neural networks warp
-    time?"): b_f = log(u), u ~ U(1, T_max - 1), and b_i = -b_f (b_hh's f and i slices zero), so
-    that forget gates start with memory time scales spread up to T_max.
+    ``forget_bias`` added to the f slice of every LSTM b_ih. (``gate_init`` "chrono" replaces
+    the i and f biases afterwards: ``init_chrono``.)
     """
     cfg = model.cfg
     H = cfg.hidden_size
@@ -283,11 +277,7 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
             elif cfg.recurrent_init == "identity":
                 block.copy_(torch.eye(H))
         W_hh.mul_(cfg.recurrent_scale)
-        if cfg.cell == "lstm" and cfg.chrono_T:
-            b_f = torch.empty(H).uniform_(1.0, cfg.chrono_T - 1.0, generator=generator).log_()
-            b_ih[H : 2 * H], b_hh[H : 2 * H] = b_f, 0.0  # chrono: b_f = log U(1, T_max - 1)
-            b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
-        elif cfg.cell == "lstm":
+        if cfg.cell == "lstm":
             b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
 
 

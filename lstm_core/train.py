@@ -509,7 +509,6 @@ MODEL_FIELDS = (
     "forget_bias",
     "recurrent_init",
     "recurrent_scale",
-    "chrono_T",
     "gate_init",
     "chrono_t_max",
     "engine",

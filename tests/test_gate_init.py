@@ -127,6 +127,7 @@ def _solved_at(gate_init: str, seed: int, budget: int = 400) -> int | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0])
 def test_chrono_solves_adding_faster_than_the_default(seed):
     torch.set_num_threads(1)

@@ -134,6 +134,7 @@ def test_top_k_are_the_most_likely_characters():
     np.testing.assert_allclose(p, [[0.6, 0.3], [0.5, 0.3]])
 
 
+@pytest.mark.slow
 def test_a_small_model_translates_numbers_it_never_saw():
     """digits -> English words up to 99: train until validation (held-out numbers only) is
     solved, then decode every held-out number and read the words."""
@@ -149,6 +150,7 @@ def test_a_small_model_translates_numbers_it_never_saw():
     assert not set(held) & set(_pools("number", 99)[0])
 
 
+@pytest.mark.slow
 def test_bundle_train_py_regenerates_the_data_and_trains_the_same_model(tmp_path):
     """The exported train.py (no lstm_core) rebuilds the encoder-decoder, reproduces its greedy
     outputs, writes the same texts as the task, keeps held-out numbers out, and trains."""

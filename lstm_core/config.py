@@ -65,7 +65,6 @@ class ModelConfig:
     chrono_t_max: int = 100  # chrono: the longest lag, in steps, the memory times spread to
     engine: str = "torch"  # "torch" (fused kernels) | "numpy" (the hand-written reference)
     dropout: float = 0.0  # p of zeroing each h_t unit between layers and before the head; 0 = off
-    chrono_T: int = 0  # > 1: chrono init of the LSTM f / i biases (Tallec & Ollivier 2018)
     device: str = "cpu"  # "cpu" | "cuda" | "mps" | "auto"
 
 
@@ -104,9 +103,20 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
         d = dict(d)
-        model = ModelConfig(**d.pop("model", {}))
+        model = ModelConfig(**upgrade_model(d.pop("model", {})))
         optim = OptimConfig(**d.pop("optim", {}))
         return cls(model=model, optim=optim, **d)
+
+
+def upgrade_model(d: dict) -> dict:
+    """A saved model section in today's fields. Older runs set chrono with ``chrono_T`` (T_max,
+    0 = off): it becomes ``gate_init`` "chrono" with that ``chrono_t_max``, unless the section
+    already asks for chrono through ``gate_init`` (which then wins)."""
+    d = dict(d)
+    chrono_T = d.pop("chrono_T", 0)
+    if chrono_T and d.get("gate_init", "default") != "chrono":
+        d["gate_init"], d["chrono_t_max"] = "chrono", chrono_T
+    return d
 
 
 # --------------------------------------------------------------------------- limits
@@ -149,11 +159,10 @@ LIMITS = {
     "weight_decay": Limit(("optim", "weight_decay"), "interval", 0.0, 1.0, 0.0, 1.0),
     "train_size": Limit(("train_size", None), "int", 0, 20_000, 0, 20_000),
     "early_stop": Limit(("early_stop", None), "int", 0, 10_000, 0, 1000),
-    "chrono_T": Limit(("model", "chrono_T"), "int", 0, 10**6, 0, 100_000),
     "chrono_t_max": Limit(("model", "chrono_t_max"), "int", 2, 10**6, 2, 10_000),
 }
 # Whole numbers where 0 means "off" and any other value must be at least this.
-ZERO_OR_FROM = {"train_size": 16, "chrono_T": 2}
+ZERO_OR_FROM = {"train_size": 16}
 TRAIN_SIZE_RANGE = (ZERO_OR_FROM["train_size"], LIMITS["train_size"].high)  # a fixed set's size
 
 # What one session's run may hold in memory, once for the whole app: lstm_core.budget estimates

@@ -71,12 +71,16 @@ class TorchEngine:
     def tensor(self, a: np.ndarray | None):
         return None if a is None else torch.as_tensor(np.asarray(a), device=self.device)
 
+    def training_loss(self, batch: Batch) -> torch.Tensor:
+        """The batch's loss from a forward pass in training mode (a scalar tensor)."""
+        out = self.model(self.tensor(batch.x))
+        return models.model_loss(self.spec.kind, out, self.tensor(batch.y), self.tensor(batch.mask))
+
     def gradients(self, batch: Batch) -> tuple[float, float]:
         """Forward + backward; returns (loss, global gradient norm). Nothing is updated."""
         self.model.train()
         self.opt.zero_grad(set_to_none=True)
-        out = self.model(self.tensor(batch.x))
-        loss = models.model_loss(self.spec.kind, out, self.tensor(batch.y), self.tensor(batch.mask))
+        loss = self.training_loss(batch)
         loss_value = float(loss.detach())
         if not math.isfinite(loss_value):
             return loss_value, float("nan")

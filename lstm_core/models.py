@@ -204,10 +204,6 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
             _is_real(cfg.dropout) and 0.0 <= cfg.dropout <= 0.9,
             f"dropout must be a probability from 0 to 0.9, got {cfg.dropout}",
         ),
-        (
-            isinstance(cfg.chrono_T, int) and (cfg.chrono_T == 0 or cfg.chrono_T >= 2),
-            f"chrono_T must be 0 (off) or a whole number of steps >= 2, got {cfg.chrono_T}",
-        ),
         (cfg.gate_init in GATE_INITS, f"gate_init {cfg.gate_init!r} is not one of {GATE_INITS}"),
         (cfg.chrono_t_max >= 2, f"chrono_t_max must be >= 2, got {cfg.chrono_t_max}"),
     ]
@@ -261,34 +257,41 @@ def init_weights(model: SequenceModel, generator: torch.Generator) -> None:
 
     Embedding N(0, 1); every core and head weight U(-1/sqrt(H), 1/sqrt(H)); W_hh per gate block
     replaced by an orthogonal or identity matrix when asked, then times ``recurrent_scale``;
-    ``forget_bias`` added to the f slice of every LSTM b_ih, or, with ``chrono_T`` = T_max > 1,
-    the chrono initialisation (Tallec & Ollivier 2018, "Can recurrent neural networks warp
-    time?"): b_f = log(u), u ~ U(1, T_max - 1), and b_i = -b_f (b_hh's f and i slices zero), so
-    that forget gates start with memory time scales spread up to T_max.
+    ``forget_bias`` added to the f slice of every LSTM b_ih. (``gate_init`` "chrono" replaces
+    the i and f biases afterwards: ``init_chrono``.)
     """
-    cfg = model.cfg
-    H = cfg.hidden_size
+    init_defaults(model, model.cfg.hidden_size, generator)
+    for k in range(model.cfg.num_layers):
+        _, W_hh, b_ih, _, _ = model.layer_weights(k)
+        init_recurrent(model.cfg, W_hh, b_ih, generator)
+
+
+@torch.no_grad()
+def init_defaults(model: nn.Module, H: int, generator: torch.Generator) -> None:
+    """PyTorch's defaults from ``generator``, in parameter order: every embedding N(0, 1), every
+    other weight and bias U(-1/sqrt(H), 1/sqrt(H))."""
     bound = 1.0 / math.sqrt(H)
     for name, p in model.named_parameters():  # a fixed order: same generator, same weights
-        if name.startswith("embedding"):
+        if "embedding" in name:
             p.normal_(0.0, 1.0, generator=generator)
         else:
             p.uniform_(-bound, bound, generator=generator)
-    for k in range(cfg.num_layers):
-        W_ih, W_hh, b_ih, b_hh, peep = model.layer_weights(k)
-        for gate in range(GATE_COUNT[cfg.cell]):
-            block = W_hh[gate * H : (gate + 1) * H]  # (H, H)
-            if cfg.recurrent_init == "orthogonal":
-                block.copy_(_orthogonal(H, generator))
-            elif cfg.recurrent_init == "identity":
-                block.copy_(torch.eye(H))
-        W_hh.mul_(cfg.recurrent_scale)
-        if cfg.cell == "lstm" and cfg.chrono_T:
-            b_f = torch.empty(H).uniform_(1.0, cfg.chrono_T - 1.0, generator=generator).log_()
-            b_ih[H : 2 * H], b_hh[H : 2 * H] = b_f, 0.0  # chrono: b_f = log U(1, T_max - 1)
-            b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
-        elif cfg.cell == "lstm":
-            b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
+
+
+@torch.no_grad()
+def init_recurrent(cfg: ModelConfig, W_hh, b_ih, generator: torch.Generator) -> None:
+    """One layer: W_hh per gate block orthogonal or identity when asked, then times
+    ``recurrent_scale``; ``forget_bias`` added to the f slice of an LSTM's b_ih."""
+    H = cfg.hidden_size
+    for gate in range(GATE_COUNT[cfg.cell]):
+        block = W_hh[gate * H : (gate + 1) * H]  # (H, H)
+        if cfg.recurrent_init == "orthogonal":
+            block.copy_(_orthogonal(H, generator))
+        elif cfg.recurrent_init == "identity":
+            block.copy_(torch.eye(H))
+    W_hh.mul_(cfg.recurrent_scale)
+    if cfg.cell == "lstm":
+        b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
 
 
 @torch.no_grad()
@@ -380,14 +383,20 @@ def rnn_sequence(xp, W_hh, h0) -> dict:
 
 def _trace_layer(model: SequenceModel, k: int, x: torch.Tensor) -> dict:
     """Every internal of layer k for input x (T, B, I), as torch tensors (T, B, H)."""
-    W_ih, W_hh, b_ih, b_hh, peep = model.layer_weights(k)
     h0 = x.new_zeros(x.shape[1], model.cfg.hidden_size)
-    if model.cell == "gru":
+    return trace_weights(model.cfg, model.layer_weights(k), x, h0, h0)
+
+
+def trace_weights(cfg: ModelConfig, weights: tuple, x: torch.Tensor, h0, c0) -> dict:
+    """Every internal of one layer with ``weights`` (W_ih, W_hh, b_ih, b_hh, peep) for input
+    x (T, B, I) from (h0, c0), as torch tensors (T, B, H)."""
+    W_ih, W_hh, b_ih, b_hh, peep = weights
+    if cfg.cell == "gru":
         return gru_sequence(input_projection(x, W_ih, b_ih, torch.zeros_like(b_hh)), W_hh, b_hh, h0)
     xp = input_projection(x, W_ih, b_ih, b_hh)
-    if model.cell == "rnn":
+    if cfg.cell == "rnn":
         return rnn_sequence(xp, W_hh, h0)
-    cache = lstm_sequence(xp, W_hh, h0, h0, model.variant, peep)
+    cache = lstm_sequence(xp, W_hh, h0, c0, cfg.variant, peep)
     i, f, g, o = cache.G.chunk(4, dim=2)
     return {"i": i, "f": f, "g": g, "o": o, "c": cache.c, "h": cache.h}
 

@@ -78,8 +78,7 @@ class NumpySequenceModel:
         """PyTorch's defaults, drawn from ``rng``: embedding N(0, 1); every other weight and bias
         U(-1/sqrt(H), 1/sqrt(H)); then W_hh per gate block orthogonal or identity when asked,
         times ``recurrent_scale``, and ``forget_bias`` added to the f slice of each LSTM b_ih
-        (or, with ``gate_init`` "chrono", chrono's i and f biases from ``lstm_core.gate_init``;
-        or, with ``chrono_T`` > 1, the chrono biases of ``models.init_weights``)."""
+        (or, with ``gate_init`` "chrono", chrono's i and f biases from ``lstm_core.gate_init``)."""
         spec, cfg = self.spec, self.cfg
         H, G = cfg.hidden_size, GATE_COUNT[cfg.cell]
         k = 1.0 / np.sqrt(H)
@@ -100,10 +99,6 @@ class NumpySequenceModel:
             W_hh *= cfg.recurrent_scale
             if cfg.cell == "lstm" and cfg.gate_init == "chrono":
                 b_ih, b_hh = chrono_biases(H, cfg.chrono_t_max, self.seed, layer, b_ih, b_hh)
-            elif cfg.cell == "lstm" and cfg.chrono_T:
-                b_f = np.log(rng.uniform(1.0, cfg.chrono_T - 1.0, H))  # chrono: log U(1, T-1)
-                b_ih[H : 2 * H], b_hh[H : 2 * H] = b_f, 0.0
-                b_ih[:H], b_hh[:H] = -b_f, 0.0  # b_i = -b_f
             elif cfg.cell == "lstm":
                 b_ih[H : 2 * H] += cfg.forget_bias  # gate order i|f|g|o
             p[f"rnn.weight_ih_l{layer}"], p[f"rnn.weight_hh_l{layer}"] = W_ih, W_hh
@@ -239,8 +234,6 @@ def _check(spec: TaskSpec, cfg: ModelConfig) -> None:
         raise ValueError(f"recurrent_init {cfg.recurrent_init!r} is not one of {RECURRENT_INITS}")
     if not 0.0 <= cfg.dropout <= 0.9:
         raise ValueError(f"dropout must be a probability from 0 to 0.9, got {cfg.dropout}")
-    if cfg.chrono_T != 0 and cfg.chrono_T < 2:
-        raise ValueError(f"chrono_T must be 0 (off) or >= 2, got {cfg.chrono_T}")
     if cfg.gate_init not in GATE_INITS or cfg.chrono_t_max < 2:
         raise ValueError(
             f"gate_init must be one of {GATE_INITS} and chrono_t_max >= 2, got "

@@ -129,7 +129,6 @@ EN = {
     "field.chrono_t_max": "chrono's longest lag T_max",
     "field.engine": "the engine",
     "field.device": "the device",
-    "field.chrono_T": "the chrono initialisation T_max",
     # short names of settings, in the texts of refused configurations and live changes
     "name.cell": "cell",
     "name.variant": "variant",
@@ -156,7 +155,6 @@ EN = {
     "name.weight_decay": "weight decay",
     "name.train_size": "training-set size",
     "name.early_stop": "early-stopping patience",
-    "name.chrono_T": "chrono T_max",
     "name.gate_init": "gate init",
     "name.chrono_t_max": "chrono T_max",
 }

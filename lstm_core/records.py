@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lstm_core import budget
 from lstm_core.budget import MAX_NPZ_ENTRIES, MAX_ZIP_RATIO
 from lstm_core.config import SIGMOID_GATES
 
@@ -150,6 +151,44 @@ def thin(items: list, cap: int, key=None) -> list:
 
 
 # --------------------------------------------------------------------------- npz bytes
+def keep_snapshot(snapshots: list[Snapshot], snap: Snapshot, max_snapshots: int) -> list:
+    """``snapshots`` with ``snap`` added (replacing one of the same step), thinned to at most
+    max_snapshots, fewer when they would hold more than the snapshot budget in bytes (always
+    at least the first and the last)."""
+    kept = list(snapshots)
+    if kept and kept[-1].step == snap.step:
+        kept[-1] = snap
+    else:
+        kept.append(snap)
+    size = sum(v.nbytes for layer in snap.traces for v in layer.values())
+    cap = max(2, min(max_snapshots, budget.SNAPSHOT_BUDGET_BYTES // max(size, 1)))
+    return thin(kept, cap, key=lambda s: s.step)
+
+
+def run_summary(tr) -> dict:
+    """A Trainer's run in one flat dict (the CLI's --json line and the store's summary)."""
+    h, best, epoch = tr.history, tr.best, tr.epoch
+    recent = h.loss[-20:]
+    return {
+        "task": tr.config.task,
+        "cell": tr.config.model.cell,
+        "variant": tr.config.model.variant,
+        "steps": tr.steps,
+        "train_loss": float(np.mean(recent)) if recent else float("nan"),
+        "val_loss": h.val_loss[-1] if h.val_loss else float("nan"),
+        "metric": tr.task.metric.name,
+        "metric_value": h.metric[-1] if h.metric else float("nan"),
+        "solved": bool(h.solved[-1]) if h.solved else False,
+        "baseline": float(tr.baseline["metric"]),
+        "seconds": round(tr.seconds, 3),
+        "steps_per_s": round(tr.steps_per_s, 2),
+        "best_val_loss": best["val_loss"] if best else float("nan"),
+        "best_step": best["step"] if best else None,
+        "overfitting_since": tr.overfitting_since,
+        "epoch": round(epoch, 3) if epoch is not None else None,
+    }
+
+
 def to_npz(arrays: dict[str, np.ndarray]) -> bytes:
     """Arrays -> compressed .npz bytes (plain arrays only: object arrays are refused)."""
     for k, v in arrays.items():

@@ -26,7 +26,6 @@ gradient on its start state (dh0, dc0), which becomes the gradient on the encode
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,12 +38,12 @@ from lstm_core.losses import loss_and_grad
 from lstm_core.models import (
     ModelError,
     _check,
-    _orthogonal,
-    gru_sequence,
+    init_defaults,
+    init_recurrent,
     resolve_device,
-    rnn_sequence,
+    trace_weights,
 )
-from lstm_core.variants import VariantLSTM, input_projection, lstm_sequence
+from lstm_core.variants import VariantLSTM
 
 PAD_ID, BOS_ID, EOS_ID = 0, 1, 2  # the translate task's vocabulary starts <pad> <s> </s>
 MASKED = -1e9  # the score of a PAD source position: exp(MASKED - max) == 0
@@ -152,38 +151,16 @@ def init_seq2seq(model: Seq2SeqModel, generator: torch.Generator) -> None:
     """As ``models.init_weights``: embeddings N(0, 1), the rest U(-1/sqrt(H), 1/sqrt(H)), then
     the recurrent init, ``recurrent_scale`` and ``forget_bias`` in both cores."""
     cfg = model.cfg
-    H = cfg.hidden_size
-    bound = 1.0 / math.sqrt(H)
-    for name, p in model.named_parameters():
-        if "embedding" in name:
-            p.normal_(0.0, 1.0, generator=generator)
-        else:
-            p.uniform_(-bound, bound, generator=generator)
+    init_defaults(model, cfg.hidden_size, generator)
     for core in (model.encoder, model.decoder):
         for k in range(cfg.num_layers):
-            W_ih, W_hh, b_ih, b_hh, peep = core_weights(core, k)
-            for gate in range(GATE_COUNT[cfg.cell]):
-                block = W_hh[gate * H : (gate + 1) * H]
-                if cfg.recurrent_init == "orthogonal":
-                    block.copy_(_orthogonal(H, generator))
-                elif cfg.recurrent_init == "identity":
-                    block.copy_(torch.eye(H))
-            W_hh.mul_(cfg.recurrent_scale)
-            if cfg.cell == "lstm":
-                b_ih[H : 2 * H] += cfg.forget_bias
+            _, W_hh, b_ih, _, _ = core_weights(core, k)
+            init_recurrent(cfg, W_hh, b_ih, generator)
 
 
 def _trace_core(core, cfg: ModelConfig, k: int, x: torch.Tensor, h0, c0) -> dict:
     """Every internal of layer k of a core for input x (T, B, I) from (h0, c0)."""
-    W_ih, W_hh, b_ih, b_hh, peep = core_weights(core, k)
-    if cfg.cell == "gru":
-        return gru_sequence(input_projection(x, W_ih, b_ih, torch.zeros_like(b_hh)), W_hh, b_hh, h0)
-    xp = input_projection(x, W_ih, b_ih, b_hh)
-    if cfg.cell == "rnn":
-        return rnn_sequence(xp, W_hh, h0)
-    cache = lstm_sequence(xp, W_hh, h0, c0, cfg.variant, peep)
-    i, f, g, o = cache.G.chunk(4, dim=2)
-    return {"i": i, "f": f, "g": g, "o": o, "c": cache.c, "h": cache.h}
+    return trace_weights(cfg, core_weights(core, k), x, h0, c0)
 
 
 @torch.no_grad()

@@ -9,8 +9,6 @@ greedy tokens, the decoder's probabilities and the attention weights.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
@@ -35,19 +33,10 @@ class Seq2SeqTorchEngine(TorchEngine):
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.make_optimizer(cfg.optim)
 
-    def gradients(self, batch) -> tuple[float, float]:
-        """Forward with teacher forcing + backward; (loss, global gradient norm)."""
-        self.model.train()
-        self.opt.zero_grad(set_to_none=True)
+    def training_loss(self, batch) -> torch.Tensor:
+        """The loss with teacher forcing: the decoder reads the true previous target token."""
         out = self.model(self.tensor(batch.x), self.tensor(batch.y))
-        loss = s2s.model_loss(out, self.tensor(batch.y), self.tensor(batch.mask))
-        loss_value = float(loss.detach())
-        if not math.isfinite(loss_value):
-            return loss_value, float("nan")
-        loss.backward()
-        grads = [p.grad for p in self.params if p.grad is not None]
-        norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
-        return loss_value, float(norm)
+        return s2s.model_loss(out, self.tensor(batch.y), self.tensor(batch.mask))
 
     def decode(self, x: np.ndarray) -> dict:
         """Greedy decoding: logits (T, B, V), tokens (T, B), attention (T, B, S) or None."""

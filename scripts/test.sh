@@ -29,6 +29,6 @@ trap pg_stop EXIT
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy lstm_core
-# One worker per core (pytest-xdist); the browser tests share one worker, so one server and one
-# Chromium (their xdist_group, set in tests/conftest.py).
+# One worker per core (pytest-xdist); each browser test file stays on one worker (its
+# xdist_group, set in tests/conftest.py), and a worker starts one server and one Chromium.
 .venv/bin/python -m pytest -n auto --dist loadgroup "$@"

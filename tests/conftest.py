@@ -17,15 +17,16 @@ TESTS = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tiers by place: tests/browser/ is ``browser`` (all on one xdist worker: one server and
-    one Chromium), tests/test_app_*.py is ``app`` (Streamlit's AppTest). ``slow`` is set by
-    hand on the few slow unit tests."""
+    """Tiers by place: tests/browser/ is ``browser``, tests/test_app_*.py is ``app``
+    (Streamlit's AppTest). ``slow`` is set by hand on the few slow unit tests. Under xdist each
+    browser file is one group: its tests stay on one worker, and a worker starts one server and
+    one Chromium for all the files it runs, so two workers run browser files side by side."""
     xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         path = Path(item.path)
         if TESTS / "browser" in path.parents:
             item.add_marker(pytest.mark.browser)
             if xdist:
-                item.add_marker(pytest.mark.xdist_group("browser"))
+                item.add_marker(pytest.mark.xdist_group(f"browser-{path.stem}"))
         elif path.name.startswith("test_app_"):
             item.add_marker(pytest.mark.app)

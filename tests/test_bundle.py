@@ -78,6 +78,18 @@ def test_round_trip_through_the_store(trained, bundle_bytes, tmp_path):
     assert files_of(again.read_bytes())["history.csv"] == files_of(bundle_bytes)["history.csv"]
 
 
+def test_an_old_bundle_with_chrono_T_loads_as_gate_init_chrono(trained, bundle_bytes, tmp_path):
+    store = RunStore(tmp_path)
+    files = files_of(bundle_bytes)
+    meta = json.loads(files["config.json"])
+    meta["config"]["model"]["chrono_T"] = 40  # how runs saved chrono before gate_init
+    old = zip_of({**files, "config.json": json.dumps(meta).encode()})
+    run = store.load(import_bundle(old, store))
+    assert (run.config.model.gate_init, run.config.model.chrono_t_max) == ("chrono", 40)
+    x = trained.probe.x
+    np.testing.assert_array_equal(run.trainer().predict(x), trained.predict(x))  # its weights
+
+
 def test_history_csv_is_plain_numbers_and_text_cells_are_neutralized(bundle_bytes):
     text = files_of(bundle_bytes)["history.csv"].decode()
     df = pd.read_csv(io.StringIO(text))

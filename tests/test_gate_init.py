@@ -127,6 +127,7 @@ def _solved_at(gate_init: str, seed: int, budget: int = 400) -> int | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0])
 def test_chrono_solves_adding_faster_than_the_default(seed):
     torch.set_num_threads(1)
@@ -134,3 +135,21 @@ def test_chrono_solves_adding_faster_than_the_default(seed):
     default = _solved_at("default", seed)
     assert chrono is not None
     assert default is None or chrono < default
+
+
+@pytest.mark.parametrize(
+    ("saved", "gate_init", "t_max"),
+    [
+        ({"chrono_T": 30}, "chrono", 30),  # the retired option: chrono with that T_max
+        ({"chrono_T": 0}, "default", 100),  # 0 was "off"
+        (
+            {"chrono_T": 30, "gate_init": "chrono", "chrono_t_max": 50},
+            "chrono",
+            50,
+        ),  # gate_init wins
+    ],
+)
+def test_a_saved_config_with_chrono_T_loads_as_gate_init(saved, gate_init, t_max):
+    cfg = TrainConfig.from_dict({"task": "adding", "model": {"hidden_size": 6, **saved}})
+    assert (cfg.model.gate_init, cfg.model.chrono_t_max) == (gate_init, t_max)
+    assert not hasattr(cfg.model, "chrono_T") and validate(cfg) is None

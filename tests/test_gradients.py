@@ -180,6 +180,7 @@ def test_train_to_stops_at_the_step_budget_and_the_time_limit():
     assert list(gr.train_to(tr, 50, seconds=0)) == [] and tr.steps == 7
 
 
+@pytest.mark.slow
 def test_vanishing_preset_rnn_gradient_at_t0_orders_below_lstm():
     cfg, steps = gr.preset("vanishing")
     assert cfg.task == "adding" and cfg.task_knobs["seq_len"] == 50

@@ -10,6 +10,7 @@ Train page) are in test_app_hardening.py.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import os
@@ -465,8 +466,10 @@ def test_the_scan_catches_what_it_forbids():
     assert ("np", "load") in calls
 
 
+@functools.cache
 def effective_config() -> dict:
-    """The options ``streamlit run`` uses, read in a fresh interpreter in the repository."""
+    """The options ``streamlit run`` uses, read in a fresh interpreter in the repository (once
+    per test process: two tests read them)."""
     code = (
         "import json\nfrom streamlit import config\nconfig.get_config_options(force_reparse=True)\n"
         "keys = ['server.enableXsrfProtection', 'server.enableCORS', 'server.maxUploadSize', "

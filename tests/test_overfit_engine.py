@@ -120,9 +120,10 @@ def test_dropout_range_is_checked():
 @pytest.mark.parametrize("T_max", [2, 10, 1000])
 def test_chrono_init_in_both_engines(T_max):
     H = 64
-    cfg = ModelConfig(hidden_size=H, chrono_T=T_max)
-    tm = models.build_model(_spec("regression"), cfg, torch.Generator().manual_seed(0))
-    npm = NumpySequenceModel(_spec("regression"), cfg, np.random.default_rng(0))
+    cfg = ModelConfig(hidden_size=H, gate_init="chrono", chrono_t_max=T_max)
+    tm = models.build_model(_spec("regression"), cfg, torch.Generator().manual_seed(0), seed=0)
+    npm = NumpySequenceModel(_spec("regression"), cfg, np.random.default_rng(0), seed=0)
+    biases = []
     for p in (models.to_numpy(tm), npm.params):
         b_ih, b_hh = p["rnn.bias_ih_l0"], p["rnn.bias_hh_l0"]
         b_i, b_f = b_ih[:H], b_ih[H : 2 * H]
@@ -131,3 +132,5 @@ def test_chrono_init_in_both_engines(T_max):
         assert np.all(b_hh[: 2 * H] == 0)
         if T_max > 2:
             assert b_f.std() > 0.1  # spread over time scales, not one value
+        biases.append(b_ih[: 2 * H])
+    np.testing.assert_allclose(biases[0], biases[1], rtol=1e-6)  # the same draws in both engines

@@ -35,6 +35,7 @@ def plain():
     return _run(BASE)
 
 
+@pytest.mark.slow
 def test_a_small_training_set_overfits_without_regularisation(plain):
     h = plain.history
     since = plain.overfitting_since
@@ -47,6 +48,7 @@ def test_a_small_training_set_overfits_without_regularisation(plain):
     assert plain.epoch == pytest.approx(STEPS * 16 / 64)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "cure",
     [
@@ -60,6 +62,7 @@ def test_dropout_and_weight_decay_give_a_lower_best_validation_loss(plain, cure)
     assert cured.best["val_loss"] < 0.85 * plain.best["val_loss"]
 
 
+@pytest.mark.slow
 def test_early_stopping_keeps_and_restores_the_best_weights(plain):
     tr = _run(replace(BASE, early_stop=5))
     assert tr.status == "stopped" and tr.steps < STEPS
@@ -124,6 +127,7 @@ def test_numpy_engine_trains_with_dropout_and_weight_decay():
     assert tr.status == "ready" and tr.history.loss[-1] < tr.history.loss[0]
 
 
+@pytest.mark.slow
 def test_arena_overfit_preset_races_one_model_with_and_without_its_cures(plain):
     from lstm_core.arena import PRESETS
 

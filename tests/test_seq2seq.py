@@ -134,6 +134,7 @@ def test_top_k_are_the_most_likely_characters():
     np.testing.assert_allclose(p, [[0.6, 0.3], [0.5, 0.3]])
 
 
+@pytest.mark.slow
 def test_a_small_model_translates_numbers_it_never_saw():
     """digits -> English words up to 99: train until validation (held-out numbers only) is
     solved, then decode every held-out number and read the words."""
@@ -149,6 +150,7 @@ def test_a_small_model_translates_numbers_it_never_saw():
     assert not set(held) & set(_pools("number", 99)[0])
 
 
+@pytest.mark.slow
 def test_bundle_train_py_regenerates_the_data_and_trains_the_same_model(tmp_path):
     """The exported train.py (no lstm_core) rebuilds the encoder-decoder, reproduces its greedy
     outputs, writes the same texts as the task, keeps held-out numbers out, and trains."""
@@ -193,29 +195,29 @@ def test_bundle_train_py_regenerates_the_data_and_trains_the_same_model(tmp_path
         assert target == number_to_chinese(n) and n not in held
 
 
-def _cli(home, *args):
-    import os
+def _cli(capsys, *args):
+    """python -m lstm_core's main() in this process (tests/test_cli.py runs it as a subprocess)."""
     import subprocess
-    import sys
 
-    env = dict(os.environ, LSTM_PLAYGROUND_HOME=str(home), OMP_NUM_THREADS="1")
-    return subprocess.run(
-        [sys.executable, "-m", "lstm_core", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    from lstm_core.cli import main
+
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as e:  # argparse errors exit through SystemExit
+        code = e.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
-def test_cli_trains_compares_saves_and_refuses_in_plain_words(tmp_path):
+def test_cli_trains_compares_saves_and_refuses_in_plain_words(tmp_path, capsys, monkeypatch):
     import json
 
     from lstm_core.bundle import load_bundle
 
+    monkeypatch.setenv("LSTM_PLAYGROUND_HOME", str(tmp_path))
     tiny = ["--hidden", "8", "--batch-size", "8", "--eval-every", "5", "--steps", "10"]
     bundle = tmp_path / "t.zip"
-    run = _cli(tmp_path, "train", "--task", "translate", "--direction", "en-zh", *tiny, "--json",
+    run = _cli(capsys, "train", "--task", "translate", "--direction", "en-zh", *tiny, "--json",
                "--quiet", "--out", bundle)  # fmt: skip
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout.strip().splitlines()[-1])
@@ -232,10 +234,10 @@ def test_cli_trains_compares_saves_and_refuses_in_plain_words(tmp_path):
     assert summary["val_loss"] == pytest.approx(tr.summary()["val_loss"], rel=1e-9)
     restored = load_bundle(bundle).trainer()  # the saved run rebuilds and decodes the same
     np.testing.assert_allclose(restored.predict(tr.probe.x), tr.predict(tr.probe.x), atol=1e-6)
-    run = _cli(tmp_path, "compare", "--task", "translate", "--direction", "digits-words",
+    run = _cli(capsys, "compare", "--task", "translate", "--direction", "digits-words",
                "--knob", "largest=99", *tiny, "--json", "--quiet")  # fmt: skip
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout.strip().splitlines()[-1])
     assert [r["model"] for r in rows] == ["lstm", "gru", "rnn"]
-    run = _cli(tmp_path, "train", "--task", "translate", "--direction", "fr-de", "--steps", "1")
+    run = _cli(capsys, "train", "--task", "translate", "--direction", "fr-de", "--steps", "1")
     assert run.returncode != 0 and "Traceback" not in run.stderr and "direction" in run.stderr

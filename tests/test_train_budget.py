@@ -8,8 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from lstm_core import budget
-from lstm_core import train as train_module
+from lstm_core import budget, evaluation, pauses
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from lstm_core.tasks import make_task
 from lstm_core.train import Trainer, TrainError, evaluate_in_chunks
@@ -88,7 +87,7 @@ def test_chunked_evaluation_equals_evaluating_the_whole_batch(monkeypatch):
     tr = Trainer(TrainConfig(task="text", model=ModelConfig(hidden_size=8)), data={"text": text})
     whole = tr.task.evaluate(tr.predict(tr.val_batch.x), tr.val_batch)
     calls = []
-    monkeypatch.setattr(train_module, "EVAL_BYTES", 10_000)  # a few sequences per chunk
+    monkeypatch.setattr(evaluation, "EVAL_BYTES", 10_000)  # a few sequences per chunk
 
     def predict(x):
         calls.append(x.shape[1])
@@ -107,8 +106,8 @@ def test_a_run_far_above_the_baseline_pauses_and_suggests_a_lower_rate(optimizer
     tr = Trainer(cfg)
     tr.step(60)
     assert tr.status == "diverged" and tr.problem.code == "not_learning"
-    assert tr.problem.params["n"] == train_module.NOT_LEARNING_EVALS
-    assert tr.steps == 2 * train_module.NOT_LEARNING_EVALS  # every evaluation was far above
+    assert tr.problem.params["n"] == pauses.NOT_LEARNING_EVALS
+    assert tr.steps == 2 * pauses.NOT_LEARNING_EVALS  # every evaluation was far above
     assert "try 1" in tr.message and "not learning" in tr.message
     tr.resume()
     assert tr.step(1) == 1  # Resume trains on; the count starts over

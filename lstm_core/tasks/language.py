@@ -46,6 +46,9 @@ def _sentiment_vocab() -> list[str]:
     return [PAD, *sorted(words)]
 
 
+GENERATED_VOCAB = _sentiment_vocab()  # the generated sentences' words, id 0 <pad>
+
+
 def _pick(rng: np.random.Generator, options: list):
     return options[rng.integers(len(options))]
 
@@ -81,7 +84,6 @@ class Sentiment(Task):
     name, kind, menu_order = "sentiment", "classification", 7
     classes = ("negative", "positive")
     class_labels = {"en": classes, "zh": ("负面", "正面")}
-    vocab = _sentiment_vocab()
     knobs = (
         Knob(
             "source",
@@ -197,14 +199,29 @@ class Sentiment(Task):
 
     def __init__(self, **values):
         super().__init__(**values)
-        self.corpus: reviews.Reviews | None = None  # when source is "reviews"
+        self._corpus: reviews.Reviews | None = None  # the reviews, read on first use
+        self._reviews_vocab: list[str] = []
         if self.values["source"] == "reviews":
-            v = self.values
             try:
-                self.corpus = reviews.load_reviews(v["tokens"], v["vocab_size"], v["max_len"])
+                reviews.check_available(self.values["tokens"])
             except reviews.ReviewsUnavailable as e:
                 raise TaskError(str(e), {"en": str(e), "zh": f"缺少所需的软件包：{e}"}) from e
-            self.vocab = list(self.corpus.vocab)
+
+    @property
+    def corpus(self) -> reviews.Reviews | None:
+        """The encoded reviews when the source is "reviews", else None. Read and tokenised on
+        first use (seconds with jieba words), so a task that is only checked (a shared link)
+        never pays for it; ``reviews.load_reviews`` shares one encoding between tasks."""
+        if self._corpus is None and self.values["source"] == "reviews":
+            v = self.values
+            self._corpus = reviews.load_reviews(v["tokens"], v["vocab_size"], v["max_len"])
+            self._reviews_vocab = list(self._corpus.vocab)
+        return self._corpus
+
+    @property
+    def vocab(self) -> list[str]:  # type: ignore[override]  # the reviews' or the generated one
+        """Token id -> word: the reviews' vocabulary, or the generated sentences'."""
+        return GENERATED_VOCAB if self.corpus is None else self._reviews_vocab
 
     @property
     def metric(self) -> Metric:  # type: ignore[override]  # the threshold follows the source knob

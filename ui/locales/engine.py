@@ -82,7 +82,6 @@ ZH = {
     "problem.field.chrono_t_max": "chrono 的最长时滞 T_max",
     "problem.field.engine": "计算引擎",
     "problem.field.device": "计算设备",
-    "problem.field.chrono_T": "chrono 初始化的 T_max",
     "problem.name.cell": "单元类型",
     "problem.name.variant": "变体",
     "problem.name.engine": "计算引擎",
@@ -108,7 +107,6 @@ ZH = {
     "problem.name.weight_decay": "权重衰减",
     "problem.name.train_size": "训练集大小",
     "problem.name.early_stop": "早停耐心",
-    "problem.name.chrono_T": "chrono T_max",
     "problem.name.gate_init": "门偏置初始化",
     "problem.name.chrono_t_max": "chrono T_max",
 }

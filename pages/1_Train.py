@@ -116,7 +116,14 @@ def live() -> None:
     with curves_col:
         chart(
             lambda: figs.loss_figure(
-                h.step, h.loss, h.val_step, h.val_loss, trainer.baseline["loss"], solved, lang
+                h.step,
+                h.loss,
+                h.val_step,
+                h.val_loss,
+                trainer.baseline["loss"],
+                solved,
+                lang,
+                projector=projector,
             ),
             "train_loss_chart",
             now,
@@ -124,7 +131,13 @@ def live() -> None:
         )
         chart(
             lambda: figs.metric_figure(
-                h.val_step, h.metric, metric.threshold, trainer.baseline["metric"], label, lang
+                h.val_step,
+                h.metric,
+                metric.threshold,
+                trainer.baseline["metric"],
+                label,
+                lang,
+                projector=projector,
             ),
             "train_metric_chart",
             (now, tuple(h.val_step[-1:])),
@@ -143,7 +156,7 @@ def live() -> None:
         else:
             free_run = st.session_state.setdefault("train_free_run", FreeRun())
             chart(
-                lambda: prediction_figure(trainer, lang, free_run),
+                lambda: prediction_figure(trainer, lang, free_run, projector),
                 "train_pred_chart",
                 now,
                 prediction_height(trainer),
@@ -151,7 +164,7 @@ def live() -> None:
     with grad_col:
         chart(
             lambda: figs.grad_norm_figure(
-                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
+                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang, projector=projector
             ),
             "train_grad_chart",
             (now, trainer.config.optim.clip),

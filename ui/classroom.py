@@ -14,7 +14,6 @@ import streamlit as st
 
 from lstm_core.config import TrainConfig
 from ui import lesson_state, links, state
-from ui.figures import common
 from ui.i18n import current_language, t
 from ui.nav import LANG, page_path
 from ui.qr import qr_png
@@ -240,8 +239,3 @@ def _lock_choices() -> tuple:
         t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
     )
     return tuple(lock), tuple(hide)
-
-
-def install_figure_style() -> None:
-    """Let the pure figure builders ask whether this session is in projector mode."""
-    common.set_projector_source(projector_on)

@@ -22,7 +22,7 @@ from lstm_core.config import (
 from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError
 from lstm_core.train import NeedsReset, TrainError
 from ui import links, state, upload
-from ui.classroom import widget
+from ui.classroom import projector_on, widget
 from ui.figures.train import caption, preview_figure
 from ui.i18n import current_language, problem_text, t, translate
 
@@ -180,7 +180,7 @@ def task_preview(name: str, values: dict, seed: int) -> None:
         st.code("\n".join(lines), language=None)
     else:
         st.plotly_chart(
-            preview_figure(examples, current_language()),
+            preview_figure(examples, current_language(), projector=projector_on()),
             width="stretch",
             key="train_preview_chart",
             config={"displayModeBar": False},

@@ -221,9 +221,7 @@ class FreeRun:
 TEXT_KINDS = ("labelling", "next_token")  # shown as aligned text rather than a chart
 
 
-def prediction_figure(
-    trainer, lang: str, free_run: FreeRun | None = None, projector: bool | None = None
-):
+def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None, projector: bool = False):
     """Predictions against targets on validation data, for the task's kind: a scatter
     (regression), class probabilities (classification), or a forecast (next step)."""
     task, val = trainer.task, trainer.val_batch

@@ -23,7 +23,6 @@ from ui.figures.common import (
     log_axis,
     make_figure,
     merge,
-    projecting,
     wrap,
 )
 from ui.i18n import translate
@@ -100,7 +99,7 @@ def loss_figure(
     baseline_loss: float,
     solved_step: int | None = None,
     lang: str = "en",
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """Training loss per step and validation loss per evaluation, log y; the baseline's loss
     as a dashed line; a dotted vertical line where the task was first solved."""
@@ -170,7 +169,7 @@ def metric_figure(
     baseline_metric: float,
     label: str,
     lang: str = "en",
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """The task's metric per evaluation, with the solved threshold and the baseline's value."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -214,7 +213,7 @@ def metric_figure(
 
 
 def grad_norm_figure(
-    steps, grad_norm, clipped, clip: float | None, lang: str = "en", projector: bool | None = None
+    steps, grad_norm, clipped, clip: float | None, lang: str = "en", projector: bool = False
 ) -> go.Figure:
     """Global gradient norm (before clipping) per step, log y; crosses where clipping acted and
     the clipping threshold as a line."""
@@ -258,7 +257,7 @@ def forecast_figure(
     free=None,
     lang: str = "en",
     y_title: str = "",
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """One validation sequence of a next-step task (first channel): the noisy input, the
     target and the model's prediction; unscored steps shaded. With ``free`` (a free-running
@@ -290,7 +289,7 @@ def forecast_figure(
         )
     # The legend sits at the bottom of the figure (container coordinates) under the x axis
     # title, whatever the panels' heights; the bottom margin holds ticks, title and legend.
-    bottom = 100 if projecting(projector) else 84
+    bottom = 100 if projector else 84
     # The axes follow the data (an explicit range: a kept autorange can lag new data).
     extra = {
         "hovermode": "x",
@@ -346,7 +345,7 @@ def forecast_figure(
     return make_figure(traces, layout, projector=projector)
 
 
-def regression_figure(target, pred, lang: str = "en", projector: bool | None = None) -> go.Figure:
+def regression_figure(target, pred, lang: str = "en", projector: bool = False) -> go.Figure:
     """Predicted against true value for validation sequences, with the line y = x."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     target, pred = np.ravel(target), np.ravel(pred)
@@ -374,7 +373,7 @@ def regression_figure(target, pred, lang: str = "en", projector: bool | None = N
 
 
 def class_prob_figure(
-    probs, true_class: int, class_names, lang: str = "en", projector: bool | None = None
+    probs, true_class: int, class_names, lang: str = "en", projector: bool = False
 ) -> go.Figure:
     """The model's class probabilities for one validation sequence; the true class marked."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -407,9 +406,7 @@ def caption(example: dict, lang: str = "en") -> str:
     return example.get("caption", {}).get(lang) or str(example.get("label", ""))
 
 
-def preview_figure(
-    examples: list[dict], lang: str = "en", projector: bool | None = None
-) -> go.Figure:
+def preview_figure(examples: list[dict], lang: str = "en", projector: bool = False) -> go.Figure:
     """Example input sequences of a numeric task: one panel per example (stacked, shared
     time axis), one line per input channel (at most 4), titled with the example's label."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731

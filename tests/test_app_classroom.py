@@ -124,7 +124,7 @@ def test_a_students_share_link_keeps_the_teachers_locks():
 
 def test_projector_mode_styles_the_page_and_the_figures():
     at = open_link({"page": "train", "projector": "1"})
-    assert any("stroke-width: 6px" in m.value for m in at.markdown)
+    assert any("html { font-size: 20px; }" in m.value for m in at.markdown)
     plain = common.base_layout("t")["font"]["size"]
     big = common.base_layout("t", projector=True)
     fig = common.make_figure([{"type": "scatter", "y": [1], "line": {"width": 3}}], big, True)

@@ -116,3 +116,22 @@ def test_a_projector_session_leaves_plain_figures_unchanged():
     assert not at.exception and at.session_state[classroom.FLAGS]["projector"]
     after = {name: build(False).to_json() for name, build in BUILDERS.items()}
     assert after == before
+
+
+def test_projector_forecast_draws_solid_lines_on_the_datas_own_steps():
+    """The prediction is solid and thick on top of a wider, paler target band; both at the
+    data's time steps (no dash, no offset); the plain look keeps its dashed prediction."""
+    y, pred = np.array([0.0, 1.0, 0.5]), np.array([0.1, 0.9, 0.4])
+    warm, future, free = np.zeros(3), np.ones(2), np.ones(2)
+    fig = figs.forecast_figure(y, y, pred, None, warm, future, free, projector=True)
+    lines = {(t.name, t.xaxis or "x"): t for t in fig.data}
+    target, guess = lines[("target", "x")], lines[("prediction", "x")]
+    forecast = lines[("free-running forecast", "x2")]
+    for line in (target, guess, forecast):
+        assert line.line.dash in (None, "solid")
+    assert guess.line.width >= 6 and forecast.line.width >= 6
+    assert target.line.width > guess.line.width and target.opacity < 1
+    assert list(guess.x) == list(target.x) == [0, 1, 2]
+    assert list(guess.y) == list(pred)
+    plain = figs.forecast_figure(y, y, pred)
+    assert {t.name: t.line.dash for t in plain.data}["prediction"] == "dash"

@@ -22,15 +22,13 @@ OPENED = "link_opened"  # set once the session has read its URL
 FLAGS = "classroom_flags"  # {"lock": tuple, "hide": tuple, "projector": bool}
 NOTICES = "link_notices"  # list[links.Change] to show until dismissed
 
-# Larger type everywhere (Streamlit sizes in rem), thicker chart lines (an author !important
-# rule beats Plotly's inline stroke-width), black text and strong borders.
+# Larger type everywhere (Streamlit sizes in rem), black text and strong borders. Chart lines
+# are thickened by the figure builders (``projector=``), each by its role: a rule here would
+# give every line one width and hide a prediction under its target.
 PROJECTOR_CSS = """
 <style>
 html { font-size: 20px; }
 .stApp, .stApp p, .stApp li, .stApp label, .stMarkdown { color: #000000 !important; }
-.js-plotly-plot .scatterlayer .js-line {
-    stroke-width: 6px !important;
-}
 [data-testid="stMetricValue"] { font-size: 1.6rem; font-weight: 700; }
 [data-testid="stWidgetLabel"] p { font-weight: 600; }
 button, [data-baseweb="select"] > div, input {

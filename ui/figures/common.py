@@ -33,7 +33,7 @@ LINE_WIDTH = 3  # readable from the back of a classroom
 MARKER_SIZE = 7
 FONT_SIZE = 15
 PROJECTOR_FONT = 1.25  # projector mode: font sizes times this
-PROJECTOR_LINE = 1.8  # projector mode: line widths times this
+PROJECTOR_LINE = 2.0  # projector mode: line widths times this (a 3 px line becomes 6 px)
 
 # Projector mode is a per-session choice: the page passes it to every builder as
 # ``projector=`` (there is no module-level switch, so one session's choice never restyles

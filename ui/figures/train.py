@@ -247,6 +247,19 @@ def grad_norm_figure(
     return make_figure(traces, layout, projector=projector)
 
 
+# Projector mode: the target is a wide pale band and the prediction a solid line on top of
+# it, both on the data's own x: where they agree the prediction runs inside the band (a
+# dashed line of the same width would vanish into the target).
+BAND_WIDTH, BAND_OPACITY = 3 * LINE_WIDTH, 0.35
+
+
+def _target_and_guess(projector: bool) -> tuple[dict, dict]:
+    """Line styles (keyword arguments of ``_line``) of a target and of a model's guess."""
+    if projector:
+        return {"width": BAND_WIDTH, "opacity": BAND_OPACITY}, {}
+    return {}, {"dash": "dash"}
+
+
 def forecast_figure(
     x,
     y,
@@ -265,10 +278,11 @@ def forecast_figure(
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     two = free is not None
     t = np.arange(len(y))
+    target, guess = _target_and_guess(projector)
     traces = [
         _line(t, x, tr("train.chart.input"), GREY, 1.5, legendgroup="input"),
-        _line(t, y, tr("train.chart.target"), TARGET, legendgroup="target"),
-        _line(t, pred, tr("train.chart.prediction"), PRED, dash="dash"),
+        _line(t, y, tr("train.chart.target"), TARGET, legendgroup="target", **target),
+        _line(t, pred, tr("train.chart.prediction"), PRED, **guess),
     ]
     shapes, notes = [], [_title(tr("train.chart.one_step"), 1.0)]
     if mask is not None and not np.all(mask):
@@ -321,9 +335,10 @@ def forecast_figure(
                 TARGET,
                 legendgroup="target",
                 showlegend=False,
+                **target,
                 **lower,
             ),
-            _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
+            _line(f, free, tr("train.chart.forecast"), FREE, **guess, **lower),
         ]
         notes.append(_title(tr("train.chart.free_run"), 0.4))
         extra["yaxis"]["domain"] = [0.62, 1.0]  # the gap holds ticks and the lower title

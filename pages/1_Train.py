@@ -25,6 +25,7 @@ from ui.train_view import (
     LiveTrace,
     TickClock,
     counters,
+    curve_height,
     live_cell_controls,
     live_cell_figure,
     live_cell_height,
@@ -127,7 +128,7 @@ def live() -> None:
             ),
             "train_loss_chart",
             now,
-            275,
+            curve_height("loss", projector),
         )
         chart(
             lambda: figs.metric_figure(
@@ -141,7 +142,7 @@ def live() -> None:
             ),
             "train_metric_chart",
             (now, tuple(h.val_step[-1:])),
-            275,
+            curve_height("metric", projector),
         )
     pred_col, grad_col = st.columns([1.55, 1], gap="small")
     with pred_col:

@@ -135,3 +135,21 @@ def test_projector_forecast_draws_solid_lines_on_the_datas_own_steps():
     assert list(guess.y) == list(pred)
     plain = figs.forecast_figure(y, y, pred)
     assert {t.name: t.line.dash for t in plain.data}["prediction"] == "dash"
+
+
+def test_projector_studio_charts_name_reference_lines_on_the_chart_and_legend_at_the_bottom():
+    fig = figs.metric_figure([0, 5], [0.1, 0.2], 0.1, 0.0, "skill", projector=True)
+    layout = fig.to_dict()["layout"]
+    assert not [t for t in fig.data if t.showlegend is not False]  # the title names the metric
+    notes = sorted(layout["annotations"], key=lambda a: a["y"])
+    assert [a["text"] for a in notes] == ["baseline 0.00", "solved at 0.1"]
+    assert [a["yanchor"] for a in notes] == ["top", "bottom"]  # two close lines, names apart
+    loss = figs.loss_figure([1, 2], [1.0, 0.5], [2], [0.6], 1.0, None, projector=True)
+    layout = loss.to_dict()["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["orientation"] == "v"
+    shown = [t.name for t in loss.data if t.showlegend is not False]
+    assert shown == ["training", "validation"]
+    assert layout["margin"]["b"] >= 62 + 30 * len(shown)
+    assert layout["annotations"][0]["y"] == pytest.approx(0.0)  # log axis: log10(1.0)
+    plain = figs.loss_figure([1, 2], [1.0, 0.5], [2], [0.6], 1.0, None)
+    assert len([t for t in plain.data if t.showlegend is not False]) == 3

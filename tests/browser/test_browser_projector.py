@@ -69,3 +69,79 @@ def test_projector_prediction_is_solid_thick_and_on_the_targets_steps(browser, a
         assert guess["right"] == pytest.approx(target["right"], abs=0.5)
     finally:
         context.close()
+
+
+# The studio's controls (run bar and live cell): how many lines each label or button text
+# takes. Streamlit keys its widgets' containers with st-key-<key>.
+STUDIO_KEYS = ("train_play", "train_pause", "train_step", "train_reset", "train_speed")
+STUDIO_KEYS += ("train_tables", "train_cell_layer", "train_cell_unit", "train_cell_t")
+STUDIO_KEYS += ("train_cell_norm",)
+LABEL_LINES = """(keys) => keys.flatMap((key) => {
+  const box = document.querySelector(`.st-key-${key}`);
+  if (!box) return [];
+  const texts = box.querySelectorAll('[data-testid="stWidgetLabel"] p, button p, label p');
+  return [...texts].filter((p) => p.innerText.trim()).map((p) => {
+    const h = parseFloat(getComputedStyle(p).lineHeight) || 24;
+    return [key, p.innerText, Math.round(p.getBoundingClientRect().height / h)];
+  });
+})"""
+# Per chart: the boxes of its x axis title, tick labels, legend, title and annotations, and
+# of the chart itself.
+CHART_PARTS = """(key) => {
+  const plot = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  const all = (sel) => [...plot.querySelectorAll(sel)].filter((e) => e.getBBox().width > 0)
+      .map(box);
+  return {chart: box(plot), xtitle: all('.xtitle'), ticks: all('.xtick text'),
+          legend: all('.legend .traces'), title: all('.gtitle'), notes: all('.annotation')};
+}"""
+
+
+def _apart(a: dict, b: dict, gap: float) -> bool:
+    """Boxes ``a`` and ``b`` are at least ``gap`` px apart (side by side or one above)."""
+    return (
+        a["right"] + gap <= b["left"]
+        or b["right"] + gap <= a["left"]
+        or a["bottom"] + gap <= b["top"]
+        or b["bottom"] + gap <= a["top"]
+    )
+
+
+def _inside(a: dict, chart: dict) -> bool:
+    return (
+        a["left"] >= chart["left"] - 1
+        and a["right"] <= chart["right"] + 1
+        and a["top"] >= chart["top"] - 1
+        and a["bottom"] <= chart["bottom"] + 1
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("task", ["sine", "series"])
+def test_projector_studio_labels_fit_and_chart_texts_keep_apart(browser, app_url, lang, task):
+    context, page = open_projector(browser, app_url, f"&task={task}", lang)
+    try:
+        step(page, lang)
+        page.wait_for_timeout(1000)
+        lines = page.evaluate(LABEL_LINES, list(STUDIO_KEYS))
+        charts = {
+            k: page.evaluate(CHART_PARTS, k) for k in ("train_loss_chart", "train_metric_chart")
+        }
+        screenshot(page, f"projector_studio_{task}_{lang}")
+        assert len(lines) >= 6, lines
+        assert max(n for _, _, n in lines) == 1, [x for x in lines if x[2] > 1]
+        for key, parts in charts.items():
+            texts = parts["xtitle"] + parts["legend"] + parts["title"] + parts["notes"]
+            assert parts["xtitle"] and all(_inside(t, parts["chart"]) for t in texts), key
+            for legend in parts["legend"]:
+                for other in parts["xtitle"] + parts["ticks"]:
+                    assert _apart(legend, other, 4), f"{key}: legend touches the x axis texts"
+            for title in parts["xtitle"]:
+                for note in parts["notes"]:
+                    assert _apart(title, note, 2), f"{key}: a label sits on the axis title"
+            notes = parts["notes"]
+            for k, note in enumerate(notes):
+                assert all(_apart(note, other, 0) for other in notes[k + 1 :]), f"{key}: labels"
+    finally:
+        context.close()

@@ -17,6 +17,7 @@ from ui.figures.common import (
     GREY,
     LINE_WIDTH,
     MARKER_SIZE,
+    PROJECTOR_FONT,
     SERIES,
     base_layout,
     downsample,
@@ -76,6 +77,47 @@ def value_range(*values, room: float = 0.05) -> list[float] | None:
     return [lo - pad, hi + pad]
 
 
+# Projector mode, on the studio's narrow loss, metric and gradient charts: a reference line is
+# named on the line itself (no legend entry to look up from the back of the room), and the
+# legend lists one entry per row at the bottom of the figure, under the x axis title, with
+# the bottom margin sized for it (a legend under the plot in paper coordinates sat on the
+# axis title when the larger type shrank the plot).
+ROW_PX = 30  # one legend row, projector type
+AXIS_PX = 62  # x tick labels and the x axis title under the plot, projector type
+
+
+def _ref_label(ref: dict, log: bool = False, below: bool = False) -> dict:
+    """The name of reference line ``ref`` written above (or ``below``) its right end."""
+    y = ref["y"][-1]
+    return {
+        "text": ref["name"],
+        "x": 1,
+        "xref": "paper",
+        "y": float(np.log10(y)) if log else y,
+        "yref": "y",
+        "xanchor": "right",
+        "yanchor": "top" if below else "bottom",
+        "showarrow": False,
+        "bgcolor": "rgba(255, 255, 255, 0.7)",
+        "font": {"color": ref["line"]["color"]},
+    }
+
+
+def _projector_legend(traces: list[dict], refs: list[dict], extra: dict, log=False) -> dict:
+    """``extra`` (layout) with the reference lines named on the chart and the legend (the
+    other traces, one per row) at the bottom of the figure."""
+    for ref in refs:
+        ref["showlegend"] = False
+    # The lowest of several lines is named under it: two close lines keep their names apart.
+    lowest = min(refs, key=lambda r: r["y"][-1]) if len(refs) > 1 else None
+    labels = [_ref_label(r, log, below=r is lowest) for r in refs]
+    notes = [*extra.get("annotations", []), *labels]
+    rows = sum(1 for tr in traces if tr.get("showlegend", True))
+    legend = {"orientation": "v", "yref": "container", "y": 0.0, "yanchor": "bottom"}
+    margin = {**extra.get("margin", {}), "b": AXIS_PX + ROW_PX * rows + 8}
+    return {**extra, "annotations": notes, "legend": legend, "margin": margin}
+
+
 def _title(text: str, top: float) -> dict:
     """A panel title as a paper-positioned annotation."""
     return {
@@ -116,13 +158,12 @@ def loss_figure(
             marker={"size": MARKER_SIZE},
         ),
     ]
+    refs = []
     if np.isfinite(baseline_loss) and baseline_loss > 0:
         x0, x1 = _x_span(list(steps) or list(val_steps))
-        traces.append(
-            _ref_line(
-                x0, x1, baseline_loss, tr("train.chart.baseline", value=f"{baseline_loss:.3g}")
-            )
-        )
+        name = tr("train.chart.baseline", value=f"{baseline_loss:.3g}")
+        refs.append(_ref_line(x0, x1, baseline_loss, name))
+    traces += refs
     # Few x ticks: the chart is half the page wide and must not tilt its labels on a projector.
     extra = {"yaxis": log_axis(loss, val_loss, [baseline_loss]), "xaxis": {"nticks": 5}}
     if solved_step is not None:
@@ -152,6 +193,8 @@ def loss_figure(
                 "font": {"color": SOLVED},
             }
         ]
+    if projector:
+        extra = _projector_legend(traces, refs, extra, log=True)
     layout = base_layout(
         tr("train.chart.loss_title"),
         tr("train.chart.step"),
@@ -182,31 +225,27 @@ def metric_figure(
             VAL,
             mode="lines+markers",
             marker={"size": MARKER_SIZE},
-        ),
-        _ref_line(
-            x0, x1, threshold, tr("train.chart.threshold", value=f"{threshold:g}"), SOLVED, "dot"
+            showlegend=not projector,  # projector: the title names it, no legend row needed
         ),
     ]
+    threshold_name = tr("train.chart.threshold", value=f"{threshold:g}")
+    refs = [_ref_line(x0, x1, threshold, threshold_name, SOLVED, "dot")]
     if np.isfinite(baseline_metric):
-        traces.append(
-            _ref_line(
-                x0, x1, baseline_metric, tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
-            )
-        )
-    title = wrap(label, TITLE_CHARS)
-    lines = title.count("<br>") + 1
+        name = tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
+        refs.append(_ref_line(x0, x1, baseline_metric, name))
+    traces += refs
+    scale = PROJECTOR_FONT if projector else 1.0
+    title = wrap(label, int(TITLE_CHARS / scale))
+    lines, line_px = title.count("<br>") + 1, round(22 * scale)
     # A title of several lines stands on the plot area, its lower lines lifted by the bottom
     # pad (Plotly anchors a title by its first line): hung from the top of the figure, its
     # first line would be cut off.
-    top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": {"b": 22 * (lines - 1) + 6}}
-    layout = base_layout(
-        title,
-        tr("train.chart.step"),
-        "",
-        xaxis={"nticks": 5},
-        margin={"t": 30 + 22 * lines},
-        projector=projector,
-    )
+    pad = {"b": line_px * (lines - 1) + 6}
+    top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": pad}
+    extra = {"xaxis": {"nticks": 5}, "margin": {"t": 30 + line_px * lines}}
+    if projector:
+        extra = _projector_legend(traces, refs, extra)
+    layout = base_layout(title, tr("train.chart.step"), "", **extra, projector=projector)
     if lines > 1:
         layout = merge(layout, {"title": top})
     return make_figure(traces, layout, projector=projector)
@@ -233,16 +272,16 @@ def grad_norm_figure(
             "marker": {"color": CLIP, "symbol": "x", "size": MARKER_SIZE + 2},
         },
     ]
+    refs = []
     if clip is not None:
         x0, x1 = _x_span(steps)
-        traces.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
-    yaxis = log_axis(norm, [] if clip is None else [clip])
+        refs.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
+    traces += refs
+    extra = {"yaxis": log_axis(norm, [] if clip is None else [clip])}
+    if projector:
+        extra = _projector_legend(traces, refs, extra, log=True)
     layout = base_layout(
-        tr("train.chart.grad_title"),
-        tr("train.chart.step"),
-        "‖∇L‖",
-        yaxis=yaxis,
-        projector=projector,
+        tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", **extra, projector=projector
     )
     return make_figure(traces, layout, projector=projector)
 

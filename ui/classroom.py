@@ -231,9 +231,17 @@ def _lock_choices() -> tuple:
         st.caption(t("teacher.lock_needs_key"))
         return flags()["lock"], flags()["hide"]
     lock = st.multiselect(
-        t("links.lock"), names, key="link_lock", format_func=lambda n: t(f"links.control.{n}")
+        t("links.lock"),
+        names,
+        key="link_lock",
+        format_func=lambda n: t(f"links.control.{n}"),
+        placeholder=t("links.lock.none"),
     )
     hide = st.multiselect(
-        t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
+        t("links.hide"),
+        names,
+        key="link_hide",
+        format_func=lambda n: t(f"links.control.{n}"),
+        placeholder=t("links.hide.none"),
     )
     return tuple(lock), tuple(hide)

@@ -231,7 +231,7 @@ def model_controls(cfg: TrainConfig):
         disabled=cell != "lstm",
         help=t("train.forget_bias.help"),
     )
-    gate_init, t_max = gate_init_controls(cell, c1, c2)
+    gate_init, t_max = gate_init_controls(cell)
     init = widget(
         "init",
         st.selectbox,
@@ -271,11 +271,12 @@ def model_controls(cfg: TrainConfig):
     )
 
 
-def gate_init_controls(cell: str, c1, c2) -> tuple[str, int]:
-    """The LSTM's gate-bias initialisation (default or chrono) and chrono's T_max."""
+def gate_init_controls(cell: str) -> tuple[str, int]:
+    """The LSTM's gate-bias initialisation (default or chrono) and chrono's T_max, each the
+    whole column wide (in half of it at 1440 px the select cut its value off)."""
     gate_init = widget(
         "gate_init",
-        c2.selectbox,
+        st.selectbox,
         t("train.gate_init"),
         GATE_INITS,
         key="train_gate_init",
@@ -285,7 +286,7 @@ def gate_init_controls(cell: str, c1, c2) -> tuple[str, int]:
     )
     t_max = widget(
         "gate_init",
-        c1.number_input,
+        st.number_input,
         t("train.t_max"),
         *T_MAX,
         step=10,

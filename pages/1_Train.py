@@ -25,6 +25,7 @@ from ui.train_view import (
     LiveTrace,
     TickClock,
     counters,
+    curve_height,
     live_cell_controls,
     live_cell_figure,
     live_cell_height,
@@ -116,19 +117,32 @@ def live() -> None:
     with curves_col:
         chart(
             lambda: figs.loss_figure(
-                h.step, h.loss, h.val_step, h.val_loss, trainer.baseline["loss"], solved, lang
+                h.step,
+                h.loss,
+                h.val_step,
+                h.val_loss,
+                trainer.baseline["loss"],
+                solved,
+                lang,
+                projector=projector,
             ),
             "train_loss_chart",
             now,
-            275,
+            curve_height("loss", projector),
         )
         chart(
             lambda: figs.metric_figure(
-                h.val_step, h.metric, metric.threshold, trainer.baseline["metric"], label, lang
+                h.val_step,
+                h.metric,
+                metric.threshold,
+                trainer.baseline["metric"],
+                label,
+                lang,
+                projector=projector,
             ),
             "train_metric_chart",
             (now, tuple(h.val_step[-1:])),
-            275,
+            curve_height("metric", projector),
         )
     pred_col, grad_col = st.columns([1.55, 1], gap="small")
     with pred_col:
@@ -143,7 +157,7 @@ def live() -> None:
         else:
             free_run = st.session_state.setdefault("train_free_run", FreeRun())
             chart(
-                lambda: prediction_figure(trainer, lang, free_run),
+                lambda: prediction_figure(trainer, lang, free_run, projector),
                 "train_pred_chart",
                 now,
                 prediction_height(trainer),
@@ -151,7 +165,7 @@ def live() -> None:
     with grad_col:
         chart(
             lambda: figs.grad_norm_figure(
-                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang
+                h.step, h.grad_norm, h.clipped, trainer.config.optim.clip, lang, projector=projector
             ),
             "train_grad_chart",
             (now, trainer.config.optim.clip),

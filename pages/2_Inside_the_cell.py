@@ -99,6 +99,7 @@ def view() -> None:
         key="inside_units",
         on_change=moved,
         format_func=lambda u: t("inside.unit_n", n=u),
+        placeholder=t("inside.units.none"),
     )
     if units:
         chart(

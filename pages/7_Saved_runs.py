@@ -145,6 +145,7 @@ else:
         default=list(by_id)[:2],
         key="runs_compare",
         format_func=lambda i: f"#{i} {by_id[i].name}",
+        placeholder=t("runs.compare.none"),
     )
     if compare:
         try:

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import gradients
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 from lstm_core.train import Trainer
-from ui import classroom, links, state, teacher_mode
+from ui import links, state, teacher_mode
 from ui.figures import common
 from ui.lesson_state import ACTIVE
 from ui.lessons import BY_KEY, LESSONS
@@ -124,17 +124,13 @@ def test_a_students_share_link_keeps_the_teachers_locks():
 
 def test_projector_mode_styles_the_page_and_the_figures():
     at = open_link({"page": "train", "projector": "1"})
-    assert any("stroke-width: 6px" in m.value for m in at.markdown)
+    assert any("html { font-size: 20px; }" in m.value for m in at.markdown)
     plain = common.base_layout("t")["font"]["size"]
-    common.set_projector_source(lambda: True)
-    try:
-        big = common.base_layout("t")
-        fig = common.make_figure([{"type": "scatter", "y": [1], "line": {"width": 3}}], big)
-    finally:
-        classroom.install_figure_style()
+    big = common.base_layout("t", projector=True)
+    fig = common.make_figure([{"type": "scatter", "y": [1], "line": {"width": 3}}], big, True)
     assert big["font"]["size"] > plain and big["title"]["font"]["size"] > plain
     assert fig.data[0].line.width > 3
-    assert common.base_layout("t")["font"]["size"] == plain  # outside a projector session
+    assert common.base_layout("t")["font"]["size"] == plain  # only when asked for
 
 
 def test_switching_language_keeps_the_run():

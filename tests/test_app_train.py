@@ -214,5 +214,5 @@ def test_knobs_have_plain_labels_with_the_code_name_in_the_help():
         assert w.label == knob.help["en"].rstrip(".")
         assert f"`{knob.name}`" in w.help
     speed = at.select_slider(key="train_speed")
-    assert speed.label == "Training steps between chart updates" and "tick" not in speed.label
+    assert speed.label == "Steps per chart update" and "tick" not in speed.label
     assert speed.format_func("auto") == "auto (fastest)" and "auto:" in speed.help

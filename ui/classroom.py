@@ -14,7 +14,6 @@ import streamlit as st
 
 from lstm_core.config import TrainConfig
 from ui import lesson_state, links, state
-from ui.figures import common
 from ui.i18n import current_language, t
 from ui.nav import LANG, page_path
 from ui.qr import qr_png
@@ -23,15 +22,13 @@ OPENED = "link_opened"  # set once the session has read its URL
 FLAGS = "classroom_flags"  # {"lock": tuple, "hide": tuple, "projector": bool}
 NOTICES = "link_notices"  # list[links.Change] to show until dismissed
 
-# Larger type everywhere (Streamlit sizes in rem), thicker chart lines (an author !important
-# rule beats Plotly's inline stroke-width), black text and strong borders.
+# Larger type everywhere (Streamlit sizes in rem), black text and strong borders. Chart lines
+# are thickened by the figure builders (``projector=``), each by its role: a rule here would
+# give every line one width and hide a prediction under its target.
 PROJECTOR_CSS = """
 <style>
 html { font-size: 20px; }
 .stApp, .stApp p, .stApp li, .stApp label, .stMarkdown { color: #000000 !important; }
-.js-plotly-plot .scatterlayer .js-line {
-    stroke-width: 6px !important;
-}
 [data-testid="stMetricValue"] { font-size: 1.6rem; font-weight: 700; }
 [data-testid="stWidgetLabel"] p { font-weight: 600; }
 button, [data-baseweb="select"] > div, input {
@@ -234,14 +231,17 @@ def _lock_choices() -> tuple:
         st.caption(t("teacher.lock_needs_key"))
         return flags()["lock"], flags()["hide"]
     lock = st.multiselect(
-        t("links.lock"), names, key="link_lock", format_func=lambda n: t(f"links.control.{n}")
+        t("links.lock"),
+        names,
+        key="link_lock",
+        format_func=lambda n: t(f"links.control.{n}"),
+        placeholder=t("links.lock.none"),
     )
     hide = st.multiselect(
-        t("links.hide"), names, key="link_hide", format_func=lambda n: t(f"links.control.{n}")
+        t("links.hide"),
+        names,
+        key="link_hide",
+        format_func=lambda n: t(f"links.control.{n}"),
+        placeholder=t("links.hide.none"),
     )
     return tuple(lock), tuple(hide)
-
-
-def install_figure_style() -> None:
-    """Let the pure figure builders ask whether this session is in projector mode."""
-    common.set_projector_source(projector_on)

@@ -22,7 +22,7 @@ from lstm_core.config import (
 from lstm_core.tasks import TASKS, NeedsInput, Task, TaskError
 from lstm_core.train import NeedsReset, TrainError
 from ui import links, state, upload
-from ui.classroom import widget
+from ui.classroom import projector_on, widget
 from ui.figures.train import caption, preview_figure
 from ui.i18n import current_language, problem_text, t, translate
 
@@ -180,7 +180,7 @@ def task_preview(name: str, values: dict, seed: int) -> None:
         st.code("\n".join(lines), language=None)
     else:
         st.plotly_chart(
-            preview_figure(examples, current_language()),
+            preview_figure(examples, current_language(), projector=projector_on()),
             width="stretch",
             key="train_preview_chart",
             config={"displayModeBar": False},
@@ -231,7 +231,7 @@ def model_controls(cfg: TrainConfig):
         disabled=cell != "lstm",
         help=t("train.forget_bias.help"),
     )
-    gate_init, t_max = gate_init_controls(cell, c1, c2)
+    gate_init, t_max = gate_init_controls(cell)
     init = widget(
         "init",
         st.selectbox,
@@ -271,11 +271,12 @@ def model_controls(cfg: TrainConfig):
     )
 
 
-def gate_init_controls(cell: str, c1, c2) -> tuple[str, int]:
-    """The LSTM's gate-bias initialisation (default or chrono) and chrono's T_max."""
+def gate_init_controls(cell: str) -> tuple[str, int]:
+    """The LSTM's gate-bias initialisation (default or chrono) and chrono's T_max, each the
+    whole column wide (in half of it at 1440 px the select cut its value off)."""
     gate_init = widget(
         "gate_init",
-        c2.selectbox,
+        st.selectbox,
         t("train.gate_init"),
         GATE_INITS,
         key="train_gate_init",
@@ -285,7 +286,7 @@ def gate_init_controls(cell: str, c1, c2) -> tuple[str, int]:
     )
     t_max = widget(
         "gate_init",
-        c1.number_input,
+        st.number_input,
         t("train.t_max"),
         *T_MAX,
         step=10,

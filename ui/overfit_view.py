@@ -14,6 +14,7 @@ import streamlit as st
 from lstm_core.overfit import loss_gap
 from lstm_core.tasks.reviews import Reviews
 from ui import state
+from ui.classroom import projector_on
 from ui.figures.overfit import gap_figure, review_figure
 from ui.i18n import problem_text, t
 
@@ -46,7 +47,12 @@ def overfit_panel(trainer, lang: str, chart) -> None:
     version = (trainer, h.val_step[-1], len(trainer.epoch_steps), lang)
     chart(
         lambda: gap_figure(
-            loss_gap(h), trainer.epoch_steps, since, best["step"] if best else None, lang
+            loss_gap(h),
+            trainer.epoch_steps,
+            since,
+            best["step"] if best else None,
+            lang,
+            projector=projector_on(),
         ),
         "train_gap_chart",
         version,
@@ -109,7 +115,7 @@ def review_panel(trainer, lang: str, chart) -> None:
     else:
         values, signed = trainer.trace(batch.x)[-1]["h"][:, 0, int(colour)], True
     chart(
-        lambda: review_figure(chars, values, signed, "", lang),
+        lambda: review_figure(chars, values, signed, "", lang, projector=projector_on()),
         "train_review_chart",
         (trainer, trainer.steps, k, colour, lang),
         90 + 34 * int(np.ceil(len(chars) / 30)),

@@ -28,7 +28,6 @@ _CSS = """<style>
 </style>"""
 PAGE = "page_current"  # session key of the page being drawn (set by setup)
 _LANG_WIDGET = "nav_lang"
-classroom.install_figure_style()
 
 
 def browser_language() -> str:

@@ -141,6 +141,17 @@ def live_cell_height(projector: bool) -> int:
     return PROJECTOR_CELL_HEIGHT if projector else LIVE_CELL_HEIGHT
 
 
+# The loss and metric charts beside the live cell; projector mode gives the loss chart room for
+# its legend rows under the axis title (ui.figures.train: the projector legend).
+CURVE_HEIGHT = 275
+PROJECTOR_CURVE_HEIGHT = {"loss": 320, "metric": 260}
+
+
+def curve_height(chart: str, projector: bool) -> int:
+    """Height of the "loss" or "metric" chart of the studio."""
+    return PROJECTOR_CURVE_HEIGHT[chart] if projector else CURVE_HEIGHT
+
+
 def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
     """The live cell: the input of validation sequence 0 over bands of every quantity of
     layer ``view["layer"]``, the chosen unit outlined and the values at the cursor beside."""
@@ -221,9 +232,7 @@ class FreeRun:
 TEXT_KINDS = ("labelling", "next_token")  # shown as aligned text rather than a chart
 
 
-def prediction_figure(
-    trainer, lang: str, free_run: FreeRun | None = None, projector: bool | None = None
-):
+def prediction_figure(trainer, lang: str, free_run: FreeRun | None = None, projector: bool = False):
     """Predictions against targets on validation data, for the task's kind: a scatter
     (regression), class probabilities (classification), or a forecast (next step)."""
     task, val = trainer.task, trainer.val_batch
@@ -383,7 +392,8 @@ def live_cell_controls(trainer, traces) -> dict:
         if st.session_state.get(key, 0) >= n:
             st.session_state.pop(key)
     st.session_state.setdefault("train_cell_t", T - 1)  # the cursor starts on the last step
-    widths = [0.9, 1.0, 2.0, 1.3] if layers > 1 else [1.1, 2.6, 1.4]
+    # The toggle's column holds its label on one line in projector type, in both languages.
+    widths = [0.8, 0.8, 1.4, 2.2] if layers > 1 else [0.9, 1.7, 2.4]
     c = st.columns(widths, vertical_alignment="bottom")
     *c_layer, c_unit, c_t, c_norm = c
     layer = 0

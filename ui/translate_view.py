@@ -8,6 +8,7 @@ import streamlit as st
 
 from lstm_core.seq2seq_engines import top_k
 from lstm_core.tasks.translate import BOS_ID, EOS_ID, PAD_ID
+from ui.classroom import projector_on
 from ui.figures import translate as figs
 from ui.i18n import t
 
@@ -58,10 +59,10 @@ def show_translation(trainer, lang: str, version, chart) -> None:
     if scored.get("version") != version:  # score the whole validation set once per version
         result = task.evaluate(trainer.predict(trainer.val_batch.x), trainer.val_batch)
         scored.update(version=version, result=result)
-    result = scored["result"]
+    result, big = scored["result"], projector_on()
     st.markdown(f"**{t('translate.table_title')}**")
     chart(
-        lambda: figs.table_figure(rows, lang),
+        lambda: figs.table_figure(rows, lang, projector=big),
         "translate_table",
         version,
         40 + 30 * (len(rows) + 1),
@@ -77,7 +78,12 @@ def show_translation(trainer, lang: str, version, chart) -> None:
     steps = len(chars)
     ids, probs = top_k(data["logits"][:steps, b], 3)
     labels = [[_char(task, k) for k in row] for row in ids]
-    chart(lambda: figs.topk_figure(labels, probs, chars, lang), "translate_topk", (version, b), 260)
+    chart(
+        lambda: figs.topk_figure(labels, probs, chars, lang, projector=big),
+        "translate_topk",
+        (version, b),
+        260,
+    )
     if data["attention"] is None:
         st.info(t("translate.attention_off"))
         return
@@ -86,7 +92,7 @@ def show_translation(trainer, lang: str, version, chart) -> None:
     source = [_char(task, k) for k in x[real]]
     alpha = data["attention"][:steps, b][:, real]
     chart(
-        lambda: figs.attention_figure(alpha, source, chars, lang),
+        lambda: figs.attention_figure(alpha, source, chars, lang, projector=big),
         "translate_attention",
         (version, b),
         140 + 24 * steps,
@@ -107,9 +113,11 @@ def show_handover(trainer, seq: dict, b: int, lang: str) -> None:
     told"). ``seq``: name -> (S + T, H) of one layer and one sequence."""
     S = trainer.probe.x.shape[0]
     _, tokens = cell_tokens(trainer, b)
-    q = "c" if "c" in seq else "h"
+    q, big = ("c" if "c" in seq else "h"), projector_on()
     st.subheader(t("translate.handover_title"))
     st.caption(t("translate.handover_caption", S=S - 1))
-    st.plotly_chart(figs.handover_figure(seq[q], S, tokens, q, lang), key="translate_handover")
+    st.plotly_chart(
+        figs.handover_figure(seq[q], S, tokens, q, lang, projector=big), key="translate_handover"
+    )
     st.caption(t("translate.told_caption", b=b))
-    st.plotly_chart(figs.told_figure(seq[q][S - 1], lang), key="translate_told")
+    st.plotly_chart(figs.told_figure(seq[q][S - 1], lang, projector=big), key="translate_told")

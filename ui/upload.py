@@ -112,6 +112,7 @@ def _column_choice(current: dict, knobs: dict) -> None:
         [c for c in numeric if c != target],
         default=[c for c in current["inputs"] if c != target and c in numeric],
         key="train_upload_inputs",
+        placeholder=t("upload.inputs.none"),
     )
     choice = {"target": target, "inputs": list(inputs), "missing": missing}
     if choice != {k: current[k] for k in choice}:

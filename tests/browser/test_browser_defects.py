@@ -84,43 +84,59 @@ def test_series_titles_and_legends_fit_their_charts_at_1280(app_url, page, lang)
     assert overflow and max(overflow) <= 1, f"chart text sticks out by {overflow} px"
 
 
-# In the visible tab panel: texts cut off with an ellipsis (selectbox values, labels), and the
-# number of lines of each radio option.
-CUT_AND_LINES = """() => {
-  const panel = [...document.querySelectorAll('[role="tabpanel"]')]
-      .find((p) => p.offsetParent !== null);
+# In the chosen tab's panel: select values and labels cut off (an element whose text is wider
+# than its box), and the number of lines of each radio option.
+CUT_AND_LINES = """(tab) => {
+  const chosen = [...document.querySelectorAll('[role="tab"][aria-selected="true"]')]
+      .find((t) => t.innerText.trim() === tab);
+  const panel = document.getElementById(chosen.getAttribute('aria-controls'));
+  // A select shows its value in a text input (react-aria combobox): the value is cut when
+  // the text is wider than the input's box (scrollWidth > clientWidth).
+  const selects = panel.querySelectorAll(
+      '[data-testid="stSelectbox"], [data-testid="stMultiSelect"]');
   const cut = [];
-  for (const sel of panel.querySelectorAll('[data-baseweb="select"]')) {
-    const arrow = sel.querySelector('svg');
-    const limit = arrow ? arrow.getBoundingClientRect().left : sel.getBoundingClientRect().right;
-    const walk = document.createTreeWalker(sel, NodeFilter.SHOW_TEXT);
-    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      const r = document.createRange();
-      r.selectNodeContents(n);
-      const right = r.getBoundingClientRect().right;
-      if (n.textContent.trim() && right > limit + 1) cut.push(n.textContent);
+  for (const sel of selects) {
+    for (const e of sel.querySelectorAll('input, p, span, div')) {
+      const text = e.tagName === 'INPUT' ? e.value : e.innerText;
+      if (e.clientWidth && e.scrollWidth > e.clientWidth + 1 && text.trim()) cut.push(text);
     }
   }
   const lines = [...panel.querySelectorAll('[data-testid="stRadio"] label')].map((l) => {
     const h = parseFloat(getComputedStyle(l).lineHeight) || 24;
     return [l.innerText, Math.round(l.getBoundingClientRect().height / h)];
   });
-  return {cut, lines};
+  return {cut, lines, selects: selects.length};
 }"""
 
 
+SQUEEZE_VARIANT = """() => {
+  const box = [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
+      .find((e) => e.value.startsWith('CIFG')).closest('.react-aria-ComboBox');
+  box.style.width = '120px';
+}"""
+
+
+@pytest.mark.parametrize("projector", [0, 1], ids=["plain", "projector"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_model_tab_labels_fit_at_1440(app_url, page, lang):
-    open_query(page, app_url, "page=train", 1440, lang)
+def test_model_tab_labels_fit_at_1440(app_url, page, lang, projector):
+    # The longest variant's name chosen, so the variant select shows it.
+    open_query(page, app_url, f"page=train&variant=cifg&projector={projector}", 1440, lang)
     page.wait_for_selector('[data-testid="stTab"]', timeout=120_000)
-    page.get_by_role("tab", name="Model" if lang == "en" else "模型").click(timeout=120_000)
+    tab = "Model" if lang == "en" else "模型"
+    page.get_by_role("tab", name=tab).click(timeout=120_000)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[role=\"tabpanel\"]')]"
         ".some((p) => p.offsetParent && p.querySelector('[data-testid=\"stRadio\"]'))",
         timeout=60_000,
     )
     page.wait_for_timeout(800)
-    found = page.evaluate(CUT_AND_LINES)
-    screenshot(page, f"defects_model_tab_1440_{lang}", full_page=False)
+    found = page.evaluate(CUT_AND_LINES, tab)
+    screenshot(page, f"defects_model_tab_1440_{lang}_{projector}", full_page=False)
+    assert found["selects"] >= 3, found  # cell, variant, initialization
     assert not found["cut"], f"cut off: {found['cut']}"
     assert found["lines"] and max(n for _, n in found["lines"]) <= 2, found["lines"]
+    # The check sees a cut value: the variant select squeezed to 120 px ends in "...".
+    page.evaluate(SQUEEZE_VARIANT)
+    page.wait_for_timeout(300)
+    screenshot(page, f"defects_model_tab_squeezed_{lang}_{projector}", full_page=False)
+    assert page.evaluate(CUT_AND_LINES, tab)["cut"], "the check missed a squeezed select"

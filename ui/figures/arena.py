@@ -108,7 +108,7 @@ def loss_overlay(
     lang: str = "en",
     max_points: int = 400,
     title: str | None = None,
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """Every model's validation loss (bold, per evaluation) over its training loss (thin,
     per step), log y; dotted lines at the solved badges."""
@@ -165,7 +165,7 @@ def metric_overlay(
     label: str,
     lang: str = "en",
     max_points: int = 400,
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """Every model's task metric per evaluation, with the solved threshold."""
     traces = []

@@ -33,29 +33,11 @@ LINE_WIDTH = 3  # readable from the back of a classroom
 MARKER_SIZE = 7
 FONT_SIZE = 15
 PROJECTOR_FONT = 1.25  # projector mode: font sizes times this
-PROJECTOR_LINE = 1.8  # projector mode: line widths times this
+PROJECTOR_LINE = 2.0  # projector mode: line widths times this (a 3 px line becomes 6 px)
 
-# Projector mode is a per-session choice that the page passes to each builder as
-# ``projector=``. A builder called without it (``projector=None``) asks a function that the
-# app installs once (``ui.classroom.install_figure_style``): a fallback kept for the builders
-# that do not take the argument yet (the cell and home figures).
-_projector_source = None
-
-
-def set_projector_source(fn) -> None:
-    """Install ``fn() -> bool``: is the current session in projector mode?"""
-    global _projector_source
-    _projector_source = fn
-
-
-def projector() -> bool:
-    """The installed hook's answer (the fallback for ``projector=None``)."""
-    return bool(_projector_source and _projector_source())
-
-
-def projecting(flag: bool | None) -> bool:
-    """``flag`` as passed by the page; None: the installed hook's answer."""
-    return projector() if flag is None else bool(flag)
+# Projector mode is a per-session choice: the page passes it to every builder as
+# ``projector=`` (there is no module-level switch, so one session's choice never restyles
+# another's figures).
 
 
 # A small explicit template: Plotly's named templates cost ~25 ms per figure to copy, too
@@ -81,7 +63,7 @@ def merge(base: dict, extra: dict) -> dict:
 
 
 def base_layout(
-    title: str = "", x_title: str = "", y_title: str = "", projector: bool | None = None, **extra
+    title: str = "", x_title: str = "", y_title: str = "", projector: bool = False, **extra
 ) -> dict:
     """The house layout as a dict: large fonts, light grid, legend under the plot;
     ``extra`` is merged on top; ``projector``: every font scaled up for a classroom."""
@@ -105,7 +87,7 @@ def base_layout(
         "yaxis": {"title": {"text": y_title}, "showgrid": True, "automargin": True},
     }
     layout = merge(layout, extra)
-    return _projected(layout) if projecting(projector) else layout
+    return _projected(layout) if projector else layout
 
 
 def _projected(layout: dict, top: bool = True) -> dict:
@@ -192,19 +174,19 @@ def log_axis(*values) -> dict:
     return {"type": "log", "tickmode": "array", "tickvals": vals, "ticktext": text}
 
 
-def make_figure(traces: list[dict], layout: dict, projector: bool | None = None) -> go.Figure:
-    """A figure from plain trace and layout dicts (``projector``: thicker lines). Validation is
-    skipped: it (and Plotly's named templates) dominated the redraw time of charts drawn twice
-    a second."""
-    if projecting(projector):
+def make_figure(traces: list[dict], layout: dict, projector: bool = False) -> go.Figure:
+    """A figure from plain trace and layout dicts (``projector``: thicker lines; the layout's
+    fonts are scaled by ``base_layout``). Validation is skipped: it (and Plotly's named
+    templates) dominated the redraw time of charts drawn twice a second."""
+    if projector:
         traces = [_thick(tr) if isinstance(tr, dict) else tr for tr in traces]
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def styled_figure(traces: list[dict], layout: dict, projector: bool) -> go.Figure:
     """A figure from plain trace and layout dicts, without validation; ``projector``: every
-    font scaled up and every line thickened for the back of a classroom. The builders that take
-    ``projector`` as an argument use this; ``make_figure`` asks the session hook instead."""
+    font (annotations included) scaled up and every line thickened for the back of a classroom,
+    for layouts that did not come from ``base_layout``."""
     if projector:
         notes = [_projected(a, top=False) for a in layout.get("annotations", [])]
         layout = {**_projected(layout), "annotations": notes}

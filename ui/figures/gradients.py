@@ -58,9 +58,7 @@ def _panel_title(text: str, y: float) -> dict:
     }
 
 
-def _two_panels(
-    top: float, lang: str, title: str = "", projector: bool | None = None, **extra
-) -> dict:
+def _two_panels(top: float, lang: str, title: str = "", projector: bool = False, **extra) -> dict:
     """Layout with two stacked panels on one time axis: y2 on top (share ``top``), y below."""
     split = 1 - top
     return base_layout(
@@ -75,7 +73,7 @@ def _two_panels(
 
 
 def flow_figure(
-    curves: list[tuple[str, str, dict]], lang: str = "en", projector: bool | None = None
+    curves: list[tuple[str, str, dict]], lang: str = "en", projector: bool = False
 ) -> go.Figure:
     """||dL/dh_t|| (solid / dotted per layer) and ||dL/dc_t|| (dashed) against t, log y.
 
@@ -110,9 +108,7 @@ def flow_figure(
     return make_figure(traces, layout, projector=projector)
 
 
-def rnn_factor_figure(
-    factors: list[dict], lang: str = "en", projector: bool | None = None
-) -> go.Figure:
+def rnn_factor_figure(factors: list[dict], lang: str = "en", projector: bool = False) -> go.Figure:
     """Per layer: ||W_hh^T diag(1 - h_t^2)|| per step, the norm of their product from the last
     step back to t, sigma_max(W_hh) and the bound 1/gamma = 1.
     ``factors``: per layer {"step_norm": (T,), "path_norm": (T,), "sigma_max": float}."""
@@ -149,9 +145,7 @@ def rnn_factor_figure(
     return make_figure(traces, layout, projector=projector)
 
 
-def forget_figure(
-    factors: list[dict], lang: str = "en", projector: bool | None = None
-) -> go.Figure:
+def forget_figure(factors: list[dict], lang: str = "en", projector: bool = False) -> go.Figure:
     """Per layer: mean f_t (top, 0..1) and the cell-path product prod_{s>t} f_s (bottom, log).
     ``factors``: per layer {"mean_f": (T,), "product": (T,)}."""
     traces = []
@@ -184,7 +178,7 @@ def saliency_figure(
     saliencies: list[tuple[str, str, np.ndarray]],
     lang: str = "en",
     tokens: list[str] | None = None,
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """The input sequence on top and |dy/dx_t| of each model under it (log y), one time axis.
 

@@ -70,6 +70,7 @@ def gap_figure(
     overfit_step: int | None = None,
     best_step: int | None = None,
     lang: str = "en",
+    projector: bool = False,
 ) -> go.Figure:
     """``gap``: ``lstm_core.overfit.loss_gap`` (step, train, val). Log y."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -120,13 +121,22 @@ def gap_figure(
         "annotations": [n for n in notes if n],
     }
     layout = base_layout(
-        tr("overfit.chart.title"), tr("train.chart.step"), tr("train.chart.loss"), **extra
+        tr("overfit.chart.title"),
+        tr("train.chart.step"),
+        tr("train.chart.loss"),
+        **extra,
+        projector=projector,
     )
-    return make_figure(traces, layout)
+    return make_figure(traces, layout, projector=projector)
 
 
 def review_figure(
-    chars: list[str], values, signed: bool = True, title: str = "", lang: str = "en"
+    chars: list[str],
+    values,
+    signed: bool = True,
+    title: str = "",
+    lang: str = "en",
+    projector: bool = False,
 ) -> go.Figure:
     """Characters in rows of ``ROW_CHARS``, each cell coloured by its value: a unit's h_t
     (``signed``, diverging scale centred on 0) or a saliency (sequential, from 0)."""
@@ -161,7 +171,8 @@ def review_figure(
         "height": 90 + 34 * rows,
         "hovermode": "closest",
     }
-    return make_figure([trace], base_layout(title, "", "", **extra))
+    layout = base_layout(title, "", "", **extra, projector=projector)
+    return make_figure([trace], layout, projector=projector)
 
 
 LONG_T = 80  # sequences longer than this are shown through a window of this many steps

@@ -8,9 +8,7 @@ from ui.figures.arena import loss_overlay
 from ui.i18n import translate
 
 
-def compare_figure(
-    curves: list[dict], lang: str = "en", projector: bool | None = None
-) -> go.Figure:
+def compare_figure(curves: list[dict], lang: str = "en", projector: bool = False) -> go.Figure:
     """Validation loss (bold) over training loss (faint) of each run, log y, with a dotted line
     where each run was first solved. ``curves`` as in ``ui.figures.arena``."""
     title = translate("runs.chart.title", lang)

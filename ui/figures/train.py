@@ -17,13 +17,13 @@ from ui.figures.common import (
     GREY,
     LINE_WIDTH,
     MARKER_SIZE,
+    PROJECTOR_FONT,
     SERIES,
     base_layout,
     downsample,
     log_axis,
     make_figure,
     merge,
-    projecting,
     wrap,
 )
 from ui.i18n import translate
@@ -77,6 +77,47 @@ def value_range(*values, room: float = 0.05) -> list[float] | None:
     return [lo - pad, hi + pad]
 
 
+# Projector mode, on the studio's narrow loss, metric and gradient charts: a reference line is
+# named on the line itself (no legend entry to look up from the back of the room), and the
+# legend lists one entry per row at the bottom of the figure, under the x axis title, with
+# the bottom margin sized for it (a legend under the plot in paper coordinates sat on the
+# axis title when the larger type shrank the plot).
+ROW_PX = 30  # one legend row, projector type
+AXIS_PX = 62  # x tick labels and the x axis title under the plot, projector type
+
+
+def _ref_label(ref: dict, log: bool = False, below: bool = False) -> dict:
+    """The name of reference line ``ref`` written above (or ``below``) its right end."""
+    y = ref["y"][-1]
+    return {
+        "text": ref["name"],
+        "x": 1,
+        "xref": "paper",
+        "y": float(np.log10(y)) if log else y,
+        "yref": "y",
+        "xanchor": "right",
+        "yanchor": "top" if below else "bottom",
+        "showarrow": False,
+        "bgcolor": "rgba(255, 255, 255, 0.7)",
+        "font": {"color": ref["line"]["color"]},
+    }
+
+
+def _projector_legend(traces: list[dict], refs: list[dict], extra: dict, log=False) -> dict:
+    """``extra`` (layout) with the reference lines named on the chart and the legend (the
+    other traces, one per row) at the bottom of the figure."""
+    for ref in refs:
+        ref["showlegend"] = False
+    # The lowest of several lines is named under it: two close lines keep their names apart.
+    lowest = min(refs, key=lambda r: r["y"][-1]) if len(refs) > 1 else None
+    labels = [_ref_label(r, log, below=r is lowest) for r in refs]
+    notes = [*extra.get("annotations", []), *labels]
+    rows = sum(1 for tr in traces if tr.get("showlegend", True))
+    legend = {"orientation": "v", "yref": "container", "y": 0.0, "yanchor": "bottom"}
+    margin = {**extra.get("margin", {}), "b": AXIS_PX + ROW_PX * rows + 8}
+    return {**extra, "annotations": notes, "legend": legend, "margin": margin}
+
+
 def _title(text: str, top: float) -> dict:
     """A panel title as a paper-positioned annotation."""
     return {
@@ -100,7 +141,7 @@ def loss_figure(
     baseline_loss: float,
     solved_step: int | None = None,
     lang: str = "en",
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """Training loss per step and validation loss per evaluation, log y; the baseline's loss
     as a dashed line; a dotted vertical line where the task was first solved."""
@@ -117,13 +158,12 @@ def loss_figure(
             marker={"size": MARKER_SIZE},
         ),
     ]
+    refs = []
     if np.isfinite(baseline_loss) and baseline_loss > 0:
         x0, x1 = _x_span(list(steps) or list(val_steps))
-        traces.append(
-            _ref_line(
-                x0, x1, baseline_loss, tr("train.chart.baseline", value=f"{baseline_loss:.3g}")
-            )
-        )
+        name = tr("train.chart.baseline", value=f"{baseline_loss:.3g}")
+        refs.append(_ref_line(x0, x1, baseline_loss, name))
+    traces += refs
     # Few x ticks: the chart is half the page wide and must not tilt its labels on a projector.
     extra = {"yaxis": log_axis(loss, val_loss, [baseline_loss]), "xaxis": {"nticks": 5}}
     if solved_step is not None:
@@ -153,6 +193,8 @@ def loss_figure(
                 "font": {"color": SOLVED},
             }
         ]
+    if projector:
+        extra = _projector_legend(traces, refs, extra, log=True)
     layout = base_layout(
         tr("train.chart.loss_title"),
         tr("train.chart.step"),
@@ -170,7 +212,7 @@ def metric_figure(
     baseline_metric: float,
     label: str,
     lang: str = "en",
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """The task's metric per evaluation, with the solved threshold and the baseline's value."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -183,38 +225,34 @@ def metric_figure(
             VAL,
             mode="lines+markers",
             marker={"size": MARKER_SIZE},
-        ),
-        _ref_line(
-            x0, x1, threshold, tr("train.chart.threshold", value=f"{threshold:g}"), SOLVED, "dot"
+            showlegend=not projector,  # projector: the title names it, no legend row needed
         ),
     ]
+    threshold_name = tr("train.chart.threshold", value=f"{threshold:g}")
+    refs = [_ref_line(x0, x1, threshold, threshold_name, SOLVED, "dot")]
     if np.isfinite(baseline_metric):
-        traces.append(
-            _ref_line(
-                x0, x1, baseline_metric, tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
-            )
-        )
-    title = wrap(label, TITLE_CHARS)
-    lines = title.count("<br>") + 1
+        name = tr("train.chart.baseline", value=f"{baseline_metric:.2f}")
+        refs.append(_ref_line(x0, x1, baseline_metric, name))
+    traces += refs
+    scale = PROJECTOR_FONT if projector else 1.0
+    title = wrap(label, int(TITLE_CHARS / scale))
+    lines, line_px = title.count("<br>") + 1, round(22 * scale)
     # A title of several lines stands on the plot area, its lower lines lifted by the bottom
     # pad (Plotly anchors a title by its first line): hung from the top of the figure, its
     # first line would be cut off.
-    top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": {"b": 22 * (lines - 1) + 6}}
-    layout = base_layout(
-        title,
-        tr("train.chart.step"),
-        "",
-        xaxis={"nticks": 5},
-        margin={"t": 30 + 22 * lines},
-        projector=projector,
-    )
+    pad = {"b": line_px * (lines - 1) + 6}
+    top = {"y": 1.0, "yref": "paper", "yanchor": "bottom", "pad": pad}
+    extra = {"xaxis": {"nticks": 5}, "margin": {"t": 30 + line_px * lines}}
+    if projector:
+        extra = _projector_legend(traces, refs, extra)
+    layout = base_layout(title, tr("train.chart.step"), "", **extra, projector=projector)
     if lines > 1:
         layout = merge(layout, {"title": top})
     return make_figure(traces, layout, projector=projector)
 
 
 def grad_norm_figure(
-    steps, grad_norm, clipped, clip: float | None, lang: str = "en", projector: bool | None = None
+    steps, grad_norm, clipped, clip: float | None, lang: str = "en", projector: bool = False
 ) -> go.Figure:
     """Global gradient norm (before clipping) per step, log y; crosses where clipping acted and
     the clipping threshold as a line."""
@@ -234,18 +272,31 @@ def grad_norm_figure(
             "marker": {"color": CLIP, "symbol": "x", "size": MARKER_SIZE + 2},
         },
     ]
+    refs = []
     if clip is not None:
         x0, x1 = _x_span(steps)
-        traces.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
-    yaxis = log_axis(norm, [] if clip is None else [clip])
+        refs.append(_ref_line(x0, x1, clip, tr("train.chart.clip_at", value=f"{clip:g}"), CLIP))
+    traces += refs
+    extra = {"yaxis": log_axis(norm, [] if clip is None else [clip])}
+    if projector:
+        extra = _projector_legend(traces, refs, extra, log=True)
     layout = base_layout(
-        tr("train.chart.grad_title"),
-        tr("train.chart.step"),
-        "‖∇L‖",
-        yaxis=yaxis,
-        projector=projector,
+        tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", **extra, projector=projector
     )
     return make_figure(traces, layout, projector=projector)
+
+
+# Projector mode: the target is a wide pale band and the prediction a solid line on top of
+# it, both on the data's own x: where they agree the prediction runs inside the band (a
+# dashed line of the same width would vanish into the target).
+BAND_WIDTH, BAND_OPACITY = 3 * LINE_WIDTH, 0.35
+
+
+def _target_and_guess(projector: bool) -> tuple[dict, dict]:
+    """Line styles (keyword arguments of ``_line``) of a target and of a model's guess."""
+    if projector:
+        return {"width": BAND_WIDTH, "opacity": BAND_OPACITY}, {}
+    return {}, {"dash": "dash"}
 
 
 def forecast_figure(
@@ -258,7 +309,7 @@ def forecast_figure(
     free=None,
     lang: str = "en",
     y_title: str = "",
-    projector: bool | None = None,
+    projector: bool = False,
 ) -> go.Figure:
     """One validation sequence of a next-step task (first channel): the noisy input, the
     target and the model's prediction; unscored steps shaded. With ``free`` (a free-running
@@ -266,10 +317,11 @@ def forecast_figure(
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     two = free is not None
     t = np.arange(len(y))
+    target, guess = _target_and_guess(projector)
     traces = [
         _line(t, x, tr("train.chart.input"), GREY, 1.5, legendgroup="input"),
-        _line(t, y, tr("train.chart.target"), TARGET, legendgroup="target"),
-        _line(t, pred, tr("train.chart.prediction"), PRED, dash="dash"),
+        _line(t, y, tr("train.chart.target"), TARGET, legendgroup="target", **target),
+        _line(t, pred, tr("train.chart.prediction"), PRED, **guess),
     ]
     shapes, notes = [], [_title(tr("train.chart.one_step"), 1.0)]
     if mask is not None and not np.all(mask):
@@ -290,7 +342,7 @@ def forecast_figure(
         )
     # The legend sits at the bottom of the figure (container coordinates) under the x axis
     # title, whatever the panels' heights; the bottom margin holds ticks, title and legend.
-    bottom = 100 if projecting(projector) else 84
+    bottom = 100 if projector else 84
     # The axes follow the data (an explicit range: a kept autorange can lag new data).
     extra = {
         "hovermode": "x",
@@ -322,9 +374,10 @@ def forecast_figure(
                 TARGET,
                 legendgroup="target",
                 showlegend=False,
+                **target,
                 **lower,
             ),
-            _line(f, free, tr("train.chart.forecast"), FREE, dash="dash", **lower),
+            _line(f, free, tr("train.chart.forecast"), FREE, **guess, **lower),
         ]
         notes.append(_title(tr("train.chart.free_run"), 0.4))
         extra["yaxis"]["domain"] = [0.62, 1.0]  # the gap holds ticks and the lower title
@@ -346,7 +399,7 @@ def forecast_figure(
     return make_figure(traces, layout, projector=projector)
 
 
-def regression_figure(target, pred, lang: str = "en", projector: bool | None = None) -> go.Figure:
+def regression_figure(target, pred, lang: str = "en", projector: bool = False) -> go.Figure:
     """Predicted against true value for validation sequences, with the line y = x."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
     target, pred = np.ravel(target), np.ravel(pred)
@@ -374,7 +427,7 @@ def regression_figure(target, pred, lang: str = "en", projector: bool | None = N
 
 
 def class_prob_figure(
-    probs, true_class: int, class_names, lang: str = "en", projector: bool | None = None
+    probs, true_class: int, class_names, lang: str = "en", projector: bool = False
 ) -> go.Figure:
     """The model's class probabilities for one validation sequence; the true class marked."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731
@@ -407,9 +460,7 @@ def caption(example: dict, lang: str = "en") -> str:
     return example.get("caption", {}).get(lang) or str(example.get("label", ""))
 
 
-def preview_figure(
-    examples: list[dict], lang: str = "en", projector: bool | None = None
-) -> go.Figure:
+def preview_figure(examples: list[dict], lang: str = "en", projector: bool = False) -> go.Figure:
     """Example input sequences of a numeric task: one panel per example (stacked, shared
     time axis), one line per input channel (at most 4), titled with the example's label."""
     tr = lambda key, **f: translate(key, lang, **f)  # noqa: E731

@@ -9,7 +9,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import DIVERGING, SEQUENTIAL, SERIES, base_layout
+from ui.figures.common import DIVERGING, PROJECTOR_FONT, SEQUENTIAL, SERIES, base_layout
 from ui.i18n import translate
 
 MISSING = "▯"  # a target character the output did not write
@@ -33,7 +33,7 @@ def marked_html(output: str, target: str) -> str:
     return "".join(parts) or MISSING
 
 
-def table_figure(rows: list[dict], lang: str = "en") -> go.Figure:
+def table_figure(rows: list[dict], lang: str = "en", projector: bool = False) -> go.Figure:
     """rows: {"source", "target", "output"} each; one table row per translation."""
     cols = ("source", "target", "output", "right")
     header = [translate(f"translate.col.{c}", lang) for c in cols]
@@ -43,22 +43,26 @@ def table_figure(rows: list[dict], lang: str = "en") -> go.Figure:
         [marked_html(r["output"], r["target"]) for r in rows],
         ["✓" if r["output"] == r["target"] else "✗" for r in rows],
     ]
+    size = round(15 * PROJECTOR_FONT) if projector else 15
     fig = go.Figure(
         go.Table(
             header=dict(
-                values=header, align="left", font=dict(size=15, color="black"), fill_color="#e8e8e8"
+                values=header,
+                align="left",
+                font=dict(size=size, color="black"),
+                fill_color="#e8e8e8",
             ),
             cells=dict(
                 values=cells,
                 align="left",
-                font=dict(size=15, color="black"),
+                font=dict(size=size, color="black"),
                 fill_color="white",
                 height=28,
             ),
             columnwidth=[3, 2, 2, 0.7],
         )
     )
-    fig.update_layout(base_layout(height=40 + 30 * (len(rows) + 1)))
+    fig.update_layout(base_layout(height=40 + 30 * (len(rows) + 1), projector=projector))
     fig.update_layout(margin=dict(l=5, r=5, t=5, b=5))
     return fig
 
@@ -67,7 +71,9 @@ def _step_labels(written: list[str]) -> list[str]:
     return [f"{t}: {ch}" for t, ch in enumerate(written)]
 
 
-def topk_figure(chars, probs, written: list[str], lang: str = "en") -> go.Figure:
+def topk_figure(
+    chars, probs, written: list[str], lang: str = "en", projector: bool = False
+) -> go.Figure:
     """chars, probs (T, k): the k most likely next characters per output step and their
     probabilities; written: the character the decoder wrote at each step."""
     probs = np.asarray(probs, dtype=float)
@@ -96,12 +102,15 @@ def topk_figure(chars, probs, written: list[str], lang: str = "en") -> go.Figure
             height=260,
             yaxis={"autorange": "reversed"},
             hovermode="closest",
+            projector=projector,
         )
     )
     return fig
 
 
-def attention_figure(alpha, source: list[str], written: list[str], lang: str = "en"):
+def attention_figure(
+    alpha, source: list[str], written: list[str], lang: str = "en", projector: bool = False
+):
     """alpha (T, S): attention weight of output step t on source position s."""
     fig = go.Figure(
         go.Heatmap(
@@ -123,12 +132,15 @@ def attention_figure(alpha, source: list[str], written: list[str], lang: str = "
             height=140 + 24 * len(written),
             yaxis={"autorange": "reversed"},
             hovermode="closest",
+            projector=projector,
         )
     )
     return fig
 
 
-def handover_figure(values, S: int, tokens: list[str], q: str, lang: str = "en") -> go.Figure:
+def handover_figure(
+    values, S: int, tokens: list[str], q: str, lang: str = "en", projector: bool = False
+) -> go.Figure:
     """values (S + T, H) of one quantity, encoder steps then decoder steps, with a line at the
     hand-over (between step S - 1 and S)."""
     z = np.asarray(values, dtype=float).T  # (H, S + T)
@@ -158,12 +170,13 @@ def handover_figure(values, S: int, tokens: list[str], q: str, lang: str = "en")
             translate("translate.axis_unit", lang),
             height=320,
             hovermode="closest",
+            projector=projector,
         )
     )
     return fig
 
 
-def told_figure(c_final, lang: str = "en") -> go.Figure:
+def told_figure(c_final, lang: str = "en", projector: bool = False) -> go.Figure:
     """The encoder's final c (H,): what the decoder starts from."""
     c_final = np.asarray(c_final, dtype=float)
     fig = go.Figure(
@@ -181,6 +194,7 @@ def told_figure(c_final, lang: str = "en") -> go.Figure:
             "c",
             height=260,
             hovermode="closest",
+            projector=projector,
         )
     )
     return fig

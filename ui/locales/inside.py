@@ -63,6 +63,7 @@ EN = {
     "inside.table": "These values as a table",
     "inside.units_title": "Chosen units over time",
     "inside.units": "Units",
+    "inside.units.none": "Choose units",
     "inside.sat_title": "Gate saturation",
     "inside.sat_caption": "For each gate and unit, the share of time steps (over the {n} traced "
     "validation sequences, model after step {step}) where the gate is nearly closed or nearly "
@@ -143,6 +144,7 @@ ZH = {
     "inside.table": "以表格显示这些数值",
     "inside.units_title": "所选单元随时间的变化",
     "inside.units": "单元",
+    "inside.units.none": "选择单元",
     "inside.sat_title": "门的饱和度",
     "inside.sat_caption": "对每个门和单元，统计门几乎关闭或几乎打开的时间步所占比例"
     "（基于 {n} 条被追踪的验证序列，第 {step} 步之后的模型）。"

@@ -75,7 +75,7 @@ EN = {
     "train.step": "Step",
     "train.reset": "Reset",
     "train.resume": "Resume",
-    "train.speed": "Training steps between chart updates",
+    "train.speed": "Steps per chart update",
     "train.speed.auto": "auto (fastest)",
     "train.speed.help": (
         "auto: as many training steps as fit between two updates of the charts (about two "
@@ -83,7 +83,7 @@ EN = {
         "to follow."
     ),
     "train.knob.code": "Called `{name}` in the code and in shared links.",
-    "train.tables": "Show the data as tables",
+    "train.tables": "Data tables",
     "train.steps": "Steps",
     "train.sequences": "Sequences seen",
     "train.steps_per_s": "Steps / s",

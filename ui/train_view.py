@@ -409,10 +409,3 @@ def live_cell_controls(trainer, traces) -> dict:
         help=t("inside.normalise_help"),
     )
     return {"layer": layer, "unit": unit, "t": t_cur, "normalise": normalise}
-
-
-def stamped(fig, step: int):
-    """Record in ``layout.meta`` the training step a live chart was drawn at: the browser tests
-    check that every chart keeps up with the Steps counter."""
-    fig.layout.meta = {"step": int(step)}
-    return fig

@@ -12,7 +12,7 @@ from ui.classroom import projector_on, share_link
 from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import live_chart_with_table, wait_until_sent
+from ui.live_chart import COSTS, live_chart_with_table, wait_until_sent
 from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.predict_view import has_input_view, show_inputs
@@ -24,6 +24,7 @@ from ui.train_view import (
     LiveMeter,
     LiveTrace,
     TickClock,
+    TickTimer,
     counters,
     live_cell_controls,
     live_cell_figure,
@@ -84,12 +85,15 @@ def live() -> None:
     every chart of the new step and, last, the counters above them."""
     trainer, lang, projector = state.get_trainer(), current_language(), projector_on()
     moved = st.session_state.pop("train_cell_moved", False)
+    timer = TickTimer()  # where the tick's time goes (bench/app_train.py reads it)
     wait_until_sent()  # training would starve the thread that sends them (one GIL)
+    timer.mark("wait")
     with state.trainer_turn() as mine:
         if mine and state.is_running() and not moved:
             clock = st.session_state.setdefault("train_clock", TickClock())
             guard.train(tick, trainer, speed, clock.start())  # admission; a failed chunk pauses
             clock.trained()
+    timer.mark("train")
     meter = st.session_state.setdefault("train_meter", LiveMeter())
     meter.add(trainer.steps)
     if trainer.status == "diverged":
@@ -102,6 +106,7 @@ def live() -> None:
     label, solved = metric.label.get(lang, metric.name), solved_step(h)
     counter_row = st.container()  # filled last: the counter never runs ahead of a chart
     traces = st.session_state.setdefault("train_live_trace", LiveTrace()).get(trainer)
+    timer.mark("trace")
     now = (trainer, trainer.steps, lang, projector)  # versions: redraw when these change
     cell_col, curves_col = st.columns([1.55, 1], gap="small")
     with cell_col:
@@ -159,8 +164,11 @@ def live() -> None:
         )
     overfit_panel(trainer, lang, chart)  # the train/val gap, epochs, early stopping
     review_panel(trainer, lang, chart)  # real reviews only
+    timer.mark("charts")
     with counter_row:
         counters(trainer, meter, state.is_running(), lang)
+    timer.mark("counters")
+    timer.write(trainer.steps, st.session_state.pop(COSTS, {}))
 
 
 with studio:

@@ -10,12 +10,17 @@ does not apply and titles and colour bars land in the wrong place (see ../shared
 
 from __future__ import annotations
 
+import base64
+import json
+import math
 import time
 from collections.abc import Callable, Hashable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.utils import PlotlyJSONEncoder
 
 from ui.figures.common import figure_table
 
@@ -86,7 +91,47 @@ def figure_payload(fig: go.Figure, key: str, height: int) -> dict:
     if fig.layout.uirevision is None:
         fig.layout.uirevision = key  # Plotly keeps the user's zoom while this is unchanged
     fig.layout.height = height
-    return {"figure": fig.to_json(), "height": int(height)}
+    return {"figure": figure_json(fig), "height": int(height)}
+
+
+# plotly.js typed arrays: {"dtype", "bdata" (base64 of the values), "shape"} for numpy arrays
+_TYPED = {"float64": "f8", "float32": "f4", "int8": "i1", "uint8": "u1", "int16": "i2"}
+_TYPED |= {"uint16": "u2", "int32": "i4", "uint32": "u4"}
+
+
+def figure_json(fig: go.Figure) -> str:
+    """``fig.to_json()``, in a third of the time for large figures: numpy arrays go straight to
+    plotly.js typed arrays and numpy scalars to numbers, so Plotly's encoder (which walks
+    every element through its fallbacks) sees only plain values. NaN and inf outside arrays
+    become null, as in ``fig.to_json()``."""
+    return json.dumps(_plain(fig.to_plotly_json()), cls=PlotlyJSONEncoder, separators=(",", ":"))
+
+
+def _plain(v):
+    if isinstance(v, np.ndarray):
+        return _typed(v)
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _typed(a: np.ndarray):
+    if a.dtype.kind in "iu" and a.dtype.itemsize == 8:  # plotly.js has no 64-bit integers
+        small = a.size == 0 or (a.min() >= -(2**31) and a.max() < 2**31)
+        a = a.astype(np.int32 if small else np.float64)
+    code = _TYPED.get(a.dtype.name)
+    if code is None or a.size == 0:  # dates, strings, booleans: Plotly's encoder, as before
+        return a
+    out = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()}
+    if a.ndim > 1:
+        out["shape"] = ", ".join(str(n) for n in a.shape)
+    return out
 
 
 def live_chart(fig: go.Figure, key: str, height: int = 320, step: int | None = None) -> None:
@@ -128,6 +173,7 @@ def wait_until_sent(timeout_s: float = 0.25) -> float:
 
 
 _CACHE = "live_chart_payloads"  # session key: chart key -> (version, payload)
+COSTS = "live_chart_costs"  # session key: chart key -> (build s, JSON s, bytes), this run's
 
 
 def live_chart_versioned(
@@ -144,8 +190,12 @@ def live_chart_versioned(
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get(key)
     if hit is None or hit[0] != version:
+        start = time.perf_counter()
         fig = build()
+        built = time.perf_counter()
         hit = cache[key] = (version, figure_payload(fig, key, height), fig)
+        spent = (built - start, time.perf_counter() - built, len(hit[1]["figure"]))
+        st.session_state.setdefault(COSTS, {})[key] = spent
     _draw(key, hit[1], height, step)
     return hit[2]
 

@@ -4,6 +4,8 @@ the task's kind."""
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import deque
 
@@ -88,6 +90,33 @@ def chunk_seconds(overhead: float | None, overrun: float = 0.0) -> float:
     box = max(box, 1 / MAX_UPDATES_PER_S - overhead - overrun)
     box = min(box, 1 / MIN_UPDATES_PER_S - overhead - overrun)
     return min(max(box, MIN_CHUNK_S), MAX_CHUNK_S)
+
+
+TICK_LOG = "LSTM_PLAYGROUND_TICK_LOG"  # env: a file that gets one JSON line per tick
+
+
+class TickTimer:
+    """Where one tick's server time goes (seconds per phase, and the figures' build and JSON
+    time and bytes), appended as a JSON line to the file named by $LSTM_PLAYGROUND_TICK_LOG
+    (bench/app_train.py sets it); without it, nothing is written."""
+
+    def __init__(self):
+        self.last, self.spans = time.perf_counter(), {}
+
+    def mark(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.spans[phase] = self.spans.get(phase, 0.0) + now - self.last
+        self.last = now
+
+    def write(self, steps: int, costs: dict) -> None:
+        path = os.environ.get(TICK_LOG)
+        if not path:
+            return
+        build, encode, size = (sum(c[k] for c in costs.values()) for k in range(3))
+        line = dict(self.spans, steps=steps, build=build, json=encode, bytes=size)
+        line["rebuilt"] = sorted(costs)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
 
 
 class LiveMeter:

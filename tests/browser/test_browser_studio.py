@@ -83,7 +83,7 @@ def open_studio(browser, app_url: str, query: str = ""):
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     page = context.new_page()
     page.goto(f"{app_url}/?page=train{query}")
-    wait_for_app(page, LIVE_PLOT)
+    wait_for_app(page, LIVE_PLOT, timeout_ms=150_000)  # a cold server on a loaded machine
     page.wait_for_function(
         "() => [...document.querySelectorAll('.lstm-live-chart')]"
         ".some((d) => (d.data || []).some((t) => t.type === 'heatmap'))",

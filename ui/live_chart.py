@@ -21,6 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.utils import PlotlyJSONEncoder
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.figures.common import figure_table
 
@@ -149,9 +151,6 @@ def _draw(key: str, payload: dict, height: int, step: int | None) -> None:
 def _browser_queue():
     """This session's queue of messages not yet sent to the browser, or None (AppTest, or a
     Streamlit whose internals moved: then nothing waits)."""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     ctx = get_script_run_ctx()
     if ctx is None or not Runtime.exists():
         return None

@@ -8,11 +8,12 @@
    restamped), then Pause.
    1 and 2 alternate for several rounds, so each pair sees the same machine load; the share
    is the median of live / headless over the rounds. Target: >= 80%, >= 2 updates/s.
-   Also: updates and Plotly.react calls per second of every live chart, remounts of live charts (added
-   ``.lstm-live-chart`` nodes; target 0), and where the server's tick time goes (the page's
-   ``TickTimer`` lines, medians per tick: waiting for the last tick's messages to leave,
-   training, tracing, the charts (of which building and serialising figures), the counters,
-   and the time between ticks outside the script: browser, network, timer).
+   Also: updates and Plotly.react calls per second of every live chart, remounts of live
+   charts (added ``.lstm-live-chart`` nodes; target 0), and where the server's tick time
+   goes (the page's ``TickTimer`` lines, medians per tick: waiting for the last tick's
+   messages to leave, training, tracing, the charts (of which building and serialising
+   figures), the counters, and the time between ticks outside the script: browser,
+   network, timer).
    Skipped (with the reason) without Chromium.
 3. Page render time after the first load: AppTest runs of the Train page (server time of
    one full script run, as after a page switch or a widget change). Target < 1 s.

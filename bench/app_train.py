@@ -3,10 +3,17 @@
 1. Headless: ``Trainer(cfg).advance`` in the page's time boxes for D seconds, steps/s.
 2. Live, in headless Chromium against ``streamlit run app.py`` on a free loopback port: open
    Train, press Play, and over D seconds read the page's step counter (steps/s while the user
-   watches) and count ``Plotly.react`` calls on the loss chart and on the live chart that
-   updates least (the live cell's heatmaps included: they are in view at 1280 x 800), then Pause.
+   watches), count ``Plotly.react`` calls on the loss chart, and the updates of the live chart
+   that updates least (it shows a newer step: redrawn, or, when its figure did not change,
+   restamped), then Pause.
    1 and 2 alternate for several rounds, so each pair sees the same machine load; the share
    is the median of live / headless over the rounds. Target: >= 80%, >= 2 updates/s.
+   Also: updates and Plotly.react calls per second of every live chart, remounts of live
+   charts (added ``.lstm-live-chart`` nodes; target 0), and where the server's tick time
+   goes (the page's ``TickTimer`` lines, medians per tick: waiting for the last tick's
+   messages to leave, training, tracing, the charts (of which building and serialising
+   figures), the counters, and the time between ticks outside the script: browser,
+   network, timer).
    Skipped (with the reason) without Chromium.
 3. Page render time after the first load: AppTest runs of the Train page (server time of
    one full script run, as after a page switch or a widget change). Target < 1 s.
@@ -21,6 +28,7 @@ import argparse
 import json
 import os
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,10 +37,35 @@ import torch
 from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer
 from lstm_core.config import TrainConfig
 from lstm_core.train import Trainer
+from ui.train_view import TICK_LOG
 
 COUNT_REACTS = """() => {
   window.__lossUpdates = 0;
   window.__chartUpdates = new Map();  // live chart <div> -> Plotly.react calls this round
+  window.__mounts = 0;  // live-chart containers added this round (a remount adds one)
+  if (!window.__mountObserver) {
+    window.__mountObserver = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) {
+        if (n.nodeType === 1 && (n.matches('.lstm-live-chart') ||
+                                 n.querySelector('.lstm-live-chart'))) window.__mounts++;
+      }
+    });
+    window.__mountObserver.observe(document.body, {childList: true, subtree: true});
+  }
+  // A chart is updated when it shows a newer training step (layout.meta.step): redrawn, or
+  // (a figure whose data did not change, e.g. the metric between evaluations) restamped.
+  window.__stepChanges = new Map();
+  if (!window.__stepPoll) {
+    window.__lastStep = new Map();
+    window.__stepPoll = setInterval(() => {
+      for (const d of document.querySelectorAll('.lstm-live-chart')) {
+        const step = d.layout && d.layout.meta ? d.layout.meta.step : null;
+        if (window.__lastStep.get(d) === step) continue;
+        window.__lastStep.set(d, step);
+        window.__stepChanges.set(d, (window.__stepChanges.get(d) || 0) + 1);
+      }
+    }, 20);
+  }
   if (window.Plotly.react.__counting) return;  // wrap once, reset the count every round
   const original = window.Plotly.react;
   window.Plotly.react = function (div, data, layout, config) {
@@ -44,10 +77,16 @@ COUNT_REACTS = """() => {
 }"""
 # The fewest updates of any live chart on the page (the live cell, loss, metric, predictions,
 # gradient norm): every one must keep up, not only the loss.
-FEWEST_UPDATES = """() => {
-  const divs = [...document.querySelectorAll('.lstm-live-chart')];
-  return Math.min(...divs.map((d) => window.__chartUpdates.get(d) || 0));
-}"""
+# Per live chart: [updates (a newer step shown), redraws (Plotly.react calls)] this round.
+PER_CHART_UPDATES = """() => Object.fromEntries([...document.querySelectorAll('.lstm-live-chart')]
+  .map((d) => {
+    const holder = d.closest('[class*="st-key-"]');
+    const key = holder ? [...holder.classList].find((c) => c.startsWith('st-key-')) : '?';
+    return [key.replace('st-key-', ''),
+            [window.__stepChanges.get(d) || 0, window.__chartUpdates.get(d) || 0]];
+  }))"""
+PHASES = ("wait", "train", "trace", "charts", "build", "json", "counters")
+SERVER = ("wait", "train", "trace", "charts", "counters")  # the script (build, json: in charts)
 
 
 def headless_rate(cfg: TrainConfig, seconds: float) -> float:
@@ -72,8 +111,10 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
         return {"live_skipped": f"no Chromium at {CHROMIUM}"}
     from playwright.sync_api import sync_playwright
 
+    tick_log = Path(tempfile.mkdtemp()) / "ticks.jsonl"
+    os.environ[TICK_LOG] = str(tick_log)  # the server (a child process) writes one line a tick
     server = StreamlitServer()
-    headless, live, updates, slowest = [], [], [], []
+    headless, live, updates, per_chart, mounts, ticks = [], [], [], [], [], []
     try:
         server.wait_healthy()
         with sync_playwright() as pw:
@@ -88,26 +129,61 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
                 page.get_by_role("button", name="Play", exact=True).click()
                 page.wait_for_timeout(1500)  # the timer starts, the time box settles
                 page.evaluate(COUNT_REACTS)
+                lines = _lines(tick_log)
                 t0, s0 = time.perf_counter(), _steps(page)
                 page.wait_for_timeout(seconds * 1000)
                 s1, t1 = _steps(page), time.perf_counter()
+                ticks.append((_ticks(tick_log, lines), t1 - t0))
                 updates.append(page.evaluate("() => window.__lossUpdates") / (t1 - t0))
-                slowest.append(page.evaluate(FEWEST_UPDATES) / (t1 - t0))
+                counts = page.evaluate(PER_CHART_UPDATES)
+                per_chart.append({k: [n / (t1 - t0) for n in c] for k, c in counts.items()})
+                mounts.append(page.evaluate("() => window.__mounts"))
                 live.append((s1 - s0) / (t1 - t0))
                 page.get_by_role("button", name="Pause", exact=True).click()
-                page.wait_for_timeout(1000)
+                page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
             browser.close()
     finally:
         server.stop()
+        os.environ.pop(TICK_LOG, None)
     med = statistics.median
+    charts = {k: med(r.get(k, [0.0])[0] for r in per_chart) for k in per_chart[-1]}
+    redraws = {k: med(r.get(k, [0, 0.0])[1] for r in per_chart) for k in per_chart[-1]}
     return {
         "headless_steps_per_s": med(headless),
         "live_steps_per_s": med(live),
         "live_share_of_headless": med(lv / hl for lv, hl in zip(live, headless, strict=True)),
         "chart_updates_per_s": med(updates),
-        "slowest_chart_updates_per_s": med(slowest),
+        "slowest_chart_updates_per_s": min(charts.values()),
+        "chart_remounts": max(mounts),
+        "updates_per_s_by_chart": {k: round(v, 2) for k, v in charts.items()},
+        "redraws_per_s_by_chart": {k: round(v, 2) for k, v in redraws.items()},
+        "tick_ms": tick_profile(ticks),
         "rounds": [[round(hl, 1), round(lv, 1)] for hl, lv in zip(headless, live, strict=True)],
     }
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def _ticks(path: Path, skip: int) -> list[dict]:
+    """The tick lines written since line ``skip``."""
+    return [json.loads(x) for x in path.read_text().splitlines()[skip:]] if path.exists() else []
+
+
+def tick_profile(windows: list) -> dict:
+    """Median milliseconds per tick of each phase over all live windows, with the time per
+    tick that no phase accounts for (browser, network, timer: wall time / ticks - phases)."""
+    lines = [t for window, _ in windows for t in window if t.get("train", 0) > 0]
+    if not lines:
+        return {}
+    out = {p: 1000 * statistics.median(t.get(p, 0.0) for t in lines) for p in PHASES}
+    out["bytes"] = statistics.median(t["bytes"] for t in lines)
+    per_tick = [wall / len(w) for w, wall in windows if w]
+    server = statistics.median(sum(t.get(p, 0.0) for p in SERVER) for t in lines)
+    out["between_ticks"] = 1000 * (statistics.median(per_tick) - server)
+    out["ticks_per_s"] = statistics.median(len(w) / wall for w, wall in windows)
+    return {k: round(v, 1) for k, v in out.items()}
 
 
 def render_and_ticks(repeats: int) -> dict:
@@ -150,12 +226,16 @@ def run(quick: bool = False) -> dict:
         ("live_share_of_headless", ">= 0.80"),
         ("chart_updates_per_s", ">= 2"),
         ("slowest_chart_updates_per_s", ">= 2"),
+        ("chart_remounts", "0"),
         ("render_s_median", "< 1 s"),
         ("apptest_tick_train_share", None),
         ("load_average", None),
     ):
         if key in result:
             print(f"{key:<34}{result[key]:10.3f}  {target or ''}")
+    for key in ("updates_per_s_by_chart", "redraws_per_s_by_chart", "tick_ms"):
+        if key in result:
+            print(f"{key:<34}{result[key]}")
     if "live_skipped" in result:
         print("live:", result["live_skipped"])
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}

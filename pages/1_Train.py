@@ -12,7 +12,7 @@ from ui.classroom import projector_on, share_link
 from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import live_chart_with_table
+from ui.live_chart import COSTS, live_chart_with_table, wait_until_sent
 from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.predict_view import has_input_view, show_inputs
@@ -24,6 +24,7 @@ from ui.train_view import (
     LiveMeter,
     LiveTrace,
     TickClock,
+    TickTimer,
     counters,
     curve_height,
     live_cell_controls,
@@ -35,7 +36,6 @@ from ui.train_view import (
     prediction_text,
     run_bar,
     solved_step,
-    stamped,
     tick,
 )
 from ui.translate_view import show_translation
@@ -74,23 +74,27 @@ with side_col:
 
 
 def chart(build, key: str, version, height: int = 330, frame=None) -> None:
-    """A live chart, stamped with the step it was drawn at."""
+    """A live chart, current at the trainer's step (``layout.meta.step`` in the browser)."""
     step = state.get_trainer().steps
-    figure = lambda: stamped(build(), step)  # noqa: E731
-    live_chart_with_table(figure, key, version, height, show_tables, frame)
+    live_chart_with_table(build, key, version, height, show_tables, frame, step)
 
 
 @st.fragment(run_every=TICK_S if running else None)
 def live() -> None:
-    """One tick: train a chunk (when playing and no live-cell widget was just moved), trace
-    the live cell once, then draw the counters and every chart of the same step."""
+    """One tick: wait until the last tick's charts have left the server, train a chunk (when
+    playing and no live-cell widget was just moved), trace the live cell once, then draw
+    every chart of the new step and, last, the counters above them."""
     trainer, lang, projector = state.get_trainer(), current_language(), projector_on()
     moved = st.session_state.pop("train_cell_moved", False)
+    timer = TickTimer()  # where the tick's time goes (bench/app_train.py reads it)
+    wait_until_sent()  # training would starve the thread that sends them (one GIL)
+    timer.mark("wait")
     with state.trainer_turn() as mine:
         if mine and state.is_running() and not moved:
             clock = st.session_state.setdefault("train_clock", TickClock())
             guard.train(tick, trainer, speed, clock.start())  # admission; a failed chunk pauses
             clock.trained()
+    timer.mark("train")
     meter = st.session_state.setdefault("train_meter", LiveMeter())
     meter.add(trainer.steps)
     if trainer.status == "diverged":
@@ -101,8 +105,9 @@ def live() -> None:
         st.button(t("train.resume"), on_click=state.play, key="train_resume")
     h, metric = trainer.history, trainer.task.metric
     label, solved = metric.label.get(lang, metric.name), solved_step(h)
-    counters(trainer, meter, state.is_running(), lang)
+    counter_row = st.container()  # filled last: the counter never runs ahead of a chart
     traces = st.session_state.setdefault("train_live_trace", LiveTrace()).get(trainer)
+    timer.mark("trace")
     now = (trainer, trainer.steps, lang, projector)  # versions: redraw when these change
     cell_col, curves_col = st.columns([1.55, 1], gap="small")
     with cell_col:
@@ -141,7 +146,7 @@ def live() -> None:
                 projector=projector,
             ),
             "train_metric_chart",
-            (now, tuple(h.val_step[-1:])),
+            (trainer, tuple(h.val_step[-1:]), lang, projector),  # changes at evaluations
             curve_height("metric", projector),
         )
     pred_col, grad_col = st.columns([1.55, 1], gap="small")
@@ -173,6 +178,11 @@ def live() -> None:
         )
     overfit_panel(trainer, lang, chart)  # the train/val gap, epochs, early stopping
     review_panel(trainer, lang, chart)  # real reviews only
+    timer.mark("charts")
+    with counter_row:
+        counters(trainer, meter, state.is_running(), lang)
+    timer.mark("counters")
+    timer.write(trainer.steps, st.session_state.pop(COSTS, {}))
 
 
 with studio:

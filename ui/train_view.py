@@ -4,15 +4,22 @@ the task's kind."""
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import deque
 
 import numpy as np
+import pandas as pd
+import streamlit as st
 
 from lstm_core import inside as ins
+from lstm_core.tasks.synthetic import free_run
+from ui import state
 from ui.figures import inside as fi
 from ui.figures import predictions
 from ui.figures import train as figs
+from ui.i18n import t, translate
 
 # The fragment's timer fires every TICK_S; a tick that runs longer is followed by the next one
 # as soon as the browser has drawn it. Each tick trains for a time box chosen by TickClock:
@@ -85,6 +92,33 @@ def chunk_seconds(overhead: float | None, overrun: float = 0.0) -> float:
     return min(max(box, MIN_CHUNK_S), MAX_CHUNK_S)
 
 
+TICK_LOG = "LSTM_PLAYGROUND_TICK_LOG"  # env: a file that gets one JSON line per tick
+
+
+class TickTimer:
+    """Where one tick's server time goes (seconds per phase, and the figures' build and JSON
+    time and bytes), appended as a JSON line to the file named by $LSTM_PLAYGROUND_TICK_LOG
+    (bench/app_train.py sets it); without it, nothing is written."""
+
+    def __init__(self):
+        self.last, self.spans = time.perf_counter(), {}
+
+    def mark(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.spans[phase] = self.spans.get(phase, 0.0) + now - self.last
+        self.last = now
+
+    def write(self, steps: int, costs: dict) -> None:
+        path = os.environ.get(TICK_LOG)
+        if not path:
+            return
+        build, encode, size = (sum(c[k] for c in costs.values()) for k in range(3))
+        line = dict(self.spans, steps=steps, build=build, json=encode, bytes=size)
+        line["rebuilt"] = sorted(costs)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+
+
 class LiveMeter:
     """Steps per second of wall-clock time while the user watches (ticks included)."""
 
@@ -127,10 +161,6 @@ PROJECTOR_CELL_HEIGHT = 420  # the same with the projector's larger type above i
 
 def live_cell_table(traces, view: dict, lang: str):
     """The live cell's numbers at the cursor: one row per unit, one column per quantity."""
-    import pandas as pd
-
-    from ui.i18n import translate
-
     seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
     t_cur = min(view["t"], len(seq["h"]) - 1)
     table = pd.DataFrame({fi.quantity_label(q, lang): v[t_cur] for q, v in seq.items()})
@@ -212,8 +242,6 @@ class FreeRun:
         self.step, self.result, self.cost, self.at, self.run = None, None, 0.0, 0.0, None
 
     def get(self, trainer):
-        from lstm_core.tasks.synthetic import free_run
-
         task = trainer.task
         if not hasattr(task, "forecast_inputs") or task.spec.input_size != task.spec.output_size:
             return None
@@ -282,7 +310,6 @@ def short(value: float) -> str:
 
 
 # ----------------------------------------------------------------- the studio's controls
-# These draw widgets, so they import streamlit when called: the functions above stay plain.
 # Play and Pause must differ from the back of a room: Play is the primary (red) button, Pause a
 # larger amber one, and the state beside them pulses while training. The counters are compact
 # so the studio fits a 1280 x 800 projector without scrolling.
@@ -308,8 +335,6 @@ STUDIO_CSS = """<style>
 
 def studio_style() -> None:
     """The run bar's look (Play and Pause told apart at a glance, compact counters)."""
-    import streamlit as st
-
     st.markdown(STUDIO_CSS, unsafe_allow_html=True)
 
 
@@ -317,11 +342,6 @@ def run_bar(running: bool) -> tuple:
     """The run bar: Play (or, while training, a large Pause), Step, Reset, speed and tables.
     Outside the live fragment, so a press starts or stops its timer. Returns (steps per
     tick, show data tables)."""
-    import streamlit as st
-
-    from ui import state
-    from ui.i18n import t
-
     studio_style()
     b = st.columns([1.4, 0.9, 0.9, 2.6, 1.6], vertical_alignment="bottom")
     if running:  # one button that changes: what a press will do, coloured by what is on
@@ -347,10 +367,6 @@ def run_bar(running: bool) -> tuple:
 def counters(trainer, meter: LiveMeter, running: bool, lang: str) -> None:
     """The counters of the run bar (inside the fragment: they change every tick), with a
     running indicator that reads from the back of a room."""
-    import streamlit as st
-
-    from ui.i18n import t
-
     h, metric = trainer.history, trainer.task.metric
     solved = solved_step(h)
     label = metric.label.get(lang, metric.name)
@@ -374,18 +390,12 @@ def counters(trainer, meter: LiveMeter, running: bool, lang: str) -> None:
 
 
 def _moved() -> None:
-    import streamlit as st
-
     st.session_state["train_cell_moved"] = True  # this fragment run redraws, it does not train
 
 
 def live_cell_controls(trainer, traces) -> dict:
     """Layer, unit, time cursor and per-unit colours of the live cell (inside the fragment:
     moving one redraws at once, without training a chunk first). Returns the view."""
-    import streamlit as st
-
-    from ui.i18n import t
-
     T, _, H = traces[0]["h"].shape
     layers = len(traces)
     for key, n in (("train_cell_layer", layers), ("train_cell_unit", H), ("train_cell_t", T)):
@@ -419,10 +429,3 @@ def live_cell_controls(trainer, traces) -> dict:
         help=t("inside.normalise_help"),
     )
     return {"layer": layer, "unit": unit, "t": t_cur, "normalise": normalise}
-
-
-def stamped(fig, step: int):
-    """Record in ``layout.meta`` the training step a live chart was drawn at: the browser tests
-    check that every chart keeps up with the Steps counter."""
-    fig.layout.meta = {"step": int(step)}
-    return fig

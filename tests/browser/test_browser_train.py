@@ -9,7 +9,8 @@ from harness import assert_no_exception, open_page, screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 LIVE_PLOT = ".lstm-live-chart .main-svg"
-# Counts plot containers added to the page: a remount of a live chart adds a new one.
+# Counts live-chart containers added to the page: a remount of a live chart adds a new one
+# (Plotly.react on the same <div> adds none).
 COUNT_MOUNTS = """() => {
   window.__plotMounts = 0;
   const isPlot = (n) => n.nodeType === 1 &&
@@ -64,21 +65,22 @@ def test_home_and_train_render_and_train_live_without_remounting(page, app_url):
         page.wait_for_timeout(250)
     assert steps_shown(page) > 0, "the step counter did not move after Play"
 
-    page.evaluate(COUNT_MOUNTS)
+    page.evaluate(COUNT_MOUNTS)  # every live chart has been drawn once by now
     first = steps_shown(page)
     faintest = page.evaluate(LOWEST_OPACITY_OVER_5_S)
+    page.wait_for_timeout(5000)  # 10 s of training in all
     mounts = page.evaluate("() => window.__plotMounts")
     assert faintest == 1, f"live charts faded to opacity {faintest} between ticks"
     assert steps_shown(page) > first, "training stopped while watching"
     assert page.evaluate(LOSS_POINTS) > 0, "the loss chart has no points"
-    assert mounts <= 2, f"live charts were remounted {mounts} times in 5 s"
+    assert mounts == 0, f"live charts were remounted {mounts} times in 10 s of training"
     assert_no_exception(page)
     screenshot(page, "train_running")
 
     page.get_by_role("button", name="Pause", exact=True).click()
     # Pause takes effect at the end of the tick in flight: on a loaded machine that tick can
     # outlast a fixed wait, so wait for the run bar to offer Play again (the paused page).
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
     page.wait_for_timeout(1000)
     paused = steps_shown(page)
     page.wait_for_timeout(1500)

@@ -10,6 +10,7 @@ from lstm_core import inside as ins
 from ui.a11y import data_tables
 from ui.i18n import t
 from ui.live_chart import live_chart_versioned
+from ui.progress import bar, train_steps
 from ui.state import get_trainer, trainer_turn
 
 QUICK_STEPS = 200  # the "train a quick model" button
@@ -45,10 +46,11 @@ def quick_model() -> None:
     st.info(t("inside.none"))
     st.page_link("pages/1_Train.py", label=t("inside.go_train"), icon=":material/play_circle:")
     if st.button(t("inside.quick_train", n=QUICK_STEPS), key="inside_quick", type="primary"):
-        with st.spinner(t("inside.quick_training")), trainer_turn() as mine:
+        with trainer_turn() as mine:
             try:
                 if mine:
-                    get_trainer().step(QUICK_STEPS)
+                    progress = bar(t("inside.quick_training"))  # before the model is built
+                    train_steps(get_trainer(), QUICK_STEPS, t("inside.quick_training"), progress)
             except ValueError as err:  # a configuration the engine cannot build
                 st.error(t("inside.build_failed", why=str(err)))
                 st.stop()

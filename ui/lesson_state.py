@@ -9,6 +9,7 @@ from lstm_core import inside as ins
 from ui import state
 from ui.i18n import t
 from ui.lessons import BY_KEY, LESSONS, Lesson
+from ui.progress import train_steps
 
 ACTIVE = "lesson_active"  # key of the lesson in progress (non-widget)
 
@@ -44,7 +45,7 @@ def prepare(lesson: Lesson) -> None:
     if steps:
         with state.trainer_turn() as mine:
             if mine:
-                state.get_trainer().step(steps)
+                train_steps(state.get_trainer(), steps, t("lessons.preparing"))
     # The Train page's widgets show the new configuration.
     for key in [k for k in st.session_state if str(k).startswith("train_")]:
         if key not in (state.CONFIG, state.RUNNING, state.SPEED):

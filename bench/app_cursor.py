@@ -18,7 +18,7 @@ import argparse
 import json
 import os
 
-from bench.browser import session, summary, timed, wait_ready
+from bench.browser import Costs, session, summary, timed, wait_ready
 
 TARGET_MS = 300.0
 LINK = "page=train&lang=en&task=reber&k.seq_len=240&hidden=64"
@@ -42,7 +42,7 @@ def draws(key: str, before: int) -> str:
     return f"document.querySelector('.st-key-{key} .lstm-live-chart').__draws > {before}"
 
 
-def cursor_moves_ms(page, label: str, chart_key: str, moves: int) -> list[float]:
+def cursor_moves_ms(page, label: str, chart_key: str, moves: int, costs=None) -> list[float]:
     """Move the slider ``label`` by one step with an arrow key ``moves`` times; ms until the
     chart's cursor moved."""
     thumb = page.get_by_test_id("stSlider").filter(has_text=label).get_by_role("slider")
@@ -52,12 +52,14 @@ def cursor_moves_ms(page, label: str, chart_key: str, moves: int) -> list[float]
         thumb.focus()
         key = "ArrowLeft" if before else "ArrowRight"
         moved = f"{CURSOR_AT}({json.dumps(chart_key)}) !== {json.dumps(before)}"
-        out.append(timed(page, lambda key=key: page.keyboard.press(key), moved))
+        out.append(timed(page, lambda key=key: page.keyboard.press(key), moved, costs=costs))
         page.wait_for_timeout(300)
     return out
 
 
-def unit_picks_ms(page, label: str, chart_key: str, picks: int, multi: bool) -> list[float]:
+def unit_picks_ms(
+    page, label: str, chart_key: str, picks: int, multi: bool, costs=None
+) -> list[float]:
     """Pick another unit in the select box ``label`` ``picks`` times; ms until the chart
     ``chart_key`` has drawn again."""
     box = page.get_by_test_id("stMultiSelect" if multi else "stSelectbox").filter(
@@ -70,7 +72,8 @@ def unit_picks_ms(page, label: str, chart_key: str, picks: int, multi: bool) -> 
         name = f"unit {k + 5}" if multi else str(k + 5)
         option = page.get_by_role("option", name=name, exact=True)
         option.first.wait_for(timeout=10_000)
-        out.append(timed(page, lambda o=option: o.first.click(), draws(chart_key, before)))
+        pick = lambda o=option: o.first.click()  # noqa: E731
+        out.append(timed(page, pick, draws(chart_key, before), costs=costs))
         page.keyboard.press("Escape")
         page.wait_for_timeout(400)
     return out
@@ -87,26 +90,29 @@ def run(quick: bool = False, moves: int | None = None) -> dict:
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
         wait_ready(page, ".st-key-train_cell_chart")
+        train_costs = Costs(page, server)
         measured = {
             "train_live_cell_cursor": cursor_moves_ms(
-                page, "Time cursor t", "train_cell_chart", moves
+                page, "Time cursor t", "train_cell_chart", moves, train_costs
             ),
             "train_live_cell_unit": unit_picks_ms(
-                page, "Unit", "train_cell_chart", max(2, moves // 2), multi=False
+                page, "Unit", "train_cell_chart", max(2, moves // 2), False, train_costs
             ),
         }
         page.get_by_test_id("stSidebar").get_by_role("link", name="Inside the cell").click()
         page.wait_for_timeout(300)
         wait_ready(page, ".st-key-inside_heatmaps")
+        inside_costs = Costs(page, server)
         measured["inside_cursor"] = cursor_moves_ms(
-            page, "Time cursor: step t", "inside_heatmaps", moves
+            page, "Time cursor: step t", "inside_heatmaps", moves, inside_costs
         )
         measured["inside_unit"] = unit_picks_ms(
-            page, "Units", "inside_lines", max(2, moves // 2), multi=True
+            page, "Units", "inside_lines", max(2, moves // 2), True, inside_costs
         )
     for name, values in measured.items():
         result[name] = summary(values)
-    result["worst_median_ms"] = max(r["median_ms"] for r in result.values() if isinstance(r, dict))
+    result["worst_median_ms"] = max(result[k]["median_ms"] for k in measured)
+    result["train_cpu"], result["inside_cpu"] = train_costs.summary(), inside_costs.summary()
     result["meets_target"] = result["worst_median_ms"] <= TARGET_MS
     print(json.dumps(result, indent=1))
     return result

@@ -11,6 +11,7 @@ with session() as (server, page):
 from __future__ import annotations
 
 import contextlib
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -65,12 +66,56 @@ def wait_ready(page, selector: str | None = None, timeout_ms: int = 180_000) -> 
     page.wait_for_function(f"() => {NO_STATUS}", timeout=timeout_ms)
 
 
-def timed(page, act: Callable[[], None], condition: str, timeout_ms: int = 60_000) -> float:
-    """ms from ``act()`` (an input event) until the JS ``condition`` holds."""
+def timed(
+    page, act: Callable[[], None], condition: str, timeout_ms: int = 60_000, costs=None
+) -> float:
+    """ms from ``act()`` (an input event) until the JS ``condition`` holds; ``costs`` (a
+    ``Costs``) also records the CPU the action took."""
+    if costs is not None:
+        costs.start()
     start = time.perf_counter()
     act()
     page.wait_for_function(f"() => {condition}", timeout=timeout_ms, polling="raf")
-    return 1000 * (time.perf_counter() - start)
+    elapsed = 1000 * (time.perf_counter() - start)
+    if costs is not None:
+        costs.stop()
+    return elapsed
+
+
+class Costs:
+    """CPU spent by one action, load-independent enough to compare fixes on a busy machine:
+    the browser tab's main-thread task time (CDP ``Performance.getMetrics``) and the server
+    process's CPU time (``/proc/<pid>/stat``), as deltas between ``start()`` and ``stop()``."""
+
+    def __init__(self, page, server: StreamlitServer):
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Performance.enable")
+        self.pid = server.proc.pid
+        self.browser_ms: list[float] = []
+        self.server_ms: list[float] = []
+
+    def _now(self) -> tuple[float, float]:
+        metrics = {
+            m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]
+        }
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        return 1000 * metrics["TaskDuration"], 1000 * ticks / os.sysconf("SC_CLK_TCK")
+
+    def start(self) -> None:
+        self._start = self._now()
+
+    def stop(self) -> None:
+        browser, server = self._now()
+        self.browser_ms.append(browser - self._start[0])
+        self.server_ms.append(server - self._start[1])
+
+    def summary(self) -> dict:
+        return {
+            "browser_cpu_median_ms": round(statistics.median(self.browser_ms), 1),
+            "server_cpu_median_ms": round(statistics.median(self.server_ms), 1),
+        }
 
 
 def click_nav(page, label: str) -> None:

@@ -95,12 +95,21 @@ def view_controls(tr) -> tuple[int, int, int]:
     return layer, b, step
 
 
-def chart(build, key: str, version, height: int) -> None:
+TABLES = "inside_tables"  # chart key -> (data version, its data tables)
+
+
+def chart(build, key: str, version, height: int, data_version=None) -> None:
     """A live chart (rebuilt only when ``version`` changes) and its data as tables in a
-    folded "Data table" under it: the accessible alternative to the chart."""
+    folded "Data table" under it: the accessible alternative to the chart. The tables are
+    rebuilt only when ``data_version`` (default ``version``) changes: a cursor move redraws
+    the cursor, not the heatmaps' data."""
     fig = live_chart_versioned(build, key, version, height)
+    data_version = version if data_version is None else data_version
+    cache = st.session_state.setdefault(TABLES, {})
+    if key not in cache or cache[key][0] != data_version:
+        cache[key] = (data_version, data_tables(fig))
     with st.expander(t("a11y.data_table"), icon=":material/table:"):
-        for n, (caption, table) in enumerate(data_tables(fig)):
+        for n, (caption, table) in enumerate(cache[key][1]):
             if caption:
                 st.caption(caption)
             st.dataframe(table, key=f"{key}_table_{n}")

@@ -1,13 +1,13 @@
 """Training behind a button, with a progress bar that moves at least every quarter second: a
-button that trains for seconds never leaves the page without a visible update for long."""
+button that trains for seconds never leaves the page without a visible update for long.
+(No torch import here: the Home page imports this module through the lessons.)"""
 
 from __future__ import annotations
 
-import math
+import time
 
 import streamlit as st
 
-from lstm_core import gradients as gr
 from ui.i18n import t
 
 CHUNK_S = 0.25  # seconds of training between two updates of the bar
@@ -19,14 +19,20 @@ def bar(what: str):
 
 
 def train_steps(trainer, steps: int, what: str, progress=None) -> None:
-    """Train ``trainer`` ``steps`` more steps (fewer if it diverges) in chunks of about
-    ``CHUNK_S``; after each chunk ``progress`` (a ``bar``; a new one when None) shows the step
-    and ``what``. The bar is removed at the end."""
+    """Train ``trainer`` ``steps`` more steps (fewer if it diverges or refuses a step) in
+    chunks of about ``CHUNK_S``; after each chunk ``progress`` (a ``bar``; a new one when
+    None) shows the step and ``what``. The bar is removed at the end."""
     progress = progress or bar(what)
-    start = trainer.steps
-    for _ in gr.train_to(trainer, start + steps, math.inf, chunk=CHUNK_S):
-        done = trainer.steps - start
-        progress.progress(
-            min(done / max(steps, 1), 1.0), text=t("progress.steps", what=what, done=done, n=steps)
-        )
+    start, stop = trainer.steps, trainer.steps + steps
+    while trainer.steps < stop and trainer.status != "diverged":
+        t0 = time.perf_counter()
+        while trainer.steps < stop and time.perf_counter() - t0 < CHUNK_S:
+            if not trainer.step(1):
+                break
+        else:
+            done = trainer.steps - start
+            text = t("progress.steps", what=what, done=done, n=steps)
+            progress.progress(min(done / max(steps, 1), 1.0), text=text)
+            continue
+        break  # a step was refused
     progress.empty()

@@ -9,7 +9,7 @@ import streamlit as st
 from lstm_core import inside as ins
 from ui.a11y import data_tables
 from ui.i18n import t
-from ui.live_chart import live_chart_versioned
+from ui.live_chart import live_chart_versioned, preload
 from ui.progress import bar, train_steps
 from ui.state import get_trainer, trainer_turn
 
@@ -44,6 +44,7 @@ def clamp(key: str, allowed: list, default) -> None:
 def quick_model() -> None:
     """No model yet: a link to Train, or a quick one trained here. Stops the page."""
     st.info(t("inside.none"))
+    preload("inside_preload")  # the heatmaps come after the quick model: Plotly is ready then
     st.page_link("pages/1_Train.py", label=t("inside.go_train"), icon=":material/play_circle:")
     if st.button(t("inside.quick_train", n=QUICK_STEPS), key="inside_quick", type="primary"):
         with trainer_turn() as mine:

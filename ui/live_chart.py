@@ -43,6 +43,7 @@ function loadPlotly() {
 
 export default function (component) {
   const { data, parentElement } = component;
+  if (data.preload) { loadPlotly(); return; }  // parse the library before the first chart
   let div = parentElement.querySelector("div.lstm-live-chart");
   if (!div) {
     div = document.createElement("div");
@@ -76,6 +77,12 @@ def figure_payload(fig: go.Figure, key: str, height: int) -> dict:
         fig.layout.uirevision = key  # Plotly keeps the user's zoom while this is unchanged
     fig.layout.height = height
     return {"figure": fig.to_json(), "height": int(height)}
+
+
+def preload(key: str) -> None:
+    """Load plotly.min.js into the tab now, drawing nothing: a page whose first live chart
+    comes after seconds of work (a quick model) does not then block the tab on parsing it."""
+    _component(key=key, data={"preload": True}, height=0)
 
 
 def live_chart(fig: go.Figure, key: str, height: int = 320) -> None:

@@ -9,6 +9,7 @@ from lstm_core import inside as ins
 from ui import state
 from ui.i18n import t
 from ui.lessons import BY_KEY, LESSONS, Lesson
+from ui.live_chart import preload
 from ui.progress import bar, train_steps
 
 ACTIVE = "lesson_active"  # key of the lesson in progress (non-widget)
@@ -57,6 +58,7 @@ def prepare(lesson: Lesson, progress=None) -> None:
 def start(lesson: Lesson) -> None:
     """Prepare ``lesson`` and open its page (call from the script, not a callback)."""
     progress = bar(t("lessons.preparing"))  # up before the run is built (seconds when cold)
+    preload("lesson_preload")  # the lesson's page draws live charts: Plotly parses meanwhile
     prepare(lesson, progress)
     st.switch_page(lesson.page)
 

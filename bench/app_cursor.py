@@ -18,6 +18,8 @@ import argparse
 import json
 import os
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from bench.browser import Costs, session, summary, timed, wait_ready
 
 TARGET_MS = 300.0
@@ -57,6 +59,20 @@ def cursor_moves_ms(page, label: str, chart_key: str, moves: int, costs=None) ->
     return out
 
 
+def open_list(page, box, option, tries: int = 3) -> None:
+    """Open the select box ``box`` until ``option`` shows (a click during a rerun is lost)."""
+    for attempt in range(tries):
+        box.locator("input").first.click()
+        try:
+            option.first.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+
+
 def unit_picks_ms(
     page, label: str, chart_key: str, picks: int, multi: bool, costs=None
 ) -> list[float]:
@@ -68,10 +84,9 @@ def unit_picks_ms(
     out = []
     for k in range(picks):
         before = page.evaluate(COUNT_DRAWS, chart_key)
-        box.locator("input").first.click()
         name = f"unit {k + 5}" if multi else str(k + 5)
         option = page.get_by_role("option", name=name, exact=True)
-        option.first.wait_for(timeout=10_000)
+        open_list(page, box, option)
         pick = lambda o=option: o.first.click()  # noqa: E731
         out.append(timed(page, pick, draws(chart_key, before), costs=costs))
         page.keyboard.press("Escape")

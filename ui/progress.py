@@ -24,15 +24,19 @@ def train_steps(trainer, steps: int, what: str, progress=None) -> None:
     None) shows the step and ``what``. The bar is removed at the end."""
     progress = progress or bar(what)
     start, stop = trainer.steps, trainer.steps + steps
-    while trainer.steps < stop and trainer.status != "diverged":
-        t0 = time.perf_counter()
-        while trainer.steps < stop and time.perf_counter() - t0 < CHUNK_S:
-            if not trainer.step(1):
-                break
-        else:
-            done = trainer.steps - start
-            text = t("progress.steps", what=what, done=done, n=steps)
-            progress.progress(min(done / max(steps, 1), 1.0), text=text)
-            continue
-        break  # a step was refused
+    going = True
+    while going and trainer.steps < stop and trainer.status != "diverged":
+        going = _chunk(trainer, stop)
+        done = trainer.steps - start
+        text = t("progress.steps", what=what, done=done, n=steps)
+        progress.progress(min(done / max(steps, 1), 1.0), text=text)
     progress.empty()
+
+
+def _chunk(trainer, stop: int) -> bool:
+    """Train up to step ``stop`` for about ``CHUNK_S``; False when a step was refused."""
+    t0 = time.perf_counter()
+    while trainer.steps < stop and time.perf_counter() - t0 < CHUNK_S:
+        if not trainer.step(1):
+            return False
+    return True

@@ -28,13 +28,12 @@ TOUR = (
 )
 
 
-def tour(page) -> dict[str, float]:
+def tour(page, costs: Costs | None = None) -> dict[str, float]:
     """One round of the tour: ms per switch, by 'from -> to'."""
     out, here = {}, "Home"
     for label, condition in TOUR:
-        out[f"{here} -> {label}"] = timed(
-            page, lambda label=label: click_nav(page, label), condition
-        )
+        go = lambda label=label: click_nav(page, label)  # noqa: E731
+        out[f"{here} -> {label}"] = timed(page, go, condition, costs=costs)
         page.wait_for_function(f"() => {NO_STATUS}", timeout=120_000)  # the page is finished
         page.wait_for_timeout(500)
         here = label

@@ -9,6 +9,10 @@ its reference, is printed at the end, then one JSON line per benchmark.
     app_train    live training on the Train page: steps/s vs headless, chart updates/s
     app_sandbox  server time of a slider move in the cell sandbox (<= 100 ms)
     app_inside   server time of a cursor / snapshot move on Inside the cell (< 1 s)
+    app_cursor   in Chromium: cursor / unit change on the live cell and Inside until redrawn
+    app_equations  in Chromium: an Equations picker or slider change until redrawn
+    app_pages    in Chromium: sidebar page switch until the page's main chart has drawn
+    app_buttons  in Chromium: long buttons, the longest gap between visible updates
     load         a class of 30 sessions on one server: health p99, MB per session, release;
                  its burst phase: 30 first visits at once (first paint p95)
     memory       hostile input, each in a fresh process: MB it adds, seconds to refuse
@@ -32,6 +36,10 @@ BENCHMARKS = {
     "app_train": "bench.app_train",
     "app_sandbox": "bench.app_sandbox",
     "app_inside": "bench.app_inside",
+    "app_cursor": "bench.app_cursor",
+    "app_equations": "bench.app_equations",
+    "app_pages": "bench.app_pages",
+    "app_buttons": "bench.app_buttons",
     "load": "bench.load",  # memory per session is measured here, with the class open
     "memory": "bench.memory",
 }
@@ -92,6 +100,37 @@ def _app_inside(r: dict) -> list[tuple]:
     ]  # fmt: skip
 
 
+def _browser_ms(name: str, bar: str, r: dict, cases: dict[str, str]) -> list[tuple]:
+    """One row per measured case: its median (max) ms in the browser."""
+    return [
+        (name, label, f"{r[k]['median_ms']:.0f} ms (max {r[k]['max_ms']:.0f})", bar)
+        for k, label in cases.items()
+        if isinstance(r.get(k), dict)
+    ]
+
+
+def _app_cursor(r: dict) -> list[tuple]:
+    cases = {"train_live_cell_cursor": "live cell cursor", "train_live_cell_unit": "live cell unit",
+             "inside_cursor": "Inside cursor", "inside_unit": "Inside units"}  # fmt: skip
+    return _browser_ms("app_cursor", "<= 300 ms", r, cases)
+
+
+def _app_equations(r: dict) -> list[tuple]:
+    return _browser_ms("app_equations", "<= 500 ms", r, {k: k for k in r.get("cases", [])})
+
+
+def _app_pages(r: dict) -> list[tuple]:
+    return _browser_ms("app_pages", "<= 1500 ms", r, {k: k for k in r.get("cases", [])})
+
+
+def _app_buttons(r: dict) -> list[tuple]:
+    return [
+        ("app_buttons", f"{name}: longest gap ({row['seconds']:.1f} s run)",
+         f"{row['longest_gap_ms']:.0f} ms", "<= 1000 ms")
+        for name, row in r.get("buttons", {}).items()
+    ]  # fmt: skip
+
+
 def _load(r: dict) -> list[tuple]:
     n = f"{r.get('sessions')} sessions"
     return [
@@ -141,6 +180,10 @@ HEADLINES = {
     "app_train": _app_train,
     "app_sandbox": _app_sandbox,
     "app_inside": _app_inside,
+    "app_cursor": _app_cursor,
+    "app_equations": _app_equations,
+    "app_pages": _app_pages,
+    "app_buttons": _app_buttons,
     "load": _load,
     "memory": _memory,
     "papers": _papers,

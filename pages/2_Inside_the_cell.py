@@ -76,6 +76,7 @@ def view() -> None:
             "inside_heatmaps",
             (version, t_cur, norm),
             150 + 130 * len(seq),
+            data_version=(version, norm),  # the cursor is a line over the same data
         )
     with right:
         chart(
@@ -107,6 +108,7 @@ def view() -> None:
             "inside_lines",
             (version, t_cur, tuple(units)),
             110 + 120 * len(seq),
+            data_version=(version, tuple(units)),
         )
     saturation_view(traces, layer, step)
     if tokens:

@@ -14,6 +14,7 @@ from ui.figures.common import figure_table
 from ui.figures.train import grad_norm_figure
 from ui.i18n import current_language, t
 from ui.page import lesson_box, setup
+from ui.progress import bar, train_steps
 
 setup("gradients")
 lang, big = current_language(), projector_on()
@@ -30,11 +31,12 @@ for col, name in ((c_van, "vanishing"), (c_exp, "exploding")):
         help=t(f"grad.preset.{name}.help", n=steps),
         width="stretch",
     ):
+        progress = bar(t("grad.preset.training"))  # shown before the run is saved and built
         keep.keep_run()  # a trained run is saved first, with Undo (before taking the lock)
-        with st.spinner(t("grad.preset.training")), state.trainer_turn() as mine:
+        with state.trainer_turn() as mine:
             if mine:
                 state.reset_trainer(cfg)
-                state.get_trainer().step(steps)
+                train_steps(state.get_trainer(), steps, t("grad.preset.training"), progress)
         st.rerun()
 
 try:

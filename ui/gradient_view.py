@@ -12,6 +12,7 @@ import streamlit as st
 
 from lstm_core import gradients as gr
 from lstm_core.config import CELLS
+from lstm_core.train import Trainer
 from ui.i18n import t
 
 FLOW_B = 64  # validation sequences the gradient norms are averaged over
@@ -77,8 +78,6 @@ def train_comparisons(trainer, progress) -> None:
     """Train (or train on) the other cells up to the run's step count, each time-boxed;
     ``progress`` is an ``st.progress`` element, updated between training chunks. The trainers
     are in the session from the start, so a rerun that interrupts this keeps their progress."""
-    from lstm_core.train import Trainer
-
     sig = _signature(trainer)
     saved = st.session_state.get(COMPARE)
     if not saved or saved["sig"] != sig:

@@ -9,7 +9,8 @@ import streamlit as st
 from lstm_core import inside as ins
 from ui.a11y import data_tables
 from ui.i18n import t
-from ui.live_chart import live_chart_versioned
+from ui.live_chart import live_chart_versioned, preload
+from ui.progress import bar, train_steps
 from ui.state import get_trainer, trainer_turn
 
 QUICK_STEPS = 200  # the "train a quick model" button
@@ -43,12 +44,14 @@ def clamp(key: str, allowed: list, default) -> None:
 def quick_model() -> None:
     """No model yet: a link to Train, or a quick one trained here. Stops the page."""
     st.info(t("inside.none"))
+    preload("inside_preload")  # the heatmaps come after the quick model: Plotly is ready then
     st.page_link("pages/1_Train.py", label=t("inside.go_train"), icon=":material/play_circle:")
     if st.button(t("inside.quick_train", n=QUICK_STEPS), key="inside_quick", type="primary"):
-        with st.spinner(t("inside.quick_training")), trainer_turn() as mine:
+        with trainer_turn() as mine:
             try:
                 if mine:
-                    get_trainer().step(QUICK_STEPS)
+                    progress = bar(t("inside.quick_training"))  # before the model is built
+                    train_steps(get_trainer(), QUICK_STEPS, t("inside.quick_training"), progress)
             except ValueError as err:  # a configuration the engine cannot build
                 st.error(t("inside.build_failed", why=str(err)))
                 st.stop()
@@ -93,12 +96,21 @@ def view_controls(tr) -> tuple[int, int, int]:
     return layer, b, step
 
 
-def chart(build, key: str, version, height: int) -> None:
+TABLES = "inside_tables"  # chart key -> (data version, its data tables)
+
+
+def chart(build, key: str, version, height: int, data_version=None) -> None:
     """A live chart (rebuilt only when ``version`` changes) and its data as tables in a
-    folded "Data table" under it: the accessible alternative to the chart."""
+    folded "Data table" under it: the accessible alternative to the chart. The tables are
+    rebuilt only when ``data_version`` (default ``version``) changes: a cursor move redraws
+    the cursor, not the heatmaps' data."""
     fig = live_chart_versioned(build, key, version, height)
+    data_version = version if data_version is None else data_version
+    cache = st.session_state.setdefault(TABLES, {})
+    if key not in cache or cache[key][0] != data_version:
+        cache[key] = (data_version, data_tables(fig))
     with st.expander(t("a11y.data_table"), icon=":material/table:"):
-        for n, (caption, table) in enumerate(data_tables(fig)):
+        for n, (caption, table) in enumerate(cache[key][1]):
             if caption:
                 st.caption(caption)
             st.dataframe(table, key=f"{key}_table_{n}")

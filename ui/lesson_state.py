@@ -9,12 +9,15 @@ from lstm_core import inside as ins
 from ui import state
 from ui.i18n import t
 from ui.lessons import BY_KEY, LESSONS, Lesson
+from ui.live_chart import preload
+from ui.progress import bar, train_steps
 
 ACTIVE = "lesson_active"  # key of the lesson in progress (non-widget)
 
 
-def prepare(lesson: Lesson) -> None:
-    """Put ``lesson`` into the session: configuration, fresh run, page presets, steps."""
+def prepare(lesson: Lesson, progress=None) -> None:
+    """Put ``lesson`` into the session: configuration, fresh run, page presets, steps (with
+    ``progress``, a ``ui.progress.bar``, updated while they train)."""
     from lstm_core import gradients as gr  # lazy: torch; the Home page imports this module
     from ui import keep  # lazy: the run store and torch; the Home page imports this module
 
@@ -44,7 +47,7 @@ def prepare(lesson: Lesson) -> None:
     if steps:
         with state.trainer_turn() as mine:
             if mine:
-                state.get_trainer().step(steps)
+                train_steps(state.get_trainer(), steps, t("lessons.preparing"), progress)
     # The Train page's widgets show the new configuration.
     for key in [k for k in st.session_state if str(k).startswith("train_")]:
         if key not in (state.CONFIG, state.RUNNING, state.SPEED):
@@ -54,8 +57,9 @@ def prepare(lesson: Lesson) -> None:
 
 def start(lesson: Lesson) -> None:
     """Prepare ``lesson`` and open its page (call from the script, not a callback)."""
-    with st.spinner(t("lessons.preparing")):
-        prepare(lesson)
+    progress = bar(t("lessons.preparing"))  # up before the run is built (seconds when cold)
+    preload("lesson_preload")  # the lesson's page draws live charts: Plotly parses meanwhile
+    prepare(lesson, progress)
     st.switch_page(lesson.page)
 
 

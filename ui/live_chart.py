@@ -51,6 +51,7 @@ function loadPlotly() {
 
 export default function (component) {
   const { data, parentElement } = component;
+  if (data.preload) { loadPlotly(); return; }  // parse the library before the first chart
   let div = parentElement.querySelector("div.lstm-live-chart");
   if (!div) {
     div = document.createElement("div");
@@ -94,6 +95,12 @@ def figure_payload(fig: go.Figure, key: str, height: int) -> dict:
         fig.layout.uirevision = key  # Plotly keeps the user's zoom while this is unchanged
     fig.layout.height = height
     return {"figure": figure_json(fig), "height": int(height)}
+
+
+def preload(key: str) -> None:
+    """Load plotly.min.js into the tab now, drawing nothing: a page whose first live chart
+    comes after seconds of work (a quick model) does not then block the tab on parsing it."""
+    _component(key=key, data={"preload": True}, height=0)
 
 
 # plotly.js typed arrays: {"dtype", "bdata" (base64 of the values), "shape"} for numpy arrays

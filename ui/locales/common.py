@@ -5,6 +5,7 @@ EN = {
     "app.tagline": "Train an LSTM live and watch its gates, cell state and gradients as it learns.",
     "nav.language": "Language",
     "nav.home": "Home",
+    "progress.steps": "{what} Step {done:,} of {n:,}.",
 }
 
 ZH = {
@@ -12,4 +13,5 @@ ZH = {
     "app.tagline": "实时训练一个 LSTM，观察它学习时的门、单元状态和梯度。",
     "nav.language": "语言",
     "nav.home": "首页",
+    "progress.steps": "{what} 第 {done:,} 步，共 {n:,} 步。",
 }

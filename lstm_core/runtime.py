@@ -54,7 +54,7 @@ class _WarmUp:
         while (now := time.monotonic()) < deadline and now - self.last < quiet_s:
             time.sleep(max(0.05, min(quiet_s - (now - self.last), deadline - now)))
         single_thread()
-        import lstm_core.train  # noqa: F401 -- lazy by design: this is the deferred engine import
+        import lstm_core.train  # lazy by design: the deferred engine import  # noqa: F401
 
 
 _WARM_UP = _WarmUp()

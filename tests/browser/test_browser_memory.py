@@ -16,6 +16,7 @@ import time
 import numpy as np
 import pytest
 from harness import ARTIFACTS, assert_no_exception, wait_for_app
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench import memory as hostile
 from bench.load import rss_mb
@@ -62,9 +63,17 @@ def _play(page, seconds: float) -> None:
 
 def _choose(page, key: str, option: str) -> None:
     """Pick ``option`` in the selectbox with widget key ``key`` (typed: long lists scroll)."""
-    page.locator(f".st-key-{key}").click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).first.click()
+    box = page.locator(f".st-key-{key} input")
+    for _ in range(3):  # a rerun that lands meanwhile closes the list: open it again
+        box.click()
+        box.fill(option)
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_for_app(page, timeout_ms=WAIT_MS)
+    raise AssertionError(f"the choice {option!r} of {key} could not be picked")
 
 
 def _upload(page, key: str, name: str, data: bytes, mime: str) -> None:

@@ -5,6 +5,9 @@ warm-up run (what a server holds before a student arrives), then reads its peak 
 memory (``ru_maxrss``), does the one thing the case names, and reads the peak again. The
 growth of the peak is what that action cost a server; the seconds are wall time.
 
+``--budget`` compares, for a few runs, the estimate of ``lstm_core.budget`` with the growth
+of the peak that building and running them costs (it must never be an underestimate).
+
 Goals (``ok``): the default configuration costs <= 30 MB, no case costs more than 300 MB,
 and every refusal comes in <= 5 s. Numbers on a busy machine are provisional: re-measure
 on a quiet one.
@@ -181,6 +184,65 @@ QUICK = (
 )
 
 
+# --------------------------------------------------------------------------- the budget
+# Configurations whose estimate (lstm_core.budget) is compared with what a run really holds:
+# name -> (TrainConfig keyword arguments, model, optimizer, the user's text or None).
+BUDGET_RUNS = {
+    "default": ({}, {}, {}, None),
+    "sine 128x2, B 64, T 200": ({"task_knobs": {"seq_len": 200}}, {"hidden_size": 128,
+                                "num_layers": 2}, {"batch_size": 64}, None),
+    "sine 256x3, B 32, 200 snapshots": ({"snapshot_every": 1, "max_snapshots": 200},
+                                        {"hidden_size": 256, "num_layers": 3}, {}, None),
+    "sine 512, B 16": ({}, {"hidden_size": 512}, {"batch_size": 16}, None),
+    "GRU 256, B 128, T 200": ({"task_knobs": {"seq_len": 200}}, {"cell": "gru",
+                              "hidden_size": 256}, {"batch_size": 128}, None),
+    "text, 3,000 characters, 128, B 64": ({"task": "text", "task_knobs": {"source": "custom"}},
+                                          {"hidden_size": 128}, {"batch_size": 64}, 3000),
+}  # fmt: skip
+BUDGET_STEPS = 10  # training steps; then every snapshot the run may keep, and an evaluation
+
+
+def budget_child(name: str) -> dict:
+    """Build and run ``BUDGET_RUNS[name]`` in this process: its estimate and the growth of the
+    peak resident memory (weights, a training step's activations, snapshots, evaluation).
+    The session's limit is lifted here, so runs the estimate refuses can be measured too."""
+    from lstm_core.config import MEMORY_LIMITS
+
+    MEMORY_LIMITS["session_bytes"] = 1 << 40  # before lstm_core.budget reads it
+    from lstm_core import budget
+    from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+    from lstm_core.train import Trainer
+
+    _warm_up()
+    top, model, optim, distinct = BUDGET_RUNS[name]
+    cfg = TrainConfig(**top, model=ModelConfig(**model), optim=OptimConfig(**optim))
+    data = {"text": _text_bytes(distinct)} if distinct else None
+    before = peak_mb()
+    tr = Trainer(cfg, data=data)
+    tr.step(BUDGET_STEPS)
+    for _ in range(cfg.max_snapshots):  # what a long run keeps
+        tr.steps += 1
+        tr.snapshot()
+    tr.evaluate()
+    estimate = budget.estimate(cfg, tr.spec, tr.val_batch.T).total / 2**20
+    return {"run": name, "estimate_mb": estimate, "measured_mb": peak_mb() - before}
+
+
+def budget_table(rows: list[dict]) -> str:
+    lines = [f"{'run':<36} {'estimate MB':>11} {'measured MB':>11} {'ratio':>6}"]
+    for r in rows:
+        ratio = r["estimate_mb"] / max(r["measured_mb"], 1e-9)
+        lines.append(f"{r['run']:<36} {r['estimate_mb']:>11.1f} {r['measured_mb']:>11.1f} "
+                     f"{ratio:>6.2f}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def measure_budget(name: str, timeout: float = 600) -> dict:
+    cmd = [sys.executable, "-m", "bench.memory", "--budget-child", name]
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _warm_up() -> None:
     from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
     from lstm_core.runtime import single_thread
@@ -264,9 +326,20 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.splitlines()[0])
     ap.add_argument("cases", nargs="*", help=f"cases to run (default: all): {list(CASES)}")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--budget", action="store_true", help="estimate against measured, per run")
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--budget-child", help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.budget_child:
+        print(json.dumps(budget_child(args.budget_child)))
+        return 0
+    if args.budget:
+        rows = [measure_budget(name) for name in BUDGET_RUNS]
+        print(budget_table(rows))
+        ok = all(r["estimate_mb"] >= r["measured_mb"] for r in rows)  # never an underestimate
+        print(json.dumps({"bench": "memory.budget", "runs": rows, "ok": ok}))
+        return 0 if ok else 1
     if args.child:
         print(json.dumps(child(args.child, args.input)))
         return 0

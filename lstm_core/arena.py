@@ -32,7 +32,8 @@ import copy
 import time
 from dataclasses import dataclass, field, replace
 
-from lstm_core.config import CELLS, GATE_INITS, VARIANTS, ModelConfig, OptimConfig, TrainConfig
+from lstm_core.config import CELLS, GATE_INITS, VARIANTS, TrainConfig
+from lstm_core.presets import ARENA
 from lstm_core.tasks import TaskError, make_task
 from lstm_core.train import Trainer, TrainError
 
@@ -255,23 +256,12 @@ class Preset:
         return Arena(cfg, self.models)
 
 
-def _cfg(task, knobs, hidden, lr, batch, forget_bias=1.0, eval_every=25) -> TrainConfig:
-    return TrainConfig(
-        task=task,
-        task_knobs=dict(knobs),
-        model=ModelConfig(hidden_size=hidden, forget_bias=forget_bias),
-        optim=OptimConfig(name="adam", lr=lr, clip=1.0, batch_size=batch),
-        seed=0,
-        eval_every=eval_every,
-    )
-
-
 PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
         Preset(
             "greff",
-            _cfg("brackets", {"seq_len": 60}, hidden=16, lr=1e-2, batch=32),
+            ARENA["greff"],
             (
                 Contestant("lstm", "standard"),
                 Contestant("lstm", "nfg"),
@@ -283,57 +273,42 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "reber_nfg",
-            _cfg("reber", {"seq_len": 400}, hidden=16, lr=1e-2, batch=16),
+            ARENA["reber_nfg"],
             (Contestant("lstm", "standard"), Contestant("lstm", "nfg")),
             steps=600,
             cite="Gers, Schmidhuber & Cummins 2000, Learning to Forget",
         ),
         Preset(
             "long_lags",
-            # the recipe of lstm_core.long_lags at T = 100: the chrono LSTM solves within
-            # 7,200 sequences (450 steps, seed 0); the default LSTM (forget bias 1) and the
-            # RNN stay near the baseline for all of H&S's 74,000 (measured; see the docs)
-            _cfg("adding", {"seq_len": 100}, hidden=32, lr=1e-2, batch=16, eval_every=50),
+            ARENA["long_lags"],
             (Contestant("lstm", init="chrono"), Contestant("lstm"), Contestant("rnn")),
             steps=600,
             cite="Hochreiter & Schmidhuber 1997; Tallec & Ollivier 2018 (chrono initialisation)",
         ),
         Preset(
             "translate_reverse",
-            _cfg("translate", {"direction": "en-zh", "largest": 999}, hidden=64, lr=1e-2, batch=32),
+            ARENA["translate_reverse"],
             (Contestant("lstm"), Contestant("lstm", knobs=(("reverse", True),))),
             steps=400,
             cite="Sutskever, Vinyals & Le 2014, Sequence to Sequence Learning",
         ),
         Preset(
             "translate_attention",
-            _cfg(
-                "translate",
-                {"direction": "en-zh", "largest": 999_999},
-                hidden=64,
-                lr=1e-2,
-                batch=32,
-            ),
+            ARENA["translate_attention"],
             (Contestant("lstm"), Contestant("lstm", knobs=(("attention", "dot"),))),
             steps=2000,
             cite="Luong, Pham & Manning 2015, Effective Approaches to Attention-based NMT",
         ),
         Preset(
             "translate_cells",
-            _cfg("translate", {"direction": "en-zh", "largest": 999}, hidden=64, lr=1e-2, batch=32),
+            ARENA["translate_cells"],
             (Contestant("lstm"), Contestant("gru"), Contestant("rnn")),
             steps=600,
             cite="Cho et al. 2014 (GRU); Sutskever et al. 2014 (LSTM)",
         ),
         Preset(
             "overfit",
-            # 64 fixed noisy gestures: the plain LSTM's validation loss turns up after about
-            # 100 steps at seed 0; dropout and weight decay keep it lower (tests/test_overfit_*)
-            replace(
-                _cfg("gesture", {"noise": 0.3}, hidden=32, lr=1e-2, batch=16),
-                train_size=64,
-                eval_every=10,
-            ),
+            ARENA["overfit"],
             (
                 Contestant("lstm", "standard"),
                 Contestant("lstm", regularization="dropout"),

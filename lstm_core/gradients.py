@@ -31,36 +31,15 @@ import numpy as np
 import torch
 
 from lstm_core import models
-from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
+from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.losses import loss_and_grad
 from lstm_core.numpy_model import LAST_STEP_KINDS, NumpySequenceModel
+from lstm_core.presets import GRADIENTS
 
 GAMMA_TANH = 1.0  # the largest slope of tanh: the gamma of Pascanu et al. for a tanh RNN
 AGREE_RTOL = 1e-9  # autograd and NumPy BPTT, both float64, must agree this closely
 
-# Presets: (configuration, training steps the page runs after building it).
-PRESETS = {
-    # Vanishing: an LSTM (forget bias 2, so f starts near 0.88) on the adding problem, T = 50.
-    "vanishing": (
-        TrainConfig(
-            task="adding",
-            task_knobs={"seq_len": 50},
-            model=ModelConfig(cell="lstm", hidden_size=16, forget_bias=2.0),
-            optim=OptimConfig(name="adam", lr=1e-2, clip=1.0, batch_size=32),
-        ),
-        150,
-    ),
-    # Exploding: a plain RNN whose W_hh starts 4x PyTorch's default, clipped at 1.
-    "exploding": (
-        TrainConfig(
-            task="adding",
-            task_knobs={"seq_len": 50},
-            model=ModelConfig(cell="rnn", hidden_size=16, recurrent_scale=4.0),
-            optim=OptimConfig(name="adam", lr=1e-2, clip=1.0, batch_size=32),
-        ),
-        20,  # early on the gradient norm reaches thousands and is clipped on every step
-    ),
-}
+PRESETS = GRADIENTS  # (configuration, training steps the page runs after building it)
 
 
 def preset(name: str, seed: int = 0) -> tuple[TrainConfig, int]:

@@ -15,7 +15,7 @@ import copy
 import streamlit as st
 
 from lstm_core.store import StoreError
-from ui import owner, runs, state
+from ui import owner, state
 from ui.i18n import current_language, t, translate
 
 RUN = "keep_run"  # {"trainer", "config", "run_id", "error", "data"}: the run that was replaced
@@ -26,6 +26,8 @@ LESSON = "lesson_active"  # ui.lesson_state.ACTIVE (that module imports this one
 def keep_run() -> bool:
     """Call just before the session's run is replaced: save it if it trained and is unsaved,
     and remember it for Undo. A run at step 0 (nothing to lose) is not kept: False."""
+    from ui import runs  # lazy: ui.runs loads torch; every page (Home too) imports this module
+
     trainer = st.session_state.get(state.TRAINER)
     if trainer is None or trainer.steps == 0:
         return False
@@ -44,6 +46,8 @@ def keep_run() -> bool:
 
 def _save(trainer) -> tuple[int | None, str]:
     """(run id, "") once saved under the autosaved name; (None, why) when the store refused."""
+    from ui import runs  # lazy: ui.runs loads torch; every page (Home too) imports this module
+
     lang = current_language()
     name = translate("keep.name", lang, run=runs.default_name(trainer, lang))
     lock = state.session_lock()

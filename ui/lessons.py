@@ -3,8 +3,9 @@
 A lesson is data: a TrainConfig built from ``lstm_core`` names, plus the presets of the page
 it opens (arena, gradient flow or sandbox) and the training steps taken before the page opens
 (for pages without a Play button). Its texts are the catalogue keys ``lessons.<key>.title``,
-``.summary``, ``.story``, ``.predict``, ``.run`` and ``.look``. No streamlit here:
-``ui.lesson_state.start`` puts a lesson into the session.
+``.summary``, ``.story``, ``.predict``, ``.run`` and ``.look``. No streamlit and no torch here
+(the presets' configurations come from ``lstm_core.presets``), so the Home page lists the
+lessons without loading the engine. ``ui.lesson_state.start`` puts a lesson into the session.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 from typing import NamedTuple
 
+from lstm_core import presets
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
 
 SANDBOX = "pages/3_Cell_sandbox.py"
@@ -47,15 +49,11 @@ def _cfg(task: str, knobs: dict, cell="lstm", hidden=32, lr=1e-2, batch=32, **mo
 
 
 def _arena(key: str) -> TrainConfig:
-    from lstm_core.arena import PRESETS
-
-    return copy.deepcopy(PRESETS[key].config)
+    return copy.deepcopy(presets.ARENA[key])
 
 
 def _gradient(key: str) -> TrainConfig:
-    from lstm_core.gradients import PRESETS
-
-    return copy.deepcopy(PRESETS[key][0])
+    return copy.deepcopy(presets.GRADIENTS[key][0])
 
 
 LESSONS: list[Lesson] = [

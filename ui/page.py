@@ -8,10 +8,12 @@ a page whose file does not exist yet is left out of the sidebar.
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from lstm_core.runtime import single_thread
+from lstm_core.runtime import single_thread, warm_up_later
 from ui import classroom, keep
 from ui.i18n import LANGUAGES, current_language, t
 from ui.nav import LANG, available_pages
@@ -40,8 +42,13 @@ def browser_language() -> str:
 
 
 def _one_torch_thread() -> None:
-    """Sessions are threads of one process: one torch and one BLAS thread (runtime.py)."""
-    single_thread()
+    """Sessions are threads of one process: one torch and one BLAS thread (runtime.py).
+    A page that has not loaded torch (Home) leaves its import to a background thread, so a
+    class opening a just-started server gets its first pages without waiting for torch."""
+    if "torch" in sys.modules:
+        single_thread()
+    else:
+        warm_up_later()
 
 
 def _on_language_change() -> None:

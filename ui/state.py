@@ -18,8 +18,8 @@ from importlib import resources
 import streamlit as st
 
 from lstm_core.config import TrainConfig
+from lstm_core.runtime import single_thread
 from lstm_core.tasks import TASKS, Task, TaskError, make_task
-from lstm_core.train import Trainer
 from ui import guard
 
 CONFIG = "train_config"  # TrainConfig the next (or current) run uses
@@ -64,6 +64,9 @@ def get_trainer():
 
 def _build(cfg: TrainConfig):
     """A Trainer on a copy of ``cfg``, with the user's file for tasks built from one."""
+    from lstm_core.train import Trainer  # lazy: the Home page imports this module without torch
+
+    single_thread()  # the process's first Trainer may come before any page limited torch
     return Trainer(copy.deepcopy(cfg), data=data_for(cfg.task))
 
 

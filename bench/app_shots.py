@@ -16,7 +16,7 @@ from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer
 OUT = ROOT / "artifacts" / "screenshots"
 CASES = {"en": "lang=en", "zh": "lang=zh", "projector": "lang=en&projector=1"}
 PLAY = {"en": "Play", "zh": "播放", "projector": "Play"}
-INSIDE = {"en": "Inside the cell", "zh": "细胞内部", "projector": "Inside the cell"}
+INSIDE = {"en": "Inside the cell", "zh": "单元内部", "projector": "Inside the cell"}
 
 
 def _wait(page) -> None:

@@ -174,7 +174,7 @@ def live_cell_height(projector: bool) -> int:
 # The loss and metric charts beside the live cell; projector mode gives the loss chart room for
 # its legend rows under the axis title (ui.figures.train: the projector legend).
 CURVE_HEIGHT = 275
-PROJECTOR_CURVE_HEIGHT = {"loss": 320, "metric": 260}
+PROJECTOR_CURVE_HEIGHT = {"loss": 270, "metric": 250}
 
 
 def curve_height(chart: str, projector: bool) -> int:

@@ -30,10 +30,10 @@ LINES = """(key) => {
 }"""
 
 
-def open_projector(browser, app_url: str, query: str, lang: str):
+def open_projector(browser, app_url: str, query: str, lang: str, projector: str = "1"):
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     page = context.new_page()
-    page.goto(f"{app_url}/?page=train&projector=1&lang={lang}{query}")
+    page.goto(f"{app_url}/?page=train&projector={projector}&lang={lang}{query}")
     wait_for_app(page, ".st-key-train_loss_chart .main-svg", timeout_ms=120_000)
     assert_no_exception(page)
     return context, page
@@ -117,18 +117,22 @@ def _inside(a: dict, chart: dict) -> bool:
     )
 
 
+STUDIO_CHARTS = ("train_loss_chart", "train_metric_chart", "train_grad_chart")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("task", ["sine", "series"])
-def test_projector_studio_labels_fit_and_chart_texts_keep_apart(browser, app_url, lang, task):
-    context, page = open_projector(browser, app_url, f"&task={task}", lang)
+@pytest.mark.parametrize(
+    "task, projector", [("sine", "1"), ("series", "1"), ("series", "0"), ("sine", "0")]
+)
+def test_studio_labels_fit_and_chart_texts_keep_apart(browser, app_url, lang, task, projector):
+    """With and without projector mode: the legends sit under the x axis texts."""
+    context, page = open_projector(browser, app_url, f"&task={task}", lang, projector)
     try:
         step(page, lang)
         page.wait_for_timeout(1000)
         lines = page.evaluate(LABEL_LINES, list(STUDIO_KEYS))
-        charts = {
-            k: page.evaluate(CHART_PARTS, k) for k in ("train_loss_chart", "train_metric_chart")
-        }
-        screenshot(page, f"projector_studio_{task}_{lang}")
+        charts = {k: page.evaluate(CHART_PARTS, k) for k in STUDIO_CHARTS}
+        screenshot(page, f"studio_labels_{task}_{lang}_p{projector}")
         assert len(lines) >= 6, lines
         assert max(n for _, _, n in lines) == 1, [x for x in lines if x[2] > 1]
         for key, parts in charts.items():

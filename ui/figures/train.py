@@ -112,8 +112,9 @@ def _projector_legend(traces: list[dict], refs: list[dict], extra: dict, log=Fal
     lowest = min(refs, key=lambda r: r["y"][-1]) if len(refs) > 1 else None
     labels = [_ref_label(r, log, below=r is lowest) for r in refs]
     notes = [*extra.get("annotations", []), *labels]
-    rows = sum(1 for tr in traces if tr.get("showlegend", True))
-    legend = {"orientation": "v", "yref": "container", "y": 0.0, "yanchor": "bottom"}
+    names = [tr["name"] for tr in traces if tr.get("showlegend", True)]
+    rows = legend_rows(names, scale=PROJECTOR_FONT) if names else 0
+    legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0}
     margin = {**extra.get("margin", {}), "b": AXIS_PX + ROW_PX * rows + 8}
     return {**extra, "annotations": notes, "legend": legend, "margin": margin}
 
@@ -195,6 +196,8 @@ def loss_figure(
         ]
     if projector:
         extra = _projector_legend(traces, refs, extra, log=True)
+    else:
+        extra = _bottom_legend(traces, extra)
     layout = base_layout(
         tr("train.chart.loss_title"),
         tr("train.chart.step"),
@@ -245,10 +248,47 @@ def metric_figure(
     extra = {"xaxis": {"nticks": 5}, "margin": {"t": 30 + line_px * lines}}
     if projector:
         extra = _projector_legend(traces, refs, extra)
+    else:
+        extra = _bottom_legend(traces, extra)
     layout = base_layout(title, tr("train.chart.step"), "", **extra, projector=projector)
     if lines > 1:
         layout = merge(layout, {"title": top})
     return make_figure(traces, layout, projector=projector)
+
+
+# Without projector mode the legend of those charts sits at the bottom of the figure too, in
+# rows across it, with the bottom margin sized for the rows it needs: placed in paper
+# coordinates under a 275 px chart it ran into the x axis title.
+STUDIO_PX = 330  # the narrowest the loss / metric / gradient column gets (1280 px window)
+ENTRY_PX, LINE_PX = 44, 20  # a legend entry's symbol and gap; a row
+CHAR_PX, WIDE_PX = 8, 15  # a Latin character; a Chinese one (full width)
+AXIS_PLAIN_PX = 46  # x tick labels and the x axis title under the plot
+
+
+def legend_rows(names: list[str], width: int = STUDIO_PX, scale: float = 1.0) -> int:
+    """Rows a horizontal legend of ``names`` fills in a chart ``width`` px wide, its type
+    ``scale`` times the usual (a wrapped name counts by its longest line and line count)."""
+    rows, used, lines = 1, 0, 1
+    for name in names:
+        parts = str(name).split("<br>")
+        w = scale * (ENTRY_PX + max(_text_px(p) for p in parts))
+        if used and used + w > width:
+            rows, used, lines = rows + lines, 0, 1
+        used, lines = used + w, max(lines, len(parts))
+    return rows + lines - 1
+
+
+def _text_px(text: str) -> int:
+    return sum(WIDE_PX if ord(c) >= 0x2E80 else CHAR_PX for c in text)
+
+
+def _bottom_legend(traces: list[dict], extra: dict) -> dict:
+    """``extra`` (layout) with the legend in rows at the bottom of the figure, under the x
+    axis title, and the bottom margin sized for them."""
+    rows = legend_rows([tr["name"] for tr in traces if tr.get("showlegend", True)])
+    legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0}
+    margin = {**extra.get("margin", {}), "b": AXIS_PLAIN_PX + LINE_PX * rows + 6}
+    return {**extra, "legend": legend, "margin": margin}
 
 
 def grad_norm_figure(
@@ -280,6 +320,8 @@ def grad_norm_figure(
     extra = {"yaxis": log_axis(norm, [] if clip is None else [clip])}
     if projector:
         extra = _projector_legend(traces, refs, extra, log=True)
+    else:
+        extra = _bottom_legend(traces, extra)
     layout = base_layout(
         tr("train.chart.grad_title"), tr("train.chart.step"), "‖∇L‖", **extra, projector=projector
     )

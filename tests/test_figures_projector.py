@@ -146,10 +146,25 @@ def test_projector_studio_charts_name_reference_lines_on_the_chart_and_legend_at
     assert [a["yanchor"] for a in notes] == ["top", "bottom"]  # two close lines, names apart
     loss = figs.loss_figure([1, 2], [1.0, 0.5], [2], [0.6], 1.0, None, projector=True)
     layout = loss.to_dict()["layout"]
-    assert layout["legend"]["yref"] == "container" and layout["legend"]["orientation"] == "v"
+    assert layout["legend"]["yref"] == "container" and layout["legend"]["orientation"] == "h"
     shown = [t.name for t in loss.data if t.showlegend is not False]
     assert shown == ["training", "validation"]
-    assert layout["margin"]["b"] >= 62 + 30 * len(shown)
+    assert figs.legend_rows(shown, scale=1.25) == 1  # both fit one row of a 330 px chart
+    assert layout["margin"]["b"] >= 62 + 30 * 1
     assert layout["annotations"][0]["y"] == pytest.approx(0.0)  # log axis: log10(1.0)
     plain = figs.loss_figure([1, 2], [1.0, 0.5], [2], [0.6], 1.0, None)
     assert len([t for t in plain.data if t.showlegend is not False]) == 3
+    # Without projector mode the legend sits at the bottom too, its margin sized for its rows.
+    plain_layout = plain.to_dict()["layout"]
+    assert plain_layout["legend"]["yref"] == "container"
+    assert plain_layout["margin"]["b"] >= 46 + 20 * 2  # three entries need two rows
+
+
+def test_legend_rows_count_wide_characters_and_wrapped_names():
+    assert figs.legend_rows(["a"]) == 1
+    assert figs.legend_rows(["training", "validation", "baseline 0.5"]) == 2
+    # Chinese characters are about twice as wide as Latin ones.
+    assert figs.legend_rows(["训练训练训练训练训练", "验证验证验证验证验证"]) == 2
+    assert figs.legend_rows(["training", "validation"]) == 1
+    # A name wrapped onto two lines takes two lines of its row.
+    assert figs.legend_rows(["R² (share of variance<br>explained)"]) == 2

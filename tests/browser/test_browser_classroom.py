@@ -88,11 +88,17 @@ def test_projector_mode_with_locked_and_hidden_controls(page, app_url):
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_timeout(1500)
     harness.assert_no_exception(page)
+    # The data lines (training and validation loss) are drawn thick for the back of the room;
+    # reference lines, stems and outlines are thickened too, but stay thinner than the data.
     widths = page.evaluate(
-        "() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer .js-line')]"
-        ".map(p => parseFloat(getComputedStyle(p).strokeWidth))"
+        """() => [...document.querySelectorAll('.st-key-train_loss_chart g.trace.scatter')]
+            .filter((g) => !(g.__data__[0].trace.line || {}).dash ||
+                           g.__data__[0].trace.line.dash === 'solid')
+            .map((g) => g.querySelector('path.js-line'))
+            .filter((p) => p && p.getAttribute('d'))
+            .map((p) => parseFloat(getComputedStyle(p).strokeWidth))"""
     )
-    assert widths and min(widths) >= 6
+    assert len(widths) >= 2 and min(widths) >= 6, widths
     harness.screenshot(page, "classroom_projector")
 
 

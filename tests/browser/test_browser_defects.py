@@ -38,7 +38,7 @@ def click(page, label: str) -> None:
 
 @pytest.mark.parametrize(
     ("task", "width", "lang"),
-    [("text", 1440, "en"), ("reber", 1280, "zh"), ("next-action", 1280, "en")],
+    [("text", 1440, "en"), ("reber", 1280, "zh")],
 )
 def test_prediction_rows_stay_aligned_and_inside_the_page(app_url, page, task, width, lang):
     open_query(page, app_url, f"page=train&task={task}", width, lang)
@@ -55,10 +55,35 @@ def test_prediction_rows_stay_aligned_and_inside_the_page(app_url, page, task, w
     cells = [c for table in tables for row in table["text"] for c in row]
     if task == "text":
         assert not any("\n" in c or "\t" in c for c in cells)
-    if task == "next-action":
-        assert "browse" in cells or "search" in cells  # one token per cell
     if task == "reber":
         assert len(tables[0]["labels"]) == 5  # input, target, prediction, legal, errors
+
+
+# Next-action shows each session as boxed actions (one element per action) that wrap inside
+# the main column: per card, each action's text and box.
+SESSION_CHIPS = """() => [...document.querySelectorAll('.pred-card .pred-input')].map((d) => ({
+  chips: [...d.querySelectorAll('span')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return {text: e.innerText, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  }),
+  main: document.querySelector('[data-testid="stMain"]').getBoundingClientRect().right,
+}))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_next_action_sessions_show_separate_actions_inside_the_page(app_url, page, lang):
+    open_query(page, app_url, "page=train&task=next-action", 1280, lang)
+    for _ in range(3):
+        click(page, "Step" if lang == "en" else "单步")
+    cards = page.evaluate(SESSION_CHIPS)
+    screenshot(page, f"defects_pred_next-action_1280_{lang}")
+    assert cards, "no sessions shown"
+    for card in cards:
+        chips = card["chips"]
+        assert len(chips) >= 2 and all(c["text"].strip() for c in chips)
+        for a, b in zip(chips, chips[1:], strict=False):  # apart on a line, or on the next line
+            assert a["right"] <= b["left"] or b["top"] >= a["bottom"] - 1, (a, b)
+        assert max(c["right"] for c in chips) <= card["main"] + 0.5, "an action runs off"
 
 
 # Titles, legends and tick labels of every live chart: how far each sticks out of its chart.

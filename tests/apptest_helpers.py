@@ -47,3 +47,9 @@ def live_figure(at: AppTest, key: str) -> dict:
     """The figure JSON the live chart ``key`` (ui.live_chart) received in the last run."""
     (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
     return json.loads(json.loads(el.proto.json)["figure"])
+
+
+def live_overlay(at: AppTest, key: str) -> dict | None:
+    """What the live chart ``key`` received to draw over its figure (cursor, unit), or None."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
+    return json.loads(el.proto.json).get("overlay")

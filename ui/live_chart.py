@@ -50,7 +50,8 @@ function loadPlotly() {
 }
 
 // The overlay: what moves with a cursor or unit (data.overlay, in the (x, y) axes' data
-// coordinates) drawn as one SVG over the plot, placed with Plotly's own axis mapping, so a
+// coordinates: a cursor line; optionally dots on stems, outlined rows, texts) drawn as one
+// SVG over the plot, placed with Plotly's own axis mapping, so a
 // move never redraws the heatmaps. Redrawn after every Plotly draw (zoom, resize, new data).
 const ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ESC[c]);
@@ -60,21 +61,23 @@ function overlaySvg(o, fl, clipId) {
   const X = (x) => (xa._offset + xa.l2p(x)).toFixed(1);
   const Y = (y) => (ya._offset + ya.l2p(y)).toFixed(1);
   const box = `x="${xa._offset}" y="${ya._offset}" width="${xa._length}" height="${ya._length}"`;
-  let stems = "", dots = "", rows = "";
-  const d = o.dots, zero = X(o.zero);
+  let stems = "", dots = "", rows = "", texts = "";
+  const d = o.dots || { x: [] }, zero = X(o.zero || 0);
   for (let k = 0; k < d.x.length; k++) {
     const x = X(d.x[k]), y = Y(d.y[k]);
     stems += `M${zero} ${y}H${x}`;
     dots += `<circle cx="${x}" cy="${y}" r="2.5" fill="${d.colour[k]}">` +
       `<title>${d.value[k].toFixed(3)}</title></circle>`;
   }
-  for (const y of o.rows.y) {
+  for (const y of (o.rows || { y: [] }).y) {
     const x0 = X(o.rows.x0), x1 = X(o.rows.x1);
     rows += `M${x0} ${Y(y - 0.5)}H${x1}V${Y(y + 0.5)}H${x0}Z`;
   }
-  const tx = X(o.text.x);
-  const texts = o.text.y.map((y, k) =>
-    `<text x="${tx}" y="${(Y(y) - 3).toFixed(1)}">${esc(o.text.text[k])}</text>`).join("");
+  if (o.text) {
+    const tx = X(o.text.x);
+    texts = o.text.y.map((y, k) =>
+      `<text x="${tx}" y="${(Y(y) - 3).toFixed(1)}">${esc(o.text.text[k])}</text>`).join("");
+  }
   const cx = xa._offset + xa.l2p(o.cursor);
   const inside = cx >= xa._offset && cx <= xa._offset + xa._length;
   const cursor = !inside ? "" : `<path d="M${cx.toFixed(1)} ${size.t}V${size.t + size.h}" ` +

@@ -129,6 +129,18 @@ def _cursor(t: int) -> dict:
     )
 
 
+def cursor_overlay(t: int) -> dict:
+    """The cursor line at step ``t`` for the browser to draw over a chart (``live_chart``'s
+    ``overlay``), in place of the ``_cursor`` shape that ``without_cursor`` takes out."""
+    return dict(cursor=int(t), colour=dict(cursor=CURSOR))
+
+
+def without_cursor(fig: go.Figure) -> go.Figure:
+    """``fig`` without its cursor line: a cursor move then changes only the overlay."""
+    fig.layout.shapes = [s for s in fig.layout.shapes if s.name != "cursor"]
+    return fig
+
+
 def _padded(lo: float, hi: float, floor_at_zero: bool = False) -> list[float]:
     pad = 0.05 * (hi - lo)
     return [lo if (floor_at_zero and lo >= 0) else lo - pad, hi + pad]
@@ -768,7 +780,7 @@ def live_cell_overlay(
         ),
         rows=dict(x0=-0.5, x1=T - 0.5, y=[float(y) + 0.5 for y in b["box_y"][::6]]),
         text=dict(x=round(float(_beside_x(1.0, T)), 4), y=list(vy), text=list(values)),
-        colour=dict(cursor=CURSOR, stem="#999999", outline="#000000"),
+        colour=dict(cursor_overlay(t_cursor)["colour"], stem="#999999", outline="#000000"),
     )
 
 

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import APP, live_figure, live_overlay, open_page, plotly_array
+from apptest_helpers import APP, live_data, live_figure, live_overlay, open_page, plotly_array
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -226,6 +226,7 @@ def test_live_cell_cursor_and_unit_move_only_the_overlay():
     at.slider(key="train_cell_t").set_value(3).run()
     at.selectbox(key="train_cell_unit").set_value(1).run()
     assert not at.exception
+    assert "figure" not in live_data(at, "train_cell_chart")  # the browser holds it
     assert live_figure(at, "train_cell_chart") == figure  # the same figure: no redraw
     overlay = live_overlay(at, "train_cell_chart")
     now = tr.trace(tr.probe.x[:, :1])[0]  # (T, 1, H) per quantity

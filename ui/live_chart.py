@@ -15,6 +15,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Hashable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -119,8 +120,24 @@ function drawOverlay(div) {
   div.__lstmOverlayDraws = (div.__lstmOverlayDraws || 0) + 1;
 }
 
+// The figures this tab holds: chart key -> {token, figure}. A versioned chart's figure is
+// sent once per version; the runs after send its token only (a cursor move: the overlay).
+const FIGURES = window.__lstmFigures || (window.__lstmFigures = {});
+
+function figureOf(data, setTriggerValue) {
+  if (data.token === undefined || data.token === null) return data.figure;
+  const held = FIGURES[data.key];
+  if (typeof data.figure === "string") {
+    FIGURES[data.key] = { token: data.token, figure: data.figure };
+    return data.figure;
+  }
+  if (held && held.token === data.token) return held.figure;
+  setTriggerValue("missing", data.token);  // not here (a new tab): the server sends it again
+  return null;
+}
+
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   if (data.preload) { loadPlotly(); return; }  // parse the library before the first chart
   let div = parentElement.querySelector("div.lstm-live-chart");
   if (!div) {
@@ -136,18 +153,20 @@ export default function (component) {
   const overlayChanged = overlayText !== div.__lstmOverlayText;
   div.__lstmOverlay = overlay;
   div.__lstmOverlayText = overlayText;
-  if (div.__lstmFigure === data.figure && div.layout) {
+  const figure = figureOf(data, setTriggerValue);
+  if (figure === null) return;
+  if (div.__lstmFigure === figure && div.layout) {
     // Same figure as drawn (its data changes only at evaluations): no redraw, but it is
     // current at this step; a moved cursor or unit moves only the overlay.
     if (step !== null) div.layout.meta = Object.assign({}, div.layout.meta, { step });
     if (overlayChanged) drawOverlay(div);
     return;
   }
-  div.__lstmFigure = data.figure;
-  const fig = JSON.parse(data.figure);
+  div.__lstmFigure = figure;
+  const fig = JSON.parse(figure);
   if (step !== null) fig.layout.meta = Object.assign({}, fig.layout.meta, { step });
   loadPlotly().then((Plotly) => {
-    if (div.__lstmFigure !== data.figure) return;  // a newer figure came in meanwhile
+    if (div.__lstmFigure !== figure) return;  // a newer figure came in meanwhile
     Plotly.react(div, fig.data, fig.layout, {
       responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"],
     }).then(() => {
@@ -239,11 +258,27 @@ def live_chart(
     _draw(key, figure_payload(fig, key, height), height, step, overlay)
 
 
-def _draw(key: str, payload: dict, height: int, step: int | None, overlay=None) -> None:
+_SENT = "live_chart_sent"  # session key: chart key -> token of the figure the browser holds
+
+
+def _draw(key: str, payload: dict, height: int, step: int | None, overlay=None, token=None):
+    """Send the chart. With a ``token`` (the figure's build), a figure the browser already
+    holds is not sent again (a cursor move then costs the overlay, not 1-2 MB); if the tab
+    lacks it, the component asks for it ("missing") and the next run sends it."""
     data = payload if step is None else {**payload, "step": int(step)}
     if overlay is not None:
         data = {**data, "overlay": overlay}
-    _component(key=key, data=data, height=height)
+    if token is not None:
+        sent = st.session_state.setdefault(_SENT, {})
+        data = {**data, "key": key, "token": token}
+        if sent.get(key) == token:
+            data.pop("figure")
+        sent[key] = token
+    _component(key=key, data=data, height=height, on_missing_change=partial(_forget, key))
+
+
+def _forget(key: str) -> None:
+    st.session_state.get(_SENT, {}).pop(key, None)
 
 
 def _browser_queue():
@@ -291,10 +326,11 @@ def live_chart_versioned(
         start = time.perf_counter()
         fig = build()
         built = time.perf_counter()
-        hit = cache[key] = (version, figure_payload(fig, key, height), fig)
+        token = f"{time.time_ns():x}"  # this build: the browser keeps it under this name
+        hit = cache[key] = (version, figure_payload(fig, key, height), fig, token)
         spent = (built - start, time.perf_counter() - built, len(hit[1]["figure"]))
         st.session_state.setdefault(COSTS, {})[key] = spent
-    _draw(key, hit[1], height, step, overlay)
+    _draw(key, hit[1], height, step, overlay, hit[3])
     return hit[2]
 
 

@@ -5,9 +5,10 @@ cell. Goal: <= 300 ms (median).
 The session is opened through a link (``?page=train&task=reber&hidden=64``), trained for a
 few seconds, paused, then:
 - the cursor slider is moved with the arrow keys; each move waits for the chart's cursor line
-  (``layout.shapes[name=cursor].x0``) to reach the new step;
+  (the overlay's cursor once drawn, else ``layout.shapes[name=cursor].x0``) to reach the new
+  step;
 - a unit is picked (the live cell's unit picker; Inside's unit list); each pick waits for
-  the chart's next ``plotly_afterplot`` event.
+  the chart's next ``plotly_afterplot`` event or overlay draw.
 
     python -m bench.app_cursor [--quick] [--moves 8]
 """
@@ -28,20 +29,23 @@ LIVE = ".lstm-live-chart"
 CURSOR_AT = """((key) => {
   const holder = document.querySelector('.st-key-' + key);
   const div = holder && holder.querySelector('.lstm-live-chart');
+  if (div && div.__lstmOverlayDrawn) return div.__lstmOverlayDrawn.cursor;
   const line = div && div.layout && (div.layout.shapes || []).find((s) => s.name === 'cursor');
   return line ? line.x0 : null;
 })"""
-# Count the chart's draws (Plotly fires plotly_afterplot after each Plotly.react).
+# Count the chart's draws (Plotly fires plotly_afterplot after each Plotly.react; the live
+# chart counts its overlay draws in __lstmOverlayDraws).
 COUNT_DRAWS = """(key) => {
   const div = document.querySelector('.st-key-' + key + ' .lstm-live-chart');
   if (!div.__counting) { div.__draws = 0; div.on('plotly_afterplot', () => div.__draws++);
                          div.__counting = true; }
-  return div.__draws;
+  return div.__draws + (div.__lstmOverlayDraws || 0);
 }"""
 
 
 def draws(key: str, before: int) -> str:
-    return f"document.querySelector('.st-key-{key} .lstm-live-chart').__draws > {before}"
+    div = f"document.querySelector('.st-key-{key} .lstm-live-chart')"
+    return f"{div}.__draws + ({div}.__lstmOverlayDraws || 0) > {before}"
 
 
 def cursor_moves_ms(page, label: str, chart_key: str, moves: int, costs=None) -> list[float]:

@@ -30,6 +30,7 @@ from ui.train_view import (
     live_cell_controls,
     live_cell_figure,
     live_cell_height,
+    live_cell_overlay,
     live_cell_table,
     prediction_figure,
     prediction_height,
@@ -73,10 +74,10 @@ with side_col:
     save_run_button("train")
 
 
-def chart(build, key: str, version, height: int = 330, frame=None) -> None:
+def chart(build, key: str, version, height: int = 330, frame=None, overlay=None) -> None:
     """A live chart, current at the trainer's step (``layout.meta.step`` in the browser)."""
     step = state.get_trainer().steps
-    live_chart_with_table(build, key, version, height, show_tables, frame, step)
+    live_chart_with_table(build, key, version, height, show_tables, frame, step, overlay)
 
 
 @st.fragment(run_every=TICK_S if running else None)
@@ -115,9 +116,10 @@ def live() -> None:
         chart(
             lambda: live_cell_figure(trainer, traces, view, lang, projector),
             "train_cell_chart",
-            (now, tuple(view.items())),
+            (now, view["layer"], view["normalise"]),  # a cursor or unit move: overlay only
             live_cell_height(projector),
             lambda: live_cell_table(traces, view, lang),
+            live_cell_overlay(traces, view),
         )
     with curves_col:
         chart(

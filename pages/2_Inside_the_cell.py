@@ -10,7 +10,7 @@ from lstm_core.records import saturation
 from ui import guard, state
 from ui.classroom import projector_on
 from ui.figures import inside as fi
-from ui.figures.overfit import windowed
+from ui.figures.overfit import step_window, windowed
 from ui.i18n import current_language, t
 from ui.inside_view import TraceCache, chart, clamp, moved, quick_model, view_controls
 from ui.live_chart import live_chart_versioned
@@ -67,16 +67,19 @@ def view() -> None:
     with left:
         chart(
             lambda: windowed(  # long reviews: a window around the cursor
-                fi.trace_heatmaps(
-                    seq, x_seq, t_cur, lang, tokens, ranges, projector=projector, normalise=norm
+                fi.without_cursor(
+                    fi.trace_heatmaps(
+                        seq, x_seq, t_cur, lang, tokens, ranges, projector=projector, normalise=norm
+                    )
                 ),
                 T,
                 t_cur,
             ),
             "inside_heatmaps",
-            (version, t_cur, norm),
+            (version, step_window(T, t_cur), norm),  # the cursor: an overlay on the same data
             150 + 130 * len(seq),
-            data_version=(version, norm),  # the cursor is a line over the same data
+            data_version=(version, norm),
+            overlay=fi.cursor_overlay(t_cur),
         )
     with right:
         chart(
@@ -104,11 +107,13 @@ def view() -> None:
     )
     if units:
         chart(
-            lambda: fi.unit_lines(seq, units, t_cur, lang, ranges, projector=projector),
+            lambda: fi.without_cursor(
+                fi.unit_lines(seq, units, t_cur, lang, ranges, projector=projector)
+            ),
             "inside_lines",
-            (version, t_cur, tuple(units)),
+            (version, tuple(units)),
             110 + 120 * len(seq),
-            data_version=(version, tuple(units)),
+            overlay=fi.cursor_overlay(t_cur),
         )
     saturation_view(traces, layer, step)
     if tokens:

@@ -46,4 +46,20 @@ def plotly_array(a, dtype=None) -> np.ndarray:
 def live_figure(at: AppTest, key: str) -> dict:
     """The figure JSON the live chart ``key`` (ui.live_chart) received in the last run."""
     (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
-    return json.loads(json.loads(el.proto.json)["figure"])
+    data = json.loads(el.proto.json)
+    if "figure" not in data:  # sent in an earlier run: the run sent only its token
+        _version, payload, _fig, token = at.session_state["live_chart_payloads"][key]
+        assert data["token"] == token
+        return json.loads(payload["figure"])
+    return json.loads(data["figure"])
+
+
+def live_data(at: AppTest, key: str) -> dict:
+    """Everything the live chart ``key`` received in the last run."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
+    return json.loads(el.proto.json)
+
+
+def live_overlay(at: AppTest, key: str) -> dict | None:
+    """What the live chart ``key`` received to draw over its figure (cursor, unit), or None."""
+    return live_data(at, key).get("overlay")

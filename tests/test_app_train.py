@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import APP, open_page, plotly_array
+from apptest_helpers import APP, live_data, live_figure, live_overlay, open_page, plotly_array
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import ModelConfig, OptimConfig, TrainConfig
@@ -216,3 +216,21 @@ def test_knobs_have_plain_labels_with_the_code_name_in_the_help():
     speed = at.select_slider(key="train_speed")
     assert speed.label == "Steps per chart update" and "tick" not in speed.label
     assert speed.format_func("auto") == "auto (fastest)" and "auto:" in speed.help
+
+
+def test_live_cell_cursor_and_unit_move_only_the_overlay():
+    at = open_train()
+    at.button(key="train_step").click().run()
+    tr = trainer(at)
+    figure = live_figure(at, "train_cell_chart")
+    at.slider(key="train_cell_t").set_value(3).run()
+    at.selectbox(key="train_cell_unit").set_value(1).run()
+    assert not at.exception
+    assert "figure" not in live_data(at, "train_cell_chart")  # the browser holds it
+    assert live_figure(at, "train_cell_chart") == figure  # the same figure: no redraw
+    overlay = live_overlay(at, "train_cell_chart")
+    now = tr.trace(tr.probe.x[:, :1])[0]  # (T, 1, H) per quantity
+    assert overlay["cursor"] == 3
+    values = np.concatenate([now[q][3, 0] for q in now])
+    np.testing.assert_allclose(sorted(overlay["dots"]["value"]), sorted(values), atol=1e-6)
+    assert f"h[1] = {now['h'][3, 0, 1]:+.3f}" in overlay["text"]["text"]

@@ -1,6 +1,8 @@
 """Pure figure builders of ui.figures.inside: what they draw is exactly the data they were given,
 on fixed colour ranges, with the time cursor where it was asked for. No Streamlit here."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -262,3 +264,23 @@ def test_live_cell_marks_values_beyond_each_range(seq):
     assert f"±{hi:.2g}" in titles and "▲▼" in titles
     plain = fi.live_cell(s, x, 0, normalise=True)
     assert not clipped_markers(plain, "")
+
+
+def test_live_cell_overlay_holds_what_the_cursor_and_unit_move(seq):
+    s, x = seq
+    full = fi.live_cell(s, x, 4, unit=2)
+    base = fi.live_cell(s, x, 9, unit=0, overlay=True)  # cursor and unit do not shape it
+    assert not base.layout.shapes and all(tr.name not in ("t", "u") for tr in base.data)
+    np.testing.assert_array_equal(band_rows(base, s)[1], band_rows(full, s)[1])
+    o = fi.live_cell_overlay(s, 4, unit=2)
+    assert o["cursor"] == cursor_x(full) == 4
+    dots = next(tr for tr in full.data if tr.name == "t" and tr.mode == "markers")
+    np.testing.assert_allclose(o["dots"]["value"], dots.customdata, atol=1e-12)
+    np.testing.assert_allclose(o["dots"]["x"], dots.x, atol=1e-3)
+    assert o["dots"]["y"] == list(dots.y) and len(set(o["dots"]["colour"])) > 1
+    texts = [tr for tr in full.data if tr.type == "scatter" and tr.mode == "text"]
+    values = next(tr for tr in texts if "[2]" in tr.text[0])
+    assert o["text"]["text"] == list(values.text) and o["text"]["y"] == list(values.y)
+    outline = next(tr for tr in full.data if tr.name == "u")
+    assert [y - 0.5 for y in o["rows"]["y"]] == list(outline.y[::6])
+    json.dumps(o)  # plain JSON for the browser

@@ -62,3 +62,9 @@ def test_step_window_follows_the_cursor():
     assert step_window(150, 149) == (150 - LONG_T - 0.5, 149.5)
     lo, hi = step_window(150, 75)
     assert lo < 75 < hi and hi - lo == LONG_T
+    for t in range(150):  # the cursor stays clear of the edges; most moves keep the window
+        lo, hi = step_window(150, t)
+        assert hi - lo == LONG_T and (lo + LONG_T // 4 <= t or lo < 0)
+        assert t <= hi - LONG_T // 4 or hi > 149
+    moves = sum(step_window(150, t) != step_window(150, t + 1) for t in range(149))
+    assert moves <= 150 // (LONG_T // 2)

@@ -99,12 +99,12 @@ def view_controls(tr) -> tuple[int, int, int]:
 TABLES = "inside_tables"  # chart key -> (data version, its data tables)
 
 
-def chart(build, key: str, version, height: int, data_version=None) -> None:
+def chart(build, key: str, version, height: int, data_version=None, overlay=None) -> None:
     """A live chart (rebuilt only when ``version`` changes) and its data as tables in a
     folded "Data table" under it: the accessible alternative to the chart. The tables are
-    rebuilt only when ``data_version`` (default ``version``) changes: a cursor move redraws
-    the cursor, not the heatmaps' data."""
-    fig = live_chart_versioned(build, key, version, height)
+    rebuilt only when ``data_version`` (default ``version``) changes. ``overlay``: the
+    cursor, drawn over the chart (a move redraws neither the data nor the tables)."""
+    fig = live_chart_versioned(build, key, version, height, overlay=overlay)
     data_version = version if data_version is None else data_version
     cache = st.session_state.setdefault(TABLES, {})
     if key not in cache or cache[key][0] != data_version:

@@ -15,6 +15,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Hashable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -49,8 +50,94 @@ function loadPlotly() {
   return window.__lstmPlotlyLoading;
 }
 
+// The overlay: what moves with a cursor or unit (data.overlay, in the (x, y) axes' data
+// coordinates: a cursor line; optionally dots on stems, outlined rows, texts) drawn as one
+// SVG over the plot, placed with Plotly's own axis mapping, so a
+// move never redraws the heatmaps. Redrawn after every Plotly draw (zoom, resize, new data).
+const ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ESC[c]);
+
+function overlaySvg(o, fl, clipId) {
+  const xa = fl.xaxis, ya = fl.yaxis, size = fl._size, c = o.colour, font = fl.font || {};
+  const X = (x) => (xa._offset + xa.l2p(x)).toFixed(1);
+  const Y = (y) => (ya._offset + ya.l2p(y)).toFixed(1);
+  const box = `x="${xa._offset}" y="${ya._offset}" width="${xa._length}" height="${ya._length}"`;
+  let stems = "", dots = "", rows = "", texts = "";
+  const d = o.dots || { x: [] }, zero = X(o.zero || 0);
+  for (let k = 0; k < d.x.length; k++) {
+    const x = X(d.x[k]), y = Y(d.y[k]);
+    stems += `M${zero} ${y}H${x}`;
+    dots += `<circle cx="${x}" cy="${y}" r="2.5" fill="${d.colour[k]}">` +
+      `<title>${d.value[k].toFixed(3)}</title></circle>`;
+  }
+  for (const y of (o.rows || { y: [] }).y) {
+    const x0 = X(o.rows.x0), x1 = X(o.rows.x1);
+    rows += `M${x0} ${Y(y - 0.5)}H${x1}V${Y(y + 0.5)}H${x0}Z`;
+  }
+  if (o.text) {
+    const tx = X(o.text.x);
+    texts = o.text.y.map((y, k) =>
+      `<text x="${tx}" y="${(Y(y) - 3).toFixed(1)}">${esc(o.text.text[k])}</text>`).join("");
+  }
+  const cx = xa._offset + xa.l2p(o.cursor);
+  const inside = cx >= xa._offset && cx <= xa._offset + xa._length;
+  const cursor = !inside ? "" : `<path d="M${cx.toFixed(1)} ${size.t}V${size.t + size.h}" ` +
+    `stroke="${c.cursor}" stroke-width="2" stroke-dasharray="3,3"/>`;
+  const type = `text-anchor="end" font-size="${font.size || 13}" ` +
+    `font-family="${esc(font.family || "sans-serif")}" fill="${font.color || "#444"}"`;
+  return `<defs><clipPath id="${clipId}"><rect ${box}/></clipPath></defs>` +
+    `<g clip-path="url(#${clipId})">` +
+    `<path d="${stems}" stroke="${c.stem}" stroke-width="1" fill="none"/>` +
+    `<path d="${rows}" stroke="${c.outline}" stroke-width="1" fill="none"/>` +
+    `<g stroke="#444444" stroke-width="0.5" style="pointer-events:all">${dots}</g>` +
+    `<g ${type}>${texts}</g></g>${cursor}`;
+}
+
+let overlayCount = 0;
+
+function drawOverlay(div) {
+  const o = div.__lstmOverlay, fl = div._fullLayout;
+  let svg = div.__lstmSvg;
+  if (!o || !fl || !fl.xaxis || !fl.yaxis || !fl._size) {
+    if (svg) svg.style.display = "none";
+    return;
+  }
+  if (!svg) {
+    svg = div.__lstmSvg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("class", "lstm-overlay");
+    Object.assign(svg.style, { position: "absolute", pointerEvents: "none", overflow: "visible" });
+    div.parentElement.style.position = "relative";
+    div.parentElement.appendChild(svg);
+  }
+  svg.style.display = "";
+  svg.style.left = div.offsetLeft + "px";
+  svg.style.top = div.offsetTop + "px";
+  svg.setAttribute("width", fl.width);
+  svg.setAttribute("height", fl.height);
+  if (!div.__lstmClip) div.__lstmClip = "lstm-clip-" + ++overlayCount;
+  svg.innerHTML = overlaySvg(o, fl, div.__lstmClip);
+  div.__lstmOverlayDrawn = o;  // what the overlay shows now (tests and bench read it)
+  div.__lstmOverlayDraws = (div.__lstmOverlayDraws || 0) + 1;
+}
+
+// The figures this tab holds: chart key -> {token, figure}. A versioned chart's figure is
+// sent once per version; the runs after send its token only (a cursor move: the overlay).
+const FIGURES = window.__lstmFigures || (window.__lstmFigures = {});
+
+function figureOf(data, setTriggerValue) {
+  if (data.token === undefined || data.token === null) return data.figure;
+  const held = FIGURES[data.key];
+  if (typeof data.figure === "string") {
+    FIGURES[data.key] = { token: data.token, figure: data.figure };
+    return data.figure;
+  }
+  if (held && held.token === data.token) return held.figure;
+  setTriggerValue("missing", data.token);  // not here (a new tab): the server sends it again
+  return null;
+}
+
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   if (data.preload) { loadPlotly(); return; }  // parse the library before the first chart
   let div = parentElement.querySelector("div.lstm-live-chart");
   if (!div) {
@@ -61,19 +148,33 @@ export default function (component) {
   div.style.height = data.height + "px";
   div.style.width = "100%";
   const step = data.step === undefined || data.step === null ? null : data.step;
-  if (div.__lstmFigure === data.figure && div.layout) {
+  const overlay = data.overlay || null;
+  const overlayText = overlay ? JSON.stringify(overlay) : null;
+  const overlayChanged = overlayText !== div.__lstmOverlayText;
+  div.__lstmOverlay = overlay;
+  div.__lstmOverlayText = overlayText;
+  const figure = figureOf(data, setTriggerValue);
+  if (figure === null) return;
+  if (div.__lstmFigure === figure && div.layout) {
     // Same figure as drawn (its data changes only at evaluations): no redraw, but it is
-    // current at this step.
+    // current at this step; a moved cursor or unit moves only the overlay.
     if (step !== null) div.layout.meta = Object.assign({}, div.layout.meta, { step });
+    if (overlayChanged) drawOverlay(div);
     return;
   }
-  div.__lstmFigure = data.figure;
-  const fig = JSON.parse(data.figure);
+  div.__lstmFigure = figure;
+  const fig = JSON.parse(figure);
   if (step !== null) fig.layout.meta = Object.assign({}, fig.layout.meta, { step });
   loadPlotly().then((Plotly) => {
-    if (div.__lstmFigure !== data.figure) return;  // a newer figure came in meanwhile
+    if (div.__lstmFigure !== figure) return;  // a newer figure came in meanwhile
     Plotly.react(div, fig.data, fig.layout, {
       responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    }).then(() => {
+      if (!div.__lstmOverlayHooked) {  // zoom, pan and resize redraw the plot: follow it
+        div.__lstmOverlayHooked = true;
+        div.on("plotly_afterplot", () => drawOverlay(div));
+      }
+      drawOverlay(div);
     });
   });
 }
@@ -143,16 +244,41 @@ def _typed(a: np.ndarray):
     return out
 
 
-def live_chart(fig: go.Figure, key: str, height: int = 320, step: int | None = None) -> None:
+def live_chart(
+    fig: go.Figure,
+    key: str,
+    height: int = 320,
+    step: int | None = None,
+    overlay: dict | None = None,
+) -> None:
     """Draw ``fig`` under ``key``; later calls with the same key update the same plot.
     ``step``: the training step the chart is current at, kept in ``layout.meta.step`` in the
-    browser (the tests compare it with the Steps counter)."""
-    _draw(key, figure_payload(fig, key, height), height, step)
+    browser (the tests compare it with the Steps counter). ``overlay``: a cursor and unit
+    drawn over the plot without redrawing it (``ui.figures.inside.live_cell_overlay``)."""
+    _draw(key, figure_payload(fig, key, height), height, step, overlay)
 
 
-def _draw(key: str, payload: dict, height: int, step: int | None) -> None:
+_SENT = "live_chart_sent"  # session key: chart key -> token of the figure the browser holds
+
+
+def _draw(key: str, payload: dict, height: int, step: int | None, overlay=None, token=None):
+    """Send the chart. With a ``token`` (the figure's build), a figure the browser already
+    holds is not sent again (a cursor move then costs the overlay, not 1-2 MB); if the tab
+    lacks it, the component asks for it ("missing") and the next run sends it."""
     data = payload if step is None else {**payload, "step": int(step)}
-    _component(key=key, data=data, height=height)
+    if overlay is not None:
+        data = {**data, "overlay": overlay}
+    if token is not None:
+        sent = st.session_state.setdefault(_SENT, {})
+        data = {**data, "key": key, "token": token}
+        if sent.get(key) == token:
+            data.pop("figure")
+        sent[key] = token
+    _component(key=key, data=data, height=height, on_missing_change=partial(_forget, key))
+
+
+def _forget(key: str) -> None:
+    st.session_state.get(_SENT, {}).pop(key, None)
 
 
 def _browser_queue():
@@ -188,10 +314,11 @@ def live_chart_versioned(
     version: Hashable,
     height: int = 320,
     step: int | None = None,
+    overlay: dict | None = None,
 ) -> go.Figure:
     """Like ``live_chart``, but calls ``build()`` only when ``version`` changes (e.g. the step
     of the last evaluation): charts whose data did not change cost nothing to rebuild, and
-    the browser does not redraw them (only their ``step`` moves on).
+    the browser does not redraw them (only their ``step`` moves on, and their ``overlay``).
     Returns the figure drawn (built now or kept from the run that built it)."""
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get(key)
@@ -199,10 +326,11 @@ def live_chart_versioned(
         start = time.perf_counter()
         fig = build()
         built = time.perf_counter()
-        hit = cache[key] = (version, figure_payload(fig, key, height), fig)
+        token = f"{time.time_ns():x}"  # this build: the browser keeps it under this name
+        hit = cache[key] = (version, figure_payload(fig, key, height), fig, token)
         spent = (built - start, time.perf_counter() - built, len(hit[1]["figure"]))
         st.session_state.setdefault(COSTS, {})[key] = spent
-    _draw(key, hit[1], height, step)
+    _draw(key, hit[1], height, step, overlay, hit[3])
     return hit[2]
 
 
@@ -214,14 +342,15 @@ def live_chart_with_table(
     table: bool,
     frame: Callable[[], pd.DataFrame] | None = None,
     step: int | None = None,
+    overlay: dict | None = None,
 ) -> None:
     """``live_chart_versioned``, or (``table``) the chart rebuilt every time with its data as
     a table under it: the accessible alternative to the chart. ``frame``: that table, where
     the figure's own traces do not read as one (the live cell)."""
     if not table:
-        live_chart_versioned(build, key, version, height, step)
+        live_chart_versioned(build, key, version, height, step, overlay)
         return
     fig = build()
-    live_chart(fig, key, height, step)
+    live_chart(fig, key, height, step, overlay)
     data = frame() if frame is not None else figure_table(fig)
     st.dataframe(data, height=200, hide_index=frame is None, key=f"{key}_table")

@@ -184,7 +184,8 @@ def curve_height(chart: str, projector: bool) -> int:
 
 def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
     """The live cell: the input of validation sequence 0 over bands of every quantity of
-    layer ``view["layer"]``, the chosen unit outlined and the values at the cursor beside."""
+    layer ``view["layer"]``; the chosen unit's outline, the cursor and the values at it come
+    from ``live_cell_overlay``, drawn over it."""
     seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
     x_seq, tokens = ins.probe_input(trainer, 0)
     return fi.live_cell(
@@ -197,7 +198,16 @@ def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
         normalise=view["normalise"],
         projector=projector,
         height=live_cell_height(projector),
+        overlay=True,
     )
+
+
+def live_cell_overlay(traces, view: dict) -> dict:
+    """What a cursor or unit move changes on the live cell, drawn over it in the browser: the
+    figure itself (``live_cell_figure``) depends only on the layer and ``normalise``."""
+    seq = ins.one_sequence(traces[view["layer"]], 0)
+    t_cur = min(view["t"], len(seq["h"]) - 1)
+    return fi.live_cell_overlay(seq, t_cur, view["unit"], view["normalise"])
 
 
 def solved_step(history) -> int | None:

@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from lstm_core.config import SIGMOID_GATES
 from lstm_core.inside import per_unit, per_unit_range, value_range
@@ -126,6 +127,18 @@ def _cursor(t: int) -> dict:
         line=dict(color=CURSOR, width=2, dash="dot"),
         name="cursor",
     )
+
+
+def cursor_overlay(t: int) -> dict:
+    """The cursor line at step ``t`` for the browser to draw over a chart (``live_chart``'s
+    ``overlay``), in place of the ``_cursor`` shape that ``without_cursor`` takes out."""
+    return dict(cursor=int(t), colour=dict(cursor=CURSOR))
+
+
+def without_cursor(fig: go.Figure) -> go.Figure:
+    """``fig`` without its cursor line: a cursor move then changes only the overlay."""
+    fig.layout.shapes = [s for s in fig.layout.shapes if s.name != "cursor"]
+    return fig
 
 
 def _padded(lo: float, hi: float, floor_at_zero: bool = False) -> list[float]:
@@ -705,12 +718,15 @@ def live_cell(
     normalise: bool = False,
     projector: bool = False,
     height: int = 470,
+    overlay: bool = False,
 ) -> go.Figure:
     """The Train page's live cell: the input on top; under it every quantity of ``seq``
     (name -> (T, H)) as a band of H unit rows over time, on its own colour range (written in
     its title; values beyond it clipped and marked with triangles); the unit ``unit``
     outlined; at the right, every unit's value at ``t_cursor`` as a bar (gates 0..1, signed
-    values scaled to -1..1), the chosen unit's value written above."""
+    values scaled to -1..1), the chosen unit's value written above. ``overlay``: without
+    what moves with the cursor and the unit (cursor, values at it, outline), which
+    ``live_cell_overlay`` gives the browser to draw over the chart."""
     b = _bands(seq, t_cursor, unit, normalise, lang)
     T = b["z"].shape[1]
     scale = _combined_scale()
@@ -728,15 +744,44 @@ def live_cell(
             name="z",
             hovertemplate="t=%{x}: %{customdata:.3f}<extra></extra>",
         ),
-        *_lollipops(b, scale, T),
+        *([] if overlay else _lollipops(b, scale, T)),
     ]
     if b["t"]:
         traces.append(_clipped("", b["t"], b["y"], b["v"], ("x", "y"), "triangle-up"))
-    traces += _live_texts(b, T)
+    traces += _live_texts(b, T)[:1] if overlay else _live_texts(b, T)
     layout = _live_layout(b["top"], T, t_cursor, lang, height)
+    if overlay:
+        layout["shapes"] = []
     inputs, notes = _input_traces(x_input, tokens, layout, axes=("x3", "y3"))
     layout["annotations"] = notes
     return styled_figure(inputs + traces, layout, projector)
+
+
+def live_cell_overlay(
+    seq: dict[str, np.ndarray], t_cursor: int, unit: int = 0, normalise: bool = False
+) -> dict:
+    """What of the live cell moves with the cursor and the unit, in data coordinates of its
+    (x, y) axes, for the browser to draw over the chart without redrawing the heatmaps: the
+    cursor line at ``t_cursor``, every unit's value at it (a dot on a stem from ``zero``, its
+    colour, the exact value), the chosen unit's row (its centre) in each band, and its
+    values as text."""
+    b = _bands(seq, t_cursor, unit, normalise, "en")
+    T = b["z"].shape[1]
+    colours = sample_colorscale(_combined_scale(), np.nan_to_num(b["bar_c"]).tolist())
+    (vy, values) = zip(*b["values"], strict=True)
+    return dict(
+        cursor=int(t_cursor),
+        zero=round(float(_beside_x(0.0, T)), 4),
+        dots=dict(
+            x=np.round(_beside_x(b["bar_x"], T), 4).tolist(),
+            y=[int(y) for y in b["bar_y"]],
+            colour=colours,
+            value=[float(v) for v in b["bar_raw"]],
+        ),
+        rows=dict(x0=-0.5, x1=T - 0.5, y=[float(y) + 0.5 for y in b["box_y"][::6]]),
+        text=dict(x=round(float(_beside_x(1.0, T)), 4), y=list(vy), text=list(values)),
+        colour=dict(cursor_overlay(t_cursor)["colour"], stem="#999999", outline="#000000"),
+    )
 
 
 def _beside_x(v, T: int):

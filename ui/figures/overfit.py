@@ -179,11 +179,14 @@ LONG_T = 80  # sequences longer than this are shown through a window of this man
 
 
 def step_window(T: int, t_cursor: int, width: int = LONG_T) -> tuple[float, float] | None:
-    """The x range of a window of ``width`` steps centred on the cursor, or None when the
-    whole sequence fits."""
+    """The x range of a window of ``width`` steps around the cursor, or None when the whole
+    sequence fits. It moves in steps of half its width, the cursor at least a quarter of the
+    width from either edge (except at the ends): most cursor moves keep the window, and the
+    chart then redraws only its cursor."""
     if T <= width:
         return None
-    start = min(max(t_cursor - width // 2, 0), T - width)
+    half = max(width // 2, 1)
+    start = min(max(t_cursor // half * half - half // 2, 0), T - width)
     return (start - 0.5, start + width - 0.5)
 
 

@@ -30,7 +30,7 @@ if dropped := ins.drop_incomplete_snapshots(tr):
     st.warning(t("inside.snapshots_dropped", n=dropped))
 running = state.is_running()
 if running:  # the same large amber Pause as on Train
-    studio_style()
+    studio_style(running)
     st.button(t("train.pause"), on_click=state.pause, key="train_pause")
 
 

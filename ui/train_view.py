@@ -343,16 +343,25 @@ STUDIO_CSS = """<style>
 </style>"""
 
 
-def studio_style() -> None:
-    """The run bar's look (Play and Pause told apart at a glance, compact counters)."""
-    st.markdown(STUDIO_CSS, unsafe_allow_html=True)
+# While training, every tick marks the last tick's elements stale and Streamlit fades them to
+# 33% opacity until they are redrawn: the prediction rows and cards, headings and captions of
+# the studio would pulse with every tick. Nothing fades while Play is on.
+NO_FADE_CSS = """<style>
+[data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
+
+
+def studio_style(running: bool = False) -> None:
+    """The run bar's look (Play and Pause told apart at a glance, compact counters); while
+    ``running``, no element fades between ticks."""
+    st.markdown(STUDIO_CSS + (NO_FADE_CSS if running else ""), unsafe_allow_html=True)
 
 
 def run_bar(running: bool) -> tuple:
     """The run bar: Play (or, while training, a large Pause), Step, Reset, speed and tables.
     Outside the live fragment, so a press starts or stops its timer. Returns (steps per
     tick, show data tables)."""
-    studio_style()
+    studio_style(running)
     b = st.columns([1.4, 0.9, 0.9, 2.6, 1.6], vertical_alignment="bottom")
     if running:  # one button that changes: what a press will do, coloured by what is on
         b[0].button(t("train.pause"), on_click=state.pause, key="train_pause", width="stretch")

@@ -165,3 +165,31 @@ def test_model_tab_labels_fit_at_1440(app_url, page, lang, projector):
     page.wait_for_timeout(300)
     screenshot(page, f"defects_model_tab_squeezed_{lang}_{projector}", full_page=False)
     assert page.evaluate(CUT_AND_LINES, tab)["cut"], "the check missed a squeezed select"
+
+
+# Lowest opacity of the prediction rows or cards (and everything around them) over 3 s.
+PREDICTION_OPACITY = """async () => {
+  let lowest = 1, seen = 0;
+  for (let i = 0; i < 60; i++) {
+    for (const d of document.querySelectorAll('table.prediction-rows, .pred-cards')) {
+      seen++;
+      for (let e = d; e; e = e.parentElement) {
+        lowest = Math.min(lowest, parseFloat(getComputedStyle(e).opacity));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return [lowest, seen];
+}"""
+
+
+@pytest.mark.parametrize("task", ["reber", "temporal-order"])
+def test_prediction_text_never_fades_while_training(app_url, page, task):
+    open_query(page, app_url, f"page=train&task={task}", 1280, "en")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # a few ticks in
+    lowest, seen = page.evaluate(PREDICTION_OPACITY)
+    assert seen, "no prediction text on the page"
+    assert lowest == 1, f"the prediction text faded to {lowest} while training"
+    page.get_by_role("button", name="Pause", exact=True).click()

@@ -78,7 +78,8 @@ def _builders():
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             returns = inspect.signature(fn).return_annotation
             if fn.__module__ == module.__name__ and not name.startswith("_"):
-                if "go.Figure" in str(returns) and name not in ("windowed",):
+                # windowed and without_cursor take a built figure (already styled), not data
+                if "go.Figure" in str(returns) and name not in ("windowed", "without_cursor"):
                     yield f"{info.name}.{name}", fn
 
 

@@ -21,7 +21,7 @@ import os
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import Costs, session, summary, timed, wait_ready
+from bench.browser import Costs, judged, session, timed, wait_ready
 
 TARGET_MS = 300.0
 LINK = "page=train&lang=en&task=reber&k.seq_len=240&hidden=64"
@@ -128,11 +128,8 @@ def run(quick: bool = False, moves: int | None = None) -> dict:
         measured["inside_unit"] = unit_picks_ms(
             page, "Units", "inside_lines", max(2, moves // 2), True, inside_costs
         )
-    for name, values in measured.items():
-        result[name] = summary(values)
-    result["worst_median_ms"] = max(result[k]["median_ms"] for k in measured)
+    judged(result, measured, TARGET_MS)
     result["train_cpu"], result["inside_cpu"] = train_costs.summary(), inside_costs.summary()
-    result["meets_target"] = result["worst_median_ms"] <= TARGET_MS
     print(json.dumps(result, indent=1))
     return result
 

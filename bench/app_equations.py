@@ -14,7 +14,7 @@ import argparse
 import json
 import os
 
-from bench.browser import NO_STALE, Costs, click_nav, session, summary, timed, wait_ready
+from bench.browser import NO_STALE, Costs, click_nav, judged, session, timed, wait_ready
 
 TARGET_MS = 500.0
 PICKERS = (("unit pick", "Unit", "u"), ("sequence pick", "Validation sequence", "b"))
@@ -75,10 +75,7 @@ def run(quick: bool = False) -> dict:
         measured = measure(page, moves, costs)
     result.update(costs.summary())
     result["cases"] = list(measured)
-    for name, values in measured.items():
-        result[name] = summary(values)
-    result["worst_median_ms"] = max(result[k]["median_ms"] for k in measured)
-    result["meets_target"] = result["worst_median_ms"] <= TARGET_MS
+    judged(result, measured, TARGET_MS)
     print(json.dumps(result, indent=1))
     return result
 

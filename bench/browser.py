@@ -142,3 +142,13 @@ def summary(values: list[float]) -> dict:
         "max_ms": round(max(values), 1),
         "n": len(values),
     }
+
+
+def judged(result: dict, cases: dict[str, list[float]], target_ms: float) -> dict:
+    """``result`` with each case's summary, the worst median and whether it meets
+    ``target_ms``."""
+    for name, values in cases.items():
+        result[name] = summary(values)
+    result["worst_median_ms"] = max(result[k]["median_ms"] for k in cases)
+    result["meets_target"] = result["worst_median_ms"] <= target_ms
+    return result

@@ -52,3 +52,13 @@ def test_longest_gap_counts_from_the_click_to_now():
 
 def test_summary_is_median_and_max():
     assert summary([3.0, 1.0, 2.0]) == {"median_ms": 2.0, "max_ms": 3.0, "n": 3}
+
+
+def test_judged_summarises_each_case_and_judges_the_worst_median():
+    from bench.browser import judged
+
+    result = judged({}, {"a": [100.0, 300.0, 200.0], "b": [400.0, 500.0]}, 420.0)
+    assert result["a"] == {"median_ms": 200.0, "max_ms": 300.0, "n": 3}
+    assert result["b"]["median_ms"] == 450.0
+    assert result["worst_median_ms"] == 450.0 and result["meets_target"] is False
+    assert judged({}, {"a": [100.0]}, 420.0)["meets_target"] is True

@@ -112,11 +112,7 @@ def _projector_legend(traces: list[dict], refs: list[dict], extra: dict, log=Fal
     lowest = min(refs, key=lambda r: r["y"][-1]) if len(refs) > 1 else None
     labels = [_ref_label(r, log, below=r is lowest) for r in refs]
     notes = [*extra.get("annotations", []), *labels]
-    names = [tr["name"] for tr in traces if tr.get("showlegend", True)]
-    rows = legend_rows(names, scale=PROJECTOR_FONT) if names else 0
-    legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0}
-    margin = {**extra.get("margin", {}), "b": AXIS_PX + ROW_PX * rows + 8}
-    return {**extra, "annotations": notes, "legend": legend, "margin": margin}
+    return _bottom_legend(traces, {**extra, "annotations": notes}, projector=True)
 
 
 def _title(text: str, top: float) -> dict:
@@ -282,12 +278,16 @@ def _text_px(text: str) -> int:
     return sum(WIDE_PX if ord(c) >= 0x2E80 else CHAR_PX for c in text)
 
 
-def _bottom_legend(traces: list[dict], extra: dict) -> dict:
+def _bottom_legend(traces: list[dict], extra: dict, projector: bool = False) -> dict:
     """``extra`` (layout) with the legend in rows at the bottom of the figure, under the x
-    axis title, and the bottom margin sized for them."""
-    rows = legend_rows([tr["name"] for tr in traces if tr.get("showlegend", True)])
+    axis title, and the bottom margin sized for them (in projector type when ``projector``)."""
+    names = [tr["name"] for tr in traces if tr.get("showlegend", True)]
+    scale, axis, row, pad = (
+        (PROJECTOR_FONT, AXIS_PX, ROW_PX, 8) if projector else (1, AXIS_PLAIN_PX, LINE_PX, 6)
+    )
+    rows = legend_rows(names, scale=scale) if names else 0
     legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0}
-    margin = {**extra.get("margin", {}), "b": AXIS_PLAIN_PX + LINE_PX * rows + 6}
+    margin = {**extra.get("margin", {}), "b": axis + row * rows + pad}
     return {**extra, "legend": legend, "margin": margin}
 
 

@@ -8,7 +8,8 @@
    restamped), then Pause.
    1 and 2 alternate for several rounds, so each pair sees the same machine load; the share
    is the median of live / headless over the rounds. Target: >= 80%, >= 2 updates/s.
-   Also: updates and Plotly.react calls per second of every live chart, remounts of live
+   Also: updates and Plotly.react calls per second of every live chart (those in view; the
+   charts under the studio in a last window scrolled to them), remounts of live
    charts (added ``.lstm-live-chart`` nodes; target 0), and where the server's tick time
    goes (the page's ``TickTimer`` lines, medians per tick: waiting for the last tick's
    messages to leave, training, tracing, the charts (of which building and serialising
@@ -78,7 +79,13 @@ COUNT_REACTS = """() => {
 # The fewest updates of any live chart on the page (the live cell, loss, metric, predictions,
 # gradient norm): every one must keep up, not only the loss.
 # Per live chart: [updates (a newer step shown), redraws (Plotly.react calls)] this round.
+# Only the charts in view: one out of view is not redrawn until it scrolls into view (the
+# charts below the studio are measured in a window of their own, scrolled to them).
 PER_CHART_UPDATES = """() => Object.fromEntries([...document.querySelectorAll('.lstm-live-chart')]
+  .filter((d) => {
+    const r = d.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+  })
   .map((d) => {
     const holder = d.closest('[class*="st-key-"]');
     const key = holder ? [...holder.classList].find((c) => c.startsWith('st-key-')) : '?';
@@ -141,6 +148,7 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
                 live.append((s1 - s0) / (t1 - t0))
                 page.get_by_role("button", name="Pause", exact=True).click()
                 page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
+            below = charts_below(page, seconds)
             browser.close()
     finally:
         server.stop()
@@ -148,6 +156,9 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
     med = statistics.median
     charts = {k: med(r.get(k, [0.0])[0] for r in per_chart) for k in per_chart[-1]}
     redraws = {k: med(r.get(k, [0, 0.0])[1] for r in per_chart) for k in per_chart[-1]}
+    for key, (updated, redrawn) in below.items():  # the row under the studio, in its window
+        charts.setdefault(key, updated)
+        redraws.setdefault(key, redrawn)
     return {
         "headless_steps_per_s": med(headless),
         "live_steps_per_s": med(live),
@@ -160,6 +171,21 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
         "tick_ms": tick_profile(ticks),
         "rounds": [[round(hl, 1), round(lv, 1)] for hl, lv in zip(headless, live, strict=True)],
     }
+
+
+def charts_below(page, seconds: float) -> dict:
+    """Updates and redraws per second of the charts under the studio (predictions, gradient
+    norm, ...), scrolled into view while training: ``{key: (updates/s, redraws/s)}``."""
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.locator(".st-key-train_grad_chart").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    page.evaluate(COUNT_REACTS)
+    t0 = time.perf_counter()
+    page.wait_for_timeout(seconds * 1000)
+    counts, wall = page.evaluate(PER_CHART_UPDATES), time.perf_counter() - t0
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
+    return {k: (c[0] / wall, c[1] / wall) for k, c in counts.items()}
 
 
 def _lines(path: Path) -> int:

@@ -48,13 +48,15 @@ WATCH_STEPS = """() => {
 }"""
 LAG_NOW = """() => {
   const seen = window.__stepsSeen;
-  const steps = {};
+  const steps = {}, hidden = {};
   for (const d of document.querySelectorAll('.lstm-live-chart')) {
     const holder = d.closest('[class*="st-key-"]');
     const key = [...holder.classList].find((c) => c.startsWith('st-key-'));
-    steps[key.slice(7)] = d.layout && d.layout.meta ? d.layout.meta.step : null;
+    const r = d.getBoundingClientRect();
+    const shown = r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+    (shown ? steps : hidden)[key.slice(7)] = d.layout && d.layout.meta ? d.layout.meta.step : null;
   }
-  return {now: seen[seen.length - 1], before: seen[seen.length - 2], steps};
+  return {now: seen[seen.length - 1], before: seen[seen.length - 2], steps, hidden};
 }"""
 # The lowest opacity of any live element (charts and counters) over 3 s, sampled every 50 ms.
 LOWEST_OPACITY = """async () => {
@@ -94,7 +96,7 @@ def open_studio(browser, app_url: str, query: str = ""):
 
 def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> list:
     """(chart, its step, the counter) for each sample where a chart (of ``keys``; default:
-    every live chart on the page) was more than one tick behind the Steps counter. Samples
+    every live chart in view) was more than one tick behind the Steps counter. Samples
     only once the counter has moved since the watch began, ``samples`` of them (fewer if the
     machine is so loaded that ``budget_ms`` runs out: at least one)."""
     page.evaluate(WATCH_STEPS)
@@ -144,10 +146,15 @@ def test_play_shows_loss_metric_and_gates_on_one_screen_and_every_chart_keeps_up
         now = charts(page)["train_cell_chart"]
         assert now["digest"] != first, f"the heatmaps did not change (steps {steps} -> {now}"
         assert page.evaluate(LOWEST_OPACITY) == 1, "a live element faded while training"
-        # Every live chart on the page (in view or below the fold) shows the counter's step,
-        # or the one it showed a tick before.
+        # Every live chart in view shows the counter's step, or the one it showed a tick
+        # before; the charts below the fold are not redrawn until they scroll into view (the
+        # next test scrolls to them).
         late = late_charts(page)
+        below = page.evaluate(LAG_NOW)["hidden"]
         assert not late, f"charts behind the Steps counter (chart, step, counter, before): {late}"
+        page.wait_for_timeout(1500)
+        assert below, "no chart below the fold"
+        assert page.evaluate(LAG_NOW)["hidden"] == below, "a chart out of view was redrawn"
         assert_no_exception(page)
         screenshot(page, f"studio_running{query.replace('&task=', '_')}", full_page=False)
         page.get_by_role("button", name="Pause", exact=True).click()

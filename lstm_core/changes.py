@@ -1,11 +1,12 @@
 """Live changes to a running Trainer: which need a new run (``reset_problems``, raised as
-``NeedsReset``) and which apply in place (``applied_changes``), each as a Problem
-(lstm_core.problems) that the engine words in English and the app in the reader's language.
+``NeedsReset`` by ``check_live_change``) and which apply in place (``applied_changes``), each as
+a Problem (lstm_core.problems) that the engine words in English and the app in the reader's
+language; ``reconfigure_engine`` hands the engine its new dropout, weight decay and optimizer.
 """
 
 from __future__ import annotations
 
-from lstm_core.checks import TrainError, check_budget
+from lstm_core.checks import TrainError, check_budget, check_config
 from lstm_core.config import TaskSpec, TrainConfig, value_at
 from lstm_core.problems import Problem
 from lstm_core.tasks import TaskError
@@ -75,6 +76,18 @@ def reset_problems(old: TrainConfig, new: TrainConfig, task) -> list[Problem]:
     return problems
 
 
+def check_live_change(old: TrainConfig, new: TrainConfig, task) -> None:
+    """Raise TrainError for a bad ``new``, TaskError for a knob ``task`` lacks, and NeedsReset
+    when ``new`` cannot replace the running ``old`` in place."""
+    check_config(new)
+    if new.task == task.name:
+        for k in new.task_knobs:
+            task.knob(k)  # TaskError naming the unknown knob
+    problems = reset_problems(old, new, task)
+    if problems:
+        raise NeedsReset(problems)
+
+
 def reset_reasons(old: TrainConfig, new: TrainConfig, task) -> list[str]:
     """The reasons of reset_problems in English."""
     return [p.english() for p in reset_problems(old, new, task)]
@@ -117,6 +130,16 @@ def applied_changes(old: TrainConfig, new: TrainConfig) -> list[Problem]:
             field = Problem(f"name.{name}")
             changes.append(Problem("applied.plain", {"field": field, "new": getattr(new, name)}))
     return changes
+
+
+def reconfigure_engine(engine, old: TrainConfig, new: TrainConfig) -> None:
+    """Hand ``engine`` the new dropout and weight decay, and a fresh optimizer when its name
+    changes (lr and momentum reach it every step through set_hyper)."""
+    o, n = old.optim, new.optim
+    if (o.weight_decay, old.model.dropout) != (n.weight_decay, new.model.dropout):
+        engine.set_regularization(new.model.dropout, n.weight_decay, n)
+    if o.name != n.name:
+        engine.make_optimizer(n)
 
 
 def _has_knob(task, name) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from lstm_core.problems import Problem
 
@@ -99,6 +99,11 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def copy(self) -> TrainConfig:
+        """A copy that shares no mutable part with this one (knobs, model and optim copied)."""
+        model, optim = replace(self.model), replace(self.optim)
+        return replace(self, task_knobs=dict(self.task_knobs), model=model, optim=optim)
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:

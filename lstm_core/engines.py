@@ -5,7 +5,9 @@ NumpyEngine: the hand-written NumPy reference (lstm_core.reference) and its opti
 
 Both offer set_hyper(lr, momentum), gradients(batch) -> (loss, global grad norm), update(scale)
 -> False when the update would make a weight non-finite (then nothing changes), predict,
-trace, state_dict, load and make_optimizer.
+trace, state_dict, load and make_optimizer. What the Trainer hands them each step is the same
+for both: the learning rate of the schedule (``scheduled_lr``) and the clipping scale
+(``clip_coef``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,26 @@ from lstm_core.config import OptimConfig, TrainConfig
 from lstm_core.tasks import Batch
 
 ADAM_BETAS = (0.9, 0.999)
+
+
+# --------------------------------------------------------------------------- lr and clipping
+def scheduled_lr(o: OptimConfig, step: int) -> float:
+    """The learning rate for training step ``step`` (0-based).
+
+    constant: lr.  cosine: lr * (1 + cos(pi * t / S)) / 2 with t = step mod S (restarts every
+    S = schedule_steps).  step: lr * 0.5 ** (step // S).
+    """
+    if o.schedule == "cosine":
+        t = step % o.schedule_steps
+        return o.lr * 0.5 * (1.0 + math.cos(math.pi * t / o.schedule_steps))
+    if o.schedule == "step":
+        return o.lr * 0.5 ** (step // o.schedule_steps)
+    return o.lr
+
+
+def clip_coef(clip: float | None, grad_norm: float) -> float:
+    """Clipping by global norm: the gradients' scale, clip / ||g|| when ||g|| > clip, else 1."""
+    return clip / grad_norm if clip is not None and grad_norm > clip else 1.0
 
 
 # --------------------------------------------------------------------------- the engines

@@ -118,6 +118,14 @@ class Snapshot:
     traces: list  # one dict per layer: field -> (T, B, H)
     saturation: list  # one dict per layer: gate -> (2, H) [fraction < 0.1, fraction > 0.9]
 
+    @classmethod
+    def from_traces(cls, step: int, traces: list[dict]) -> Snapshot:
+        """The snapshot of ``traces`` (one dict per layer) at ``step``: float32, with saturation."""
+        traces = [
+            {k: np.asarray(v, dtype=np.float32) for k, v in layer.items()} for layer in traces
+        ]
+        return cls(step, traces, saturation(traces))
+
 
 def saturation(traces: list[dict]) -> list[dict]:
     """Per layer and sigmoid gate: (2, H) fractions of (time, sequence) below LOW / above HIGH."""
@@ -150,7 +158,6 @@ def thin(items: list, cap: int, key=None) -> list:
     return items
 
 
-# --------------------------------------------------------------------------- npz bytes
 def keep_snapshot(snapshots: list[Snapshot], snap: Snapshot, max_snapshots: int) -> list:
     """``snapshots`` with ``snap`` added (replacing one of the same step), thinned to at most
     max_snapshots, fewer when they would hold more than the snapshot budget in bytes (always
@@ -162,7 +169,12 @@ def keep_snapshot(snapshots: list[Snapshot], snap: Snapshot, max_snapshots: int)
         kept.append(snap)
     size = sum(v.nbytes for layer in snap.traces for v in layer.values())
     cap = max(2, min(max_snapshots, budget.SNAPSHOT_BUDGET_BYTES // max(size, 1)))
-    return thin(kept, cap, key=lambda s: s.step)
+    return thin_snapshots(kept, cap)
+
+
+def thin_snapshots(snapshots: list[Snapshot], max_snapshots: int) -> list:
+    """At most ``max_snapshots``, evenly spaced by step (``thin``)."""
+    return thin(snapshots, max_snapshots, key=lambda s: s.step)
 
 
 def run_summary(tr) -> dict:
@@ -189,6 +201,7 @@ def run_summary(tr) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- npz bytes
 def to_npz(arrays: dict[str, np.ndarray]) -> bytes:
     """Arrays -> compressed .npz bytes (plain arrays only: object arrays are refused)."""
     for k, v in arrays.items():

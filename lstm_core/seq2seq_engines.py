@@ -1,10 +1,11 @@
 """Trainer engines for the encoder-decoder (task kind ``seq2seq``).
 
-They keep the engine interface of ``lstm_core.train`` (gradients, update, predict, trace,
+They keep the engine interface of ``lstm_core.engines`` (gradients, update, predict, trace,
 state_dict, load): ``gradients`` trains with teacher forcing, ``predict`` decodes greedily
 for ``spec.target_len`` steps (the logits the validation scores), ``trace`` gives the encoder's
 internals followed by the decoder's. ``decode`` adds what the translation views show: the
-greedy tokens, the decoder's probabilities and the attention weights.
+greedy tokens, the decoder's probabilities and the attention weights. ``make_engine`` builds a
+run's engine: one of these for a seq2seq task, a base engine for every other.
 """
 
 from __future__ import annotations
@@ -85,9 +86,13 @@ class Seq2SeqNumpyEngine(NumpyEngine):
         return m
 
 
-def engine_for(name: str):
-    """The engine class for ``ModelConfig.engine``."""
-    return Seq2SeqTorchEngine if name == "torch" else Seq2SeqNumpyEngine
+def make_engine(spec, cfg: TrainConfig) -> TorchEngine | NumpyEngine:
+    """A run's engine: ``cfg.model.engine`` (torch or numpy), the encoder-decoder's own for a
+    seq2seq task, the base ones for every other kind."""
+    torch_engine = cfg.model.engine == "torch"
+    if spec.kind == "seq2seq":
+        return Seq2SeqTorchEngine(spec, cfg) if torch_engine else Seq2SeqNumpyEngine(spec, cfg)
+    return TorchEngine(spec, cfg) if torch_engine else NumpyEngine(spec, cfg)
 
 
 def top_k(logits: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from dataclasses import replace
 
 import numpy as np
 
@@ -38,39 +37,27 @@ from lstm_core import budget
 from lstm_core.changes import (
     NeedsReset,
     applied_changes,
+    check_live_change,
+    reconfigure_engine,
     reset_problems,
     reset_reasons,
     set_live_knobs,
 )
 from lstm_core.checks import TrainError, check_budget, check_config, check_weights
-from lstm_core.config import OptimConfig, TrainConfig
-from lstm_core.engines import NumpyEngine, TorchEngine
+from lstm_core.config import TrainConfig
+from lstm_core.engines import clip_coef, scheduled_lr
 from lstm_core.evaluation import evaluate_in_chunks
 from lstm_core.models import ModelError, gradient_flow
 from lstm_core.overfit import overfitting_since
 from lstm_core.pauses import EarlyStopping, NotLearning, divergence
 from lstm_core.problems import Problem
-from lstm_core.records import History, Snapshot, keep_snapshot, run_summary, saturation, thin
-from lstm_core.seq2seq_engines import engine_for
+from lstm_core.records import History, Snapshot, keep_snapshot, run_summary, thin_snapshots
+from lstm_core.seq2seq_engines import make_engine
 from lstm_core.tasks import Batch, make_task
 
 PROBE_SIZE = budget.PROBE_SIZE  # sequences of the validation set traced in every snapshot
 SPEED_WINDOW = 50  # steps over which steps/s is measured
 HALTED = ("diverged", "stopped")  # statuses in which step() trains nothing until resume()
-
-
-def scheduled_lr(o: OptimConfig, step: int) -> float:
-    """The learning rate for training step ``step`` (0-based).
-
-    constant: lr.  cosine: lr * (1 + cos(pi * t / S)) / 2 with t = step mod S (restarts every
-    S = schedule_steps).  step: lr * 0.5 ** (step // S).
-    """
-    if o.schedule == "cosine":
-        t = step % o.schedule_steps
-        return o.lr * 0.5 * (1.0 + math.cos(math.pi * t / o.schedule_steps))
-    if o.schedule == "step":
-        return o.lr * 0.5 ** (step // o.schedule_steps)
-    return o.lr
 
 
 class Trainer:
@@ -80,16 +67,13 @@ class Trainer:
         """``data``: what the task is built from besides its knobs, e.g. {"data": csv_bytes,
         "target": "temp"} for the csv task or {"text": "..."} for the text task."""
         check_config(config)
-        self.config = _copy(config)
+        self.config = config.copy()
         self.task_data = dict(data or {})
         self.task = make_task(config.task, **self.task_data, **config.task_knobs)
         self.spec = self.task.spec
         self._refresh_validation()
         check_budget(self.config, self.spec, self.val_batch.T)  # before any weight exists
-        engine = TorchEngine if config.model.engine == "torch" else NumpyEngine
-        if self.spec.kind == "seq2seq":  # the encoder-decoder has engines of its own
-            engine = engine_for(config.model.engine)
-        self.engine = engine(self.spec, self.config)
+        self.engine = make_engine(self.spec, self.config)  # seq2seq: engines of its own
         self.model = self.engine.model
         self._batches = self.task.train_batches(
             config.seed, config.optim.batch_size, config.train_size
@@ -177,9 +161,9 @@ class Trainer:
         if not (math.isfinite(loss) and math.isfinite(grad_norm)):
             self._diverged(loss, grad_norm, batch)
             return False
-        clip_coef = o.clip / grad_norm if o.clip is not None and grad_norm > o.clip else 1.0
-        clipped = clip_coef < 1.0
-        if not self.engine.update(clip_coef):
+        scale = clip_coef(o.clip, grad_norm)
+        clipped = scale < 1.0
+        if not self.engine.update(scale):
             self._diverged(loss, grad_norm, batch, weights=True)
             return False
         self.steps += 1
@@ -244,11 +228,7 @@ class Trainer:
 
     def snapshot(self) -> Snapshot:
         """Trace the probe now; keep at most max_snapshots (records.keep_snapshot)."""
-        traces = [
-            {k: np.asarray(v, dtype=np.float32) for k, v in layer.items()}
-            for layer in self.trace(self.probe.x)
-        ]
-        snap = Snapshot(self.steps, traces, saturation(traces))
+        snap = Snapshot.from_traces(self.steps, self.trace(self.probe.x))
         self.snapshots = keep_snapshot(self.snapshots, snap, self.config.max_snapshots)
         return snap
 
@@ -274,25 +254,16 @@ class Trainer:
     # ----- live changes
     def apply(self, new: TrainConfig) -> list[str]:
         """Apply what can change mid-training; raise NeedsReset listing what cannot."""
-        check_config(new)
-        if new.task == self.task.name:
-            for k in new.task_knobs:
-                self.task.knob(k)  # TaskError naming the unknown knob
-        problems = reset_problems(self.config, new, self.task)
-        if problems:
-            raise NeedsReset(problems)
+        check_live_change(self.config, new, self.task)
         old = self.config
         changes = set_live_knobs(self.task, old, new, self.spec)
         if changes:
             self._refresh_validation()
-        o, n = old.optim, new.optim
         changes += applied_changes(old, new)
-        self.config = _copy(new)
-        if (o.weight_decay, old.model.dropout) != (n.weight_decay, new.model.dropout):
-            self.engine.set_regularization(new.model.dropout, n.weight_decay, n)
-        if o.name != n.name:
-            self.engine.make_optimizer(n)
-        self.snapshots = thin(self.snapshots, self.config.max_snapshots, key=_step)
+        self.config = new.copy()
+        reconfigure_engine(self.engine, old, new)
+        self.snapshots = thin_snapshots(self.snapshots, self.config.max_snapshots)
+        o, n = old.optim, new.optim
         if self.status == "diverged" and (n.lr != o.lr or n.clip != o.clip):
             self.resume()
         self.applied = changes  # for the app to word in the reader's language
@@ -329,16 +300,6 @@ class Trainer:
         return tr
 
 
-def _step(snapshot: Snapshot) -> int:
-    return snapshot.step
-
-
-def _copy(cfg: TrainConfig) -> TrainConfig:
-    """A copy of ``cfg`` that shares no mutable part with it."""
-    model, optim = replace(cfg.model), replace(cfg.optim)
-    return replace(cfg, task_knobs=dict(cfg.task_knobs), model=model, optim=optim)
-
-
-# Also importable from here: the checks, live changes and chunked evaluation the trainer uses.
+# Also importable from here: the checks, live changes, schedule and chunked evaluation it uses.
 __all__ = ["NeedsReset", "TrainError", "Trainer", "check_budget", "check_config"]
 __all__ += ["evaluate_in_chunks", "reset_problems", "reset_reasons", "scheduled_lr"]

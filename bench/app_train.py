@@ -79,12 +79,13 @@ COUNT_REACTS = """() => {
 # The fewest updates of any live chart on the page (the live cell, loss, metric, predictions,
 # gradient norm): every one must keep up, not only the loss.
 # Per live chart: [updates (a newer step shown), redraws (Plotly.react calls)] this round.
-# Only the charts in view: one out of view is not redrawn until it scrolls into view (the
-# charts below the studio are measured in a window of their own, scrolled to them).
+# Only the charts in view (a quarter of each at least): one out of view is not redrawn until
+# it scrolls into view (the charts below the studio are measured in a window scrolled to them).
 PER_CHART_UPDATES = """() => Object.fromEntries([...document.querySelectorAll('.lstm-live-chart')]
   .filter((d) => {
-    const r = d.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+    const r = d.getBoundingClientRect();  // a quarter in view, as ui/live_chart.py's IN_VIEW
+    const shown = Math.min(r.bottom, window.innerHeight) - Math.max(r.top, 0);
+    return r.width > 0 && shown >= 0.25 * r.height;
   })
   .map((d) => {
     const holder = d.closest('[class*="st-key-"]');

@@ -113,10 +113,11 @@ def live() -> None:
     cell_col, curves_col = st.columns([1.55, 1], gap="small")
     with cell_col:
         view = live_cell_controls(trainer, traces)
+        playing = state.is_running()  # compact while playing; with hover values once paused
         chart(
-            lambda: live_cell_figure(trainer, traces, view, lang, projector),
+            lambda: live_cell_figure(trainer, traces, view, lang, projector, playing),
             "train_cell_chart",
-            (now, view["layer"], view["normalise"]),  # a cursor or unit move: overlay only
+            (now, view["layer"], view["normalise"], playing),  # a cursor or unit: overlay only
             live_cell_height(projector),
             lambda: live_cell_table(traces, view, lang),
             live_cell_overlay(traces, view),

@@ -284,3 +284,30 @@ def test_live_cell_overlay_holds_what_the_cursor_and_unit_move(seq):
     outline = next(tr for tr in full.data if tr.name == "u")
     assert [y - 0.5 for y in o["rows"]["y"]] == list(outline.y[::6])
     json.dumps(o)  # plain JSON for the browser
+
+
+def test_compact_live_cell_is_the_same_picture_in_bytes(seq):
+    s, x = seq
+    full, compact = (
+        fi.live_cell(s, x, 4, overlay=True),
+        fi.live_cell(s, x, 4, overlay=True, compact=True),
+    )
+    z_full = np.asarray(next(tr for tr in full.data if tr.type == "heatmap").z, dtype=float)
+    heat = next(tr for tr in compact.data if tr.type == "heatmap")
+    codes = np.asarray(heat.z)
+    assert codes.dtype == np.uint8 and heat.customdata is None and heat.hoverinfo == "skip"
+    blank = np.isnan(z_full)
+    assert blank.any() and (codes[blank] == fi.GAP_CODE).all() and (codes[~blank] >= 1).all()
+    # each code is its cell's position on the combined scale, to half a code
+    np.testing.assert_allclose((codes[~blank] - 1) / fi.CODES, z_full[~blank], atol=0.5 / fi.CODES)
+    # and is drawn in that position's colour: code / (zmax - zmin) on the coded scale
+    from plotly.colors import sample_colorscale
+
+    zmax = heat.zmax
+    cells = np.unique(codes[~blank])
+    on_codes = sample_colorscale([list(c) for c in heat.colorscale], list(cells / zmax))
+    on_positions = sample_colorscale(list(fi._combined_scale()), list((cells - 1) / fi.CODES))
+    assert on_codes == on_positions
+    assert sample_colorscale([list(c) for c in heat.colorscale], [fi.GAP_CODE / zmax]) == [
+        "rgb(255, 255, 255)"
+    ]

@@ -113,7 +113,7 @@ class TickTimer:
         if not path:
             return
         build, encode, size = (sum(c[k] for c in costs.values()) for k in range(3))
-        line = dict(self.spans, steps=steps, build=build, json=encode, bytes=size)
+        line = dict(self.spans, steps=steps, build=build, json=encode, bytes=size, at=time.time())
         line["rebuilt"] = sorted(costs)
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(line) + "\n")
@@ -182,10 +182,11 @@ def curve_height(chart: str, projector: bool) -> int:
     return PROJECTOR_CURVE_HEIGHT[chart] if projector else CURVE_HEIGHT
 
 
-def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
+def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool, running=False):
     """The live cell: the input of validation sequence 0 over bands of every quantity of
     layer ``view["layer"]``; the chosen unit's outline, the cursor and the values at it come
-    from ``live_cell_overlay``, drawn over it."""
+    from ``live_cell_overlay``, drawn over it. ``running``: the compact figure (cells as
+    bytes, no hover values), a ninth of the bytes to send and decode twice a second."""
     seq = ins.one_sequence(traces[view["layer"]], 0)  # name -> (T, H)
     x_seq, tokens = ins.probe_input(trainer, 0)
     return fi.live_cell(
@@ -199,6 +200,7 @@ def live_cell_figure(trainer, traces, view: dict, lang: str, projector: bool):
         projector=projector,
         height=live_cell_height(projector),
         overlay=True,
+        compact=running,
     )
 
 

@@ -30,6 +30,13 @@ CHARTS = """() => [...document.querySelectorAll('.lstm-live-chart')].map((d) => 
   return {key, top: box.top, bottom: box.bottom, left: box.left, right: box.right,
           step: meta ? meta.step : null, digest};
 })"""
+# How the live cell's heatmap was sent: byte codes without hover values while playing, the
+# values themselves (for the hover) once paused.
+CELL_FORM = """() => {
+  const d = document.querySelector('.st-key-train_cell_chart .lstm-live-chart');
+  const heat = (d.data || []).find((t) => t.type === 'heatmap');
+  return {dtype: heat.z.dtype || null, hover: heat.customdata != null};
+}"""
 # Records every value the Steps counter shows (in the page, so nothing is missed between
 # reads); LAG_NOW reads, in one go (one page.evaluate: the page cannot change in between),
 # the counter, the value it showed before, and each chart's step.
@@ -53,7 +60,8 @@ LAG_NOW = """() => {
     const holder = d.closest('[class*="st-key-"]');
     const key = [...holder.classList].find((c) => c.startsWith('st-key-'));
     const r = d.getBoundingClientRect();
-    const shown = r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+    const inside = Math.min(r.bottom, window.innerHeight) - Math.max(r.top, 0);
+    const shown = r.width > 0 && inside >= 0.25 * r.height;  // ui/live_chart.py's IN_VIEW
     (shown ? steps : hidden)[key.slice(7)] = d.layout && d.layout.meta ? d.layout.meta.step : null;
   }
   return {now: seen[seen.length - 1], before: seen[seen.length - 2], steps, hidden};
@@ -157,8 +165,10 @@ def test_play_shows_loss_metric_and_gates_on_one_screen_and_every_chart_keeps_up
         assert page.evaluate(LAG_NOW)["hidden"] == below, "a chart out of view was redrawn"
         assert_no_exception(page)
         screenshot(page, f"studio_running{query.replace('&task=', '_')}", full_page=False)
+        assert page.evaluate(CELL_FORM) == {"dtype": "u1", "hover": False}
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
+        page.wait_for_function(f"() => ({CELL_FORM})().hover", timeout=30_000)
     finally:
         context.close()
 

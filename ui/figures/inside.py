@@ -659,6 +659,24 @@ def _combined_scale() -> list:
     return gates + signed
 
 
+# The live cell while training: each cell's position on the combined scale as one byte (1-255;
+# 0: the blank rows between bands), a ninth of the float32 values with their hover copies.
+GAP_CODE, CODES = 0, 254
+
+
+def _coded(z: np.ndarray) -> np.ndarray:
+    """Positions on the combined scale (NaN: blank) as bytes: 0 blank, 1 + 254 * position."""
+    codes = 1 + np.rint(np.nan_to_num(z, nan=0.0) * CODES)
+    return np.where(np.isnan(z), GAP_CODE, codes).astype(np.uint8)
+
+
+def _coded_scale() -> list:
+    """The combined scale over the byte codes 0-255: code 0 in the background colour (as NaN
+    is drawn), code 1 + 254 p in the combined scale's colour at position p."""
+    steps = [[(1 + p * CODES) / (CODES + 1), c] for p, c in _combined_scale()]
+    return [[0.0, "#ffffff"], [0.9 / (CODES + 1), "#ffffff"], *steps]  # white, as the plot
+
+
 def _on_combined(q: str, v: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """``v`` as positions on the combined scale (clipped to its quantity's range)."""
     x = np.clip((v - lo) / (hi - lo), 0.0, 1.0)
@@ -719,6 +737,7 @@ def live_cell(
     projector: bool = False,
     height: int = 470,
     overlay: bool = False,
+    compact: bool = False,
 ) -> go.Figure:
     """The Train page's live cell: the input on top; under it every quantity of ``seq``
     (name -> (T, H)) as a band of H unit rows over time, on its own colour range (written in
@@ -726,23 +745,25 @@ def live_cell(
     outlined; at the right, every unit's value at ``t_cursor`` as a bar (gates 0..1, signed
     values scaled to -1..1), the chosen unit's value written above. ``overlay``: without
     what moves with the cursor and the unit (cursor, values at it, outline), which
-    ``live_cell_overlay`` gives the browser to draw over the chart."""
+    ``live_cell_overlay`` gives the browser to draw over the chart. ``compact`` (while
+    training): the cells as byte codes on the same colours (``_coded``), without the hover
+    values (the overlay writes the exact values at the cursor)."""
     b = _bands(seq, t_cursor, unit, normalise, lang)
     T = b["z"].shape[1]
     scale = _combined_scale()
+    heat = dict(z=b["z"], customdata=b["raw"], zmin=0.0, zmax=1.0, colorscale=scale)
+    heat["hovertemplate"] = "t=%{x}: %{customdata:.3f}<extra></extra>"
+    if compact:
+        heat = dict(z=_coded(b["z"]), zmin=0, zmax=CODES + 1, colorscale=_coded_scale())
+        heat["hoverinfo"] = "skip"
     traces = [
         dict(
             type="heatmap",
-            z=b["z"],
             x=np.arange(T),
             y=np.arange(len(b["z"])),
-            customdata=b["raw"],
-            zmin=0.0,
-            zmax=1.0,
-            colorscale=scale,
             showscale=False,
             name="z",
-            hovertemplate="t=%{x}: %{customdata:.3f}<extra></extra>",
+            **heat,
         ),
         *([] if overlay else _lollipops(b, scale, T)),
     ]

@@ -186,7 +186,7 @@ def test_chunk_seconds_gives_training_most_of_each_tick_within_bounds():
     share = TRAIN_SHARE / (1 - TRAIN_SHARE)  # box per second of overhead for TRAIN_SHARE
     assert chunk_seconds(0.09) == pytest.approx(0.09 * share)  # 80% of the tick
     # Small overhead: no need to redraw more than MAX_UPDATES_PER_S times a second.
-    assert chunk_seconds(0.03) == pytest.approx(1 / MAX_UPDATES_PER_S - 0.03)
+    assert chunk_seconds(0.04) == pytest.approx(1 / MAX_UPDATES_PER_S - 0.04)
     # Large overhead: keep MIN_UPDATES_PER_S chart updates, training gets the rest.
     assert chunk_seconds(0.2) == pytest.approx(1 / MIN_UPDATES_PER_S - 0.2)
     # Training that ran past its box (a long last step, an evaluation) shrinks the next box.

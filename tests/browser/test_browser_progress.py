@@ -23,7 +23,14 @@ COLLECT = """() => {
 }"""
 
 
+# The page has loaded what it preloads (plotly.min.js: a main-thread task of about a second in
+# a fresh tab, during which the page shows nothing new): that is the page's load, not the
+# button's, so the click comes after it.
+LOADED = "() => !window.__lstmPlotlyLoading || !!window.Plotly"
+
+
 def press_and_collect(page, button, done_text: str) -> list[str]:
+    page.wait_for_function(LOADED, timeout=120_000)
     page.evaluate(COLLECT)
     button.click()
     page.get_by_text(done_text).first.wait_for(timeout=180_000)

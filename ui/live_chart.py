@@ -125,7 +125,7 @@ function overlayLines(lines, fl, clipId) {
 // plot's left edge, wrapping at its width.
 function overlayLegend(entries, size, font) {
   const px = font.size || 13;
-  let x = size.l, y = 16, out = "";
+  let x = size.l, y = Math.round(1.5 * px), out = "";  // the first row's baseline
   for (const e of entries) {
     const w = 32 + 0.6 * px * String(e.text).length;
     if (x > size.l && x + w > size.l + size.w) { x = size.l; y += px + 6; }

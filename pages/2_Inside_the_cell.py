@@ -123,7 +123,7 @@ def unit_lines_view(seq, t_cur: int, ranges, version) -> None:
             version,
             110 + 120 * len(seq),
             data_version=(version, tuple(units)),
-            overlay=fi.unit_lines_overlay(seq, units, t_cur, lang),
+            overlay=fi.unit_lines_overlay(seq, units, t_cur, lang, projector),
             tables=lambda: [("", fi.unit_lines_table(seq, units, lang))],
         )
 

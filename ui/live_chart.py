@@ -96,7 +96,7 @@ function overlaySvg(o, fl, clipId) {
 }
 
 // Lines (a unit's values over time: y at x = 0, 1, ...), each on the axes of its subplot
-// (l.axis: "", "2", ...) and clipped to it; null breaks a line.
+// (l.axis: "", "2", ...) and clipped to it, l.width px wide; null breaks a line.
 function overlayLines(lines, fl, clipId) {
   let out = "", clips = "";
   const clipped = {};
@@ -115,7 +115,7 @@ function overlayLines(lines, fl, clipId) {
       d += `${pen}${(xa._offset + xa.l2p(k)).toFixed(1)} ${(ya._offset + ya.l2p(y)).toFixed(1)}`;
       pen = "L";
     });
-    out += `<path d="${d}" stroke="${l.colour}" stroke-width="2" fill="none" ` +
+    out += `<path d="${d}" stroke="${l.colour}" stroke-width="${l.width || 2}" fill="none" ` +
       `clip-path="url(#${id})" style="pointer-events:stroke"><title>${esc(l.name)}</title></path>`;
   }
   return [out, clips];

@@ -18,7 +18,7 @@ from plotly.colors import sample_colorscale
 
 from lstm_core.config import SIGMOID_GATES
 from lstm_core.inside import per_unit, per_unit_range, value_range
-from ui.figures.common import SERIES, TEMPLATE, styled_figure
+from ui.figures.common import PROJECTOR_LINE, SERIES, TEMPLATE, styled_figure
 from ui.figures.scales import (
     GATE_SCALE,
     SIGNED_SCALE,
@@ -580,19 +580,25 @@ def unit_lines(
 
 
 def unit_lines_overlay(
-    seq: dict[str, np.ndarray], units: list[int], t_cursor: int, lang: str = "en"
+    seq: dict[str, np.ndarray],
+    units: list[int],
+    t_cursor: int,
+    lang: str = "en",
+    projector: bool = False,
 ) -> dict:
     """What of ``unit_lines(..., overlay=True)`` changes with the units and the cursor, for
     the browser to draw over the chart: each chosen unit's line in each quantity's subplot
-    (its y values, x = 0..T-1, on that subplot's axes), the legend (a unit per colour) and
-    the cursor line."""
+    (its y values, x = 0..T-1, on that subplot's axes; thicker with ``projector``, like
+    the figure's lines), the legend (a unit per colour) and the cursor line."""
+    width = 2 * (PROJECTOR_LINE if projector else 1)
     lines, legend = [], []
     for k, u in enumerate(units):
         colour, name = UNIT_COLOURS[k % len(UNIT_COLOURS)], translate("inside.unit_n", lang, n=u)
         legend.append(dict(text=name, colour=colour))
         for r, q in enumerate(seq):
             y = np.round(np.asarray(seq[q], dtype=float)[:, u], 4)
-            lines.append(dict(axis=_axis(r), y=y.tolist(), colour=colour, name=f"{name}: {q}[{u}]"))
+            line = dict(axis=_axis(r), y=y.tolist(), colour=colour, width=width)
+            lines.append(line | dict(name=f"{name}: {q}[{u}]"))
     return dict(cursor_overlay(t_cursor), lines=lines, legend=legend)
 
 

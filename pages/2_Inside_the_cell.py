@@ -95,29 +95,37 @@ def view() -> None:
         show_handover(tr, seq, b, lang)
 
     st.subheader(t("inside.units_title"))
+    unit_lines_view(seq, t_cur, ranges, version)
+    saturation_view(traces, layer, step)
+    if tokens:
+        text_view(seq, tokens, ranges, t_cur, H)
+
+
+@st.fragment
+def unit_lines_view(seq, t_cur: int, ranges, version) -> None:
+    """The chosen units' lines: a fragment of its own, so a unit pick reruns only this part
+    (not the heatmaps, the bars and their tables). The figure is the axes; the lines, their
+    legend and the cursor are its overlay, so a pick redraws no Plotly chart."""
+    H = seq["h"].shape[1]
     if any(u >= H for u in st.session_state.setdefault("inside_units", list(range(min(3, H))))):
         st.session_state["inside_units"] = list(range(min(3, H)))
     units = st.multiselect(
         t("inside.units"),
         range(H),
         key="inside_units",
-        on_change=moved,
         format_func=lambda u: t("inside.unit_n", n=u),
         placeholder=t("inside.units.none"),
     )
     if units:
         chart(
-            lambda: fi.without_cursor(
-                fi.unit_lines(seq, units, t_cur, lang, ranges, projector=projector)
-            ),
+            lambda: fi.unit_lines(seq, [], t_cur, lang, ranges, projector=projector, overlay=True),
             "inside_lines",
-            (version, tuple(units)),
+            version,
             110 + 120 * len(seq),
-            overlay=fi.cursor_overlay(t_cur),
+            data_version=(version, tuple(units)),
+            overlay=fi.unit_lines_overlay(seq, units, t_cur, lang, projector),
+            tables=lambda: [("", fi.unit_lines_table(seq, units, lang))],
         )
-    saturation_view(traces, layer, step)
-    if tokens:
-        text_view(seq, tokens, ranges, t_cur, H)
 
 
 def saturation_view(traces, layer: int, step: int) -> None:

@@ -77,6 +77,29 @@ def test_sliders_move_the_cursor_and_the_bars_are_the_trace_at_that_step():
     np.testing.assert_allclose(table["f — forget gate"], now["f"][37, 2], atol=1e-6)
 
 
+def test_unit_lines_are_an_overlay_of_the_trace_and_a_pick_keeps_the_figure():
+    tr = trainer(small(), 20)
+    at = open_page(INSIDE, **{state.TRAINER: tr})
+    token = at.session_state["live_chart_payloads"]["inside_lines"][3]
+    at.multiselect(key="inside_units").select(4).run()
+    assert not at.exception
+    # A pick changes the overlay only: the figure (the axes) is the one built before.
+    assert at.session_state["live_chart_payloads"]["inside_lines"][3] == token
+    assert all(d["mode"] == "none" for d in live_figure(at, "inside_lines")["data"])
+    overlay, now = live_overlay(at, "inside_lines"), tr.trace(tr.probe.x)[0]
+    units, names = [0, 1, 2, 4], ["i", "f", "g", "o", "c", "h"]
+    assert [e["text"] for e in overlay["legend"]] == [f"unit {u}" for u in units]
+    lines = iter(overlay["lines"])
+    for u in units:  # each unit's line in each quantity's subplot: the engine's values
+        for r, q in enumerate(names):
+            line = next(lines)
+            assert line["axis"] == ("" if r == 0 else str(r + 1)) and f"{q}[{u}]" in line["name"]
+            np.testing.assert_allclose(line["y"], now[q][:, 0, u], atol=1e-4)
+    table = frame(at, "i[0]")  # the data table: a column per quantity and unit
+    np.testing.assert_allclose(table["h[4]"], now["h"][:, 0, 4], atol=1e-6)
+    assert list(table.columns) == [f"{q}[{u}]" for u in units for q in names]
+
+
 def test_training_time_slider_picks_the_snapshot():
     tr = trainer(small(), 30)
     at = open_page(INSIDE, **{state.TRAINER: tr})

@@ -99,16 +99,19 @@ def view_controls(tr) -> tuple[int, int, int]:
 TABLES = "inside_tables"  # chart key -> (data version, its data tables)
 
 
-def chart(build, key: str, version, height: int, data_version=None, overlay=None) -> None:
+def chart(
+    build, key: str, version, height: int, data_version=None, overlay=None, tables=None
+) -> None:
     """A live chart (rebuilt only when ``version`` changes) and its data as tables in a
-    folded "Data table" under it: the accessible alternative to the chart. The tables are
-    rebuilt only when ``data_version`` (default ``version``) changes. ``overlay``: the
-    cursor, drawn over the chart (a move redraws neither the data nor the tables)."""
+    folded "Data table" under it: the accessible alternative to the chart. The tables (the
+    figure's data, or ``tables()``: (caption, table) pairs) are rebuilt only when
+    ``data_version`` (default ``version``) changes. ``overlay``: what is drawn over the chart
+    (the cursor; the unit lines): changing it redraws neither the figure nor the tables."""
     fig = live_chart_versioned(build, key, version, height, overlay=overlay)
     data_version = version if data_version is None else data_version
     cache = st.session_state.setdefault(TABLES, {})
     if key not in cache or cache[key][0] != data_version:
-        cache[key] = (data_version, data_tables(fig))
+        cache[key] = (data_version, tables() if tables is not None else data_tables(fig))
     with st.expander(t("a11y.data_table"), icon=":material/table:"):
         for n, (caption, table) in enumerate(cache[key][1]):
             if caption:

@@ -79,18 +79,63 @@ function overlaySvg(o, fl, clipId) {
     texts = o.text.y.map((y, k) =>
       `<text x="${tx}" y="${(Y(y) - 3).toFixed(1)}">${esc(o.text.text[k])}</text>`).join("");
   }
+  const [lines, clips] = overlayLines(o.lines || [], fl, clipId);
   const cx = xa._offset + xa.l2p(o.cursor);
   const inside = cx >= xa._offset && cx <= xa._offset + xa._length;
   const cursor = !inside ? "" : `<path d="M${cx.toFixed(1)} ${size.t}V${size.t + size.h}" ` +
     `stroke="${c.cursor}" stroke-width="2" stroke-dasharray="3,3"/>`;
   const type = `text-anchor="end" font-size="${font.size || 13}" ` +
     `font-family="${esc(font.family || "sans-serif")}" fill="${font.color || "#444"}"`;
-  return `<defs><clipPath id="${clipId}"><rect ${box}/></clipPath></defs>` +
+  return `<defs><clipPath id="${clipId}"><rect ${box}/></clipPath>${clips}</defs>` +
+    lines + overlayLegend(o.legend || [], size, font) +
     `<g clip-path="url(#${clipId})">` +
     `<path d="${stems}" stroke="${c.stem}" stroke-width="1" fill="none"/>` +
     `<path d="${rows}" stroke="${c.outline}" stroke-width="1" fill="none"/>` +
     `<g stroke="#444444" stroke-width="0.5" style="pointer-events:all">${dots}</g>` +
     `<g ${type}>${texts}</g></g>${cursor}`;
+}
+
+// Lines (a unit's values over time: y at x = 0, 1, ...), each on the axes of its subplot
+// (l.axis: "", "2", ...) and clipped to it, l.width px wide; null breaks a line.
+function overlayLines(lines, fl, clipId) {
+  let out = "", clips = "";
+  const clipped = {};
+  for (const l of lines) {
+    const a = l.axis || "", xa = fl["xaxis" + a], ya = fl["yaxis" + a];
+    if (!xa || !ya) continue;
+    const id = `${clipId}-${a || 1}`;
+    if (!clipped[a]) {
+      clipped[a] = true;
+      clips += `<clipPath id="${id}"><rect x="${xa._offset}" y="${ya._offset}" ` +
+        `width="${xa._length}" height="${ya._length}"/></clipPath>`;
+    }
+    let d = "", pen = "M";
+    l.y.forEach((y, k) => {
+      if (y === null) { pen = "M"; return; }
+      d += `${pen}${(xa._offset + xa.l2p(k)).toFixed(1)} ${(ya._offset + ya.l2p(y)).toFixed(1)}`;
+      pen = "L";
+    });
+    out += `<path d="${d}" stroke="${l.colour}" stroke-width="${l.width || 2}" fill="none" ` +
+      `clip-path="url(#${id})" style="pointer-events:stroke"><title>${esc(l.name)}</title></path>`;
+  }
+  return [out, clips];
+}
+
+// A legend (a short line in each entry's colour, then its text) in the top margin, from the
+// plot's left edge, wrapping at its width.
+function overlayLegend(entries, size, font) {
+  const px = font.size || 13;
+  let x = size.l, y = Math.round(1.5 * px), out = "";  // the first row's baseline
+  for (const e of entries) {
+    const w = 32 + 0.6 * px * String(e.text).length;
+    if (x > size.l && x + w > size.l + size.w) { x = size.l; y += px + 6; }
+    out += `<path d="M${x} ${y - px / 3}h22" stroke="${e.colour}" stroke-width="2"/>` +
+      `<text x="${x + 26}" y="${y}">${esc(e.text)}</text>`;
+    x += w;
+  }
+  const type = `font-size="${px}" font-family="${esc(font.family || "sans-serif")}" ` +
+    `fill="${font.color || "#444"}"`;
+  return out && `<g class="lstm-legend" ${type}>${out}</g>`;
 }
 
 let overlayCount = 0;

@@ -4,6 +4,7 @@ look at (artifacts/screenshots/)."""
 
 import harness
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,31 @@ CURSOR_PX = f"""(t) => {{
   const xa = g._fullLayout.xaxis;
   return [parseFloat(line.getAttribute('d').slice(1)), xa._offset + xa.l2p(t)];
 }}"""
+
+
+# Before a unit pick: mark the heatmaps' chart element and count both charts' Plotly draws.
+WATCH = """() => {
+  for (const key of ['inside_heatmaps', 'inside_lines']) {
+    const d = document.querySelector('.st-key-' + key + ' .lstm-live-chart');
+    d.__mark = d.__lstmFigure; d.__draws = 0; d.on('plotly_afterplot', () => d.__draws++);
+  }
+}"""
+# After it: the same element with the same figure (no remount, no new figure), Plotly draws
+# since, the overlay's unit lines (SVG paths) and legend, and where the last line starts in
+# pixels next to where Plotly's own axes of its subplot put its first value.
+PICKED = """() => {
+  const heat = document.querySelector('.st-key-inside_heatmaps .lstm-live-chart');
+  const d = document.querySelector('.st-key-inside_lines .lstm-live-chart');
+  const svg = d.parentElement.querySelector('svg.lstm-overlay');
+  const paths = [...svg.querySelectorAll('path[clip-path]')];
+  const last = d.__lstmOverlayDrawn.lines.at(-1), fl = d._fullLayout;
+  const xa = fl['xaxis' + last.axis], ya = fl['yaxis' + last.axis];
+  const start = paths.at(-1).getAttribute('d').slice(1).split('L')[0].split(' ').map(Number);
+  return {kept: heat.__mark === heat.__lstmFigure, heat_draws: heat.__draws,
+          line_draws: d.__draws, lines: paths.length,
+          legend: [...svg.querySelectorAll('.lstm-legend text')].map((e) => e.textContent),
+          start, at: [xa._offset + xa.l2p(0), ya._offset + ya.l2p(last.y[0])]};
+}"""
 
 
 def plot_layout(page, index: int, path: str):
@@ -104,4 +130,28 @@ def test_inside_the_cell_quick_model_and_cursor(app_url, page):
     line_x, axis_x = page.evaluate(CURSOR_PX, t)
     assert abs(line_x - axis_x) < 0.2
     harness.assert_no_exception(page)
-    harness.screenshot(page, "inside")
+
+    # A unit pick redraws no chart: the heatmaps keep their element and figure, and the new
+    # unit's line in every subplot of the unit lines is their overlay, on Plotly's own axes.
+    page.evaluate(WATCH)
+    units = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Units", exact=True))
+    option = page.get_by_role("option", name="unit 4", exact=True).first
+    for _ in range(3):  # a click that lands during a rerun opens nothing: again
+        units.locator("input").first.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => document.querySelectorAll("
+        "'.st-key-inside_lines svg.lstm-overlay path[clip-path]').length === 24"
+    )
+    picked = page.evaluate(PICKED)
+    assert picked["kept"] and picked["heat_draws"] == 0 and picked["line_draws"] == 0, picked
+    assert picked["legend"] == ["unit 0", "unit 1", "unit 2", "unit 4"], picked
+    assert all(abs(a - b) < 0.2 for a, b in zip(picked["start"], picked["at"], strict=True))
+    harness.assert_no_exception(page)
+    harness.screenshot(page, "inside")  # last: a full-page shot resizes, and Plotly redraws

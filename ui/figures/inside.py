@@ -12,12 +12,13 @@ import html
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from lstm_core.config import SIGMOID_GATES
 from lstm_core.inside import per_unit, per_unit_range, value_range
-from ui.figures.common import SERIES, TEMPLATE, styled_figure
+from ui.figures.common import PROJECTOR_LINE, SERIES, TEMPLATE, styled_figure
 from ui.figures.scales import (
     GATE_SCALE,
     SIGNED_SCALE,
@@ -520,8 +521,12 @@ def unit_lines(
     lang: str = "en",
     ranges: dict[str, tuple[float, float]] | None = None,
     projector: bool = False,
+    overlay: bool = False,
 ) -> go.Figure:
-    """For the chosen units, every quantity over time (one row per quantity, shared x)."""
+    """For the chosen units, every quantity over time (one row per quantity, shared x).
+    ``overlay``: only the axes (no lines, no legend, no cursor): the lines and the legend are
+    ``unit_lines_overlay``, drawn by the browser over the chart, so a unit pick never
+    redraws it."""
     names = list(seq)
     ranges = {**ranges_for(seq), **(ranges or {})}
     titles = [quantity_label(q, lang) for q in names]
@@ -529,9 +534,10 @@ def unit_lines(
         len(names), 1, titles, 0.03 * 6 / max(len(names), 1), 0.0, share_x=True
     )
     traces = []
+    T = len(seq[names[0]])
     for r, q in enumerate(names):
         v = np.asarray(seq[q])  # (T, H)
-        for k, u in enumerate(units):
+        for k, u in enumerate([] if overlay else units):
             traces.append(
                 dict(
                     type="scatter",
@@ -547,16 +553,62 @@ def unit_lines(
                 )
             )
         layout[f"yaxis{_axis(r)}"]["range"] = _padded(*ranges[q])
-    layout[f"xaxis{_axis(len(names) - 1)}"]["title"] = dict(
-        text=translate("inside.axis.time", lang)
-    )
+        if overlay:  # Plotly draws a subplot only with a trace on it: an invisible one
+            traces.append(
+                dict(
+                    type="scatter",
+                    mode="none",
+                    x=[0, T - 1],
+                    y=list(ranges[q]),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    xaxis=refs[r][0],
+                    yaxis=refs[r][1],
+                )
+            )
+    bottom = layout[f"xaxis{_axis(len(names) - 1)}"]
+    bottom["title"] = dict(text=translate("inside.axis.time", lang))
+    if overlay:  # no data to autorange on: the axes span the sequence
+        bottom["range"] = [0, max(T - 1, 1)]
     layout.update(
-        shapes=[_cursor(t_cursor)],
+        shapes=[] if overlay else [_cursor(t_cursor)],
         height=110 + 120 * len(names),
         margin=dict(l=50, r=20, t=50, b=50),
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
     )
     return styled_figure(traces, layout, projector)
+
+
+def unit_lines_overlay(
+    seq: dict[str, np.ndarray],
+    units: list[int],
+    t_cursor: int,
+    lang: str = "en",
+    projector: bool = False,
+) -> dict:
+    """What of ``unit_lines(..., overlay=True)`` changes with the units and the cursor, for
+    the browser to draw over the chart: each chosen unit's line in each quantity's subplot
+    (its y values, x = 0..T-1, on that subplot's axes; thicker with ``projector``, like
+    the figure's lines), the legend (a unit per colour) and the cursor line."""
+    width = 2 * (PROJECTOR_LINE if projector else 1)
+    lines, legend = [], []
+    for k, u in enumerate(units):
+        colour, name = UNIT_COLOURS[k % len(UNIT_COLOURS)], translate("inside.unit_n", lang, n=u)
+        legend.append(dict(text=name, colour=colour))
+        for r, q in enumerate(seq):
+            y = np.round(np.asarray(seq[q], dtype=float)[:, u], 4)
+            line = dict(axis=_axis(r), y=y.tolist(), colour=colour, width=width)
+            lines.append(line | dict(name=f"{name}: {q}[{u}]"))
+    return dict(cursor_overlay(t_cursor), lines=lines, legend=legend)
+
+
+def unit_lines_table(
+    seq: dict[str, np.ndarray], units: list[int], lang: str = "en"
+) -> pd.DataFrame:
+    """The chosen units' values as one wide table: a row per time step, a column per
+    quantity and unit (``h[3]``), the accessible alternative to ``unit_lines``."""
+    columns = {f"{q}[{u}]": np.asarray(seq[q])[:, u] for u in units for q in seq}
+    return pd.DataFrame(columns).rename_axis(translate("inside.axis.time", lang))
 
 
 def saturation_figure(

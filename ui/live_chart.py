@@ -57,6 +57,15 @@ function loadPlotly() {
 const ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ESC[c]);
 
+// The cursor at pixel x: one segment over each subplot's height, so that it never runs
+// through the titles between stacked subplots (a title starts where t = 0 is).
+function cursorPath(x, fl) {
+  const ids = (fl._subplots && fl._subplots.yaxis) || ["y"];
+  const axes = ids.map((id) => fl["yaxis" + id.slice(1)]).filter((a) => a && a._length);
+  if (!axes.length) return `M${x.toFixed(1)} ${fl._size.t}V${fl._size.t + fl._size.h}`;
+  return axes.map((a) => `M${x.toFixed(1)} ${a._offset}V${a._offset + a._length}`).join("");
+}
+
 function overlaySvg(o, fl, clipId) {
   const xa = fl.xaxis, ya = fl.yaxis, size = fl._size, c = o.colour, font = fl.font || {};
   const X = (x) => (xa._offset + xa.l2p(x)).toFixed(1);
@@ -82,7 +91,7 @@ function overlaySvg(o, fl, clipId) {
   const [lines, clips] = overlayLines(o.lines || [], fl, clipId);
   const cx = xa._offset + xa.l2p(o.cursor);
   const inside = cx >= xa._offset && cx <= xa._offset + xa._length;
-  const cursor = !inside ? "" : `<path d="M${cx.toFixed(1)} ${size.t}V${size.t + size.h}" ` +
+  const cursor = !inside ? "" : `<path d="${cursorPath(cx, fl)}" ` +
     `stroke="${c.cursor}" stroke-width="2" stroke-dasharray="3,3"/>`;
   const type = `text-anchor="end" font-size="${font.size || 13}" ` +
     `font-family="${esc(font.family || "sans-serif")}" fill="${font.color || "#444"}"`;

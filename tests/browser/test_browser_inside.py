@@ -27,6 +27,19 @@ CURSOR_PX = f"""(t) => {{
 }}"""
 
 
+# The cursor's segments ([top, bottom] in pixels) and every subplot's [top, bottom]: the line
+# runs over the subplots only, never through the titles in the gaps between them.
+CURSOR_SPANS = f"""() => {{
+  const g = document.querySelectorAll('{PLOT}')[0], fl = g._fullLayout;
+  const d = g.parentElement.querySelector('svg.lstm-overlay path[stroke-dasharray]')
+    .getAttribute('d');
+  const spans = [...d.matchAll(/M[-0-9.]+ ([-0-9.]+)V([-0-9.]+)/g)].map((m) => [+m[1], +m[2]]);
+  const axes = fl._subplots.yaxis.map((id) => fl['yaxis' + id.slice(1)])
+    .map((a) => [a._offset, a._offset + a._length]);
+  return {{spans, axes}};
+}}"""
+
+
 # Before a unit pick: mark the heatmaps' chart element and count both charts' Plotly draws.
 WATCH = """() => {
   for (const key of ['inside_heatmaps', 'inside_lines']) {
@@ -129,6 +142,8 @@ def test_inside_the_cell_quick_model_and_cursor(app_url, page):
     assert not plot_layout(page, 0, "shapes.filter(s => s.name === 'cursor').length")
     line_x, axis_x = page.evaluate(CURSOR_PX, t)
     assert abs(line_x - axis_x) < 0.2
+    drawn = page.evaluate(CURSOR_SPANS)
+    assert len(drawn["axes"]) > 2 and sorted(drawn["spans"]) == sorted(drawn["axes"])
     harness.assert_no_exception(page)
 
     # A unit pick redraws no chart: the heatmaps keep their element and figure, and the new

@@ -1,4 +1,5 @@
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -6,6 +7,11 @@ import pytest
 
 from lstm_core.runtime import single_thread
 
+# pytest keeps each test module it has rewritten (for assertion messages) as a .pyc, and the
+# packages imported under its rewriting (hypothesis) too, but only where bytecode may be
+# written: with PYTHONDONTWRITEBYTECODE set, every worker of every run rewrites about 200
+# modules again (7-13 s of CPU each on 2 cores).
+sys.dont_write_bytecode = False
 # Sessions and tests share one process: one torch thread and one BLAS thread, as the app runs.
 single_thread()
 # The run store of the tests lives in a throwaway folder, never in the user's data directory,

@@ -104,8 +104,9 @@ def rss_mb(pid: int) -> float:
 class Server:
     """``streamlit run app.py`` on a free loopback port, with its own data folder."""
 
-    def __init__(self, max_trainers: str | None = None):
+    def __init__(self, max_trainers: str | None = None, ttl_s: int = TTL_S):
         self.port = free_port()
+        self.ttl_s = ttl_s
         self.home = tempfile.mkdtemp(prefix="lstm-load-")
         env = {**os.environ, "LSTM_PLAYGROUND_HOME": self.home}
         if max_trainers is not None:
@@ -115,7 +116,7 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", "app.py",
              "--server.headless", "true", "--server.address", HOST,
              "--server.port", str(self.port), "--server.fileWatcherType", "none",
-             "--server.disconnectedSessionTTL", str(TTL_S),
+             "--server.disconnectedSessionTTL", str(ttl_s),
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -217,9 +218,12 @@ def query(seed: int) -> str:
     return urllib.parse.urlencode({**PRESET, "seed": str(seed)})
 
 
-async def ws_session(port: int, s: Session, stop_at: float, open_s: float = 90.0) -> None:
+async def ws_session(
+    port: int, s: Session, stop_at: float, open_s: float = 90.0, until_trained: bool = False
+) -> None:
     """Open the Train page with this session's seed, click Play, keep the fragment ticking
-    (one rerun at a time, at the interval the server asks for) until ``stop_at``."""
+    (one rerun at a time, at the interval the server asks for) until ``stop_at`` (or, with
+    ``until_trained``, until the Steps counter has moved)."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -245,7 +249,7 @@ async def ws_session(port: int, s: Session, stop_at: float, open_s: float = 90.0
         s.connected = True
         await ws.send(rerun())
         running = True
-        while time.monotonic() < stop_at:
+        while time.monotonic() < stop_at and not (until_trained and s.steps > 0):
             wait = 0.05 if not running and timers else 1.0
             try:
                 data = await asyncio.wait_for(ws.recv(), min(wait, stop_at - time.monotonic()))
@@ -454,7 +458,7 @@ def _released(server: Server) -> float:
     """RSS once closed sessions are gone: wait out the reconnect window, then open and close
     one session (the server drops expired sessions when it stores the next one)."""
     for _ in range(2):
-        time.sleep(TTL_S + 1)
+        time.sleep(server.ttl_s + 1)
         try:
             run_sync(visit(server.port))
         except (OSError, TimeoutError):
@@ -496,15 +500,19 @@ def check_state(sessions: list[Session]) -> dict:
     }
 
 
-def run_load(n: int, seconds: float, browsers: int = 0, max_trainers: str | None = None) -> dict:
+def run_load(
+    n: int, seconds: float, browsers: int = 0, max_trainers: str | None = None, quick=False
+) -> dict:
     """Warm up, then the class (``seconds``), then the same class again for a third of the
-    time: if closed sessions were not released, the second class would add to the first."""
+    time: if closed sessions were not released, the second class would add to the first.
+    ``quick`` (the smoke run) warms up only until the first steps are drawn and keeps closed
+    sessions 1 s instead of ``TTL_S``, so the waits for their release are short."""
     browsers = min(browsers, n) if Path(CHROMIUM).exists() else 0
-    server = Server(max_trainers)
+    server = Server(max_trainers, ttl_s=1 if quick else TTL_S)
     try:
         server.wait_healthy()
         warm = Session(-1, 0)  # one session loads torch and the pages, like a first visitor
-        run_sync(ws_session(server.port, warm, time.monotonic() + 15))
+        run_sync(ws_session(server.port, warm, time.monotonic() + 15, until_trained=quick))
         base_rss = _released(server)
         sessions = [Session(i, 1000 + i // 2) for i in range(n)]
         for s in sessions[n - browsers :]:
@@ -612,7 +620,7 @@ def table(r: dict) -> str:
 
 def run(quick: bool = False) -> dict:
     """For ``python -m bench``: the full class, or 4 sessions for 15 s with ``quick``."""
-    result = run_load(4, 15, 0) if quick else run_load(30, 60, 3)
+    result = run_load(4, 15, 0, quick=True) if quick else run_load(30, 60, 3)
     print(table(result))
     result["burst"] = run_burst(4 if quick else 30)  # its own phase, on its own fresh server
     print(json.dumps({"burst": result["burst"]}))

@@ -4,6 +4,7 @@ lstm_core/ point one way (no cycle, not even one hidden by an import inside a fu
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ def _owned(name: str, known: dict[str, Path]) -> list[str]:
     return [m for m in (".".join(parts[:i]) for i in range(1, len(parts) + 1)) if m in known]
 
 
+@cache  # read once per process: three tests use it, none changes it
 def import_graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(module-level edges, function-local edges) between the project's modules."""
     known = modules()
@@ -137,6 +139,7 @@ def _reason(lines: list[str], node: ast.stmt) -> str:
     return text.split("noqa")[0].strip(" :-")
 
 
+@cache  # read once per process: two tests use it, none changes it
 def local_imports() -> list[tuple[str, int, str]]:
     """(file, line, reason) of every import inside a function of the app's code."""
     found = []

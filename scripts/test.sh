@@ -31,4 +31,4 @@ trap pg_stop EXIT
 .venv/bin/mypy lstm_core
 # One worker per core (pytest-xdist); each browser test file stays on one worker (its
 # xdist_group, set in tests/conftest.py), and a worker starts one server and one Chromium.
-.venv/bin/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder "$@"
+.venv/bin/python -m pytest -n auto --dist loadgroup "$@"

@@ -26,12 +26,7 @@ def pytest_collection_modifyitems(config, items):
     """Tiers by place: tests/browser/ is ``browser``, tests/test_app_*.py is ``app``
     (Streamlit's AppTest). ``slow`` is set by hand on the few slow unit tests. Under xdist each
     browser file is one group: its tests stay on one worker, and a worker starts one server and
-    one Chromium for all the files it runs, so two workers run browser files side by side.
-
-    Then the items are sorted, longest kind first (slow browser, other slow, browser, app,
-    the rest; collection order within a kind): with ``--no-loadscope-reorder`` xdist hands
-    them out in this order, so the long tests start at once and the run ends on short unit
-    tests that keep both workers busy to the end (longest-first scheduling)."""
+    one Chromium for all the files it runs, so two workers run browser files side by side."""
     xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         path = Path(item.path)
@@ -41,15 +36,3 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xdist_group(f"browser-{path.stem}"))
         elif path.name.startswith("test_app_"):
             item.add_marker(pytest.mark.app)
-    items.sort(key=_longest_first)
-
-
-def _longest_first(item) -> int:
-    slow, browser = item.get_closest_marker("slow"), item.get_closest_marker("browser")
-    if slow and browser:
-        return 0
-    if slow:
-        return 1
-    if browser:
-        return 2
-    return 3 if item.get_closest_marker("app") else 4

@@ -77,6 +77,9 @@ def _app_train(r: dict) -> list[tuple]:
     if "live_share_of_headless" in r:
         rows.append(("app_train", "live / headless", f"{r['live_share_of_headless']:.2f}",
                      ">= 0.80"))  # fmt: skip
+    if "server_share_of_headless" in r:
+        rows.append(("app_train", "server's own steps / headless",
+                     f"{r['server_share_of_headless']:.2f}", ""))  # fmt: skip
     if "chart_updates_per_s" in r:
         rows.append(("app_train", "chart updates/s", f"{r['chart_updates_per_s']:.1f}", ">= 2"))
     if "render_s_median" in r:

@@ -7,7 +7,9 @@
    that updates least (it shows a newer step: redrawn, or, when its figure did not change,
    restamped), then Pause.
    1 and 2 alternate for several rounds, so each pair sees the same machine load; the share
-   is the median of live / headless over the rounds. Target: >= 80%, >= 2 updates/s.
+   is the median of live / headless over the rounds. Target: >= 80%, >= 2 updates/s. Also
+   the server's own rate over each window (its tick lines' steps and times) as a share of
+   headless: what the Steps counter would show if the browser kept up with every tick.
    Also: updates and Plotly.react calls per second of every live chart (those in view; the
    charts under the studio in a last window scrolled to them), remounts of live
    charts (added ``.lstm-live-chart`` nodes; target 0), and where the server's tick time
@@ -164,6 +166,9 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
         "headless_steps_per_s": med(headless),
         "live_steps_per_s": med(live),
         "live_share_of_headless": med(lv / hl for lv, hl in zip(live, headless, strict=True)),
+        "server_share_of_headless": med(
+            server_rate(w) / hl for (w, _), hl in zip(ticks, headless, strict=True)
+        ),
         "chart_updates_per_s": med(updates),
         "slowest_chart_updates_per_s": min(charts.values()),
         "chart_remounts": max(mounts),
@@ -196,6 +201,14 @@ def _lines(path: Path) -> int:
 def _ticks(path: Path, skip: int) -> list[dict]:
     """The tick lines written since line ``skip``."""
     return [json.loads(x) for x in path.read_text().splitlines()[skip:]] if path.exists() else []
+
+
+def server_rate(lines: list[dict]) -> float:
+    """Steps per second the server trained over a live window, from its own tick lines (their
+    step counts and times): what the browser's Steps counter shows, if it keeps up."""
+    if len(lines) < 2 or lines[-1]["at"] <= lines[0]["at"]:
+        return 0.0
+    return (lines[-1]["steps"] - lines[0]["steps"]) / (lines[-1]["at"] - lines[0]["at"])
 
 
 def tick_profile(windows: list) -> dict:
@@ -251,6 +264,7 @@ def run(quick: bool = False) -> dict:
         ("headless_steps_per_s", None),
         ("live_steps_per_s", None),
         ("live_share_of_headless", ">= 0.80"),
+        ("server_share_of_headless", None),
         ("chart_updates_per_s", ">= 2"),
         ("slowest_chart_updates_per_s", ">= 2"),
         ("chart_remounts", "0"),

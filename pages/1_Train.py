@@ -76,8 +76,8 @@ with side_col:
 
 def chart(build, key: str, version, height: int = 330, frame=None, overlay=None) -> None:
     """A live chart, current at the trainer's step (``layout.meta.step`` in the browser)."""
-    step = state.get_trainer().steps
-    live_chart_with_table(build, key, version, height, show_tables, frame, step, overlay)
+    step, playing = state.get_trainer().steps, state.is_running()  # out of view: waits
+    live_chart_with_table(build, key, version, height, show_tables, frame, step, overlay, playing)
 
 
 @st.fragment(run_every=TICK_S if running else None)

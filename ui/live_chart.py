@@ -190,7 +190,8 @@ function figureOf(data, setTriggerValue) {
   return null;
 }
 
-// A chart out of view is not redrawn while the page trains: its newest figure waits, and is
+// A chart out of view is not redrawn while the page trains (the server sends "defer"): its
+// newest figure waits, and is
 // drawn as soon as a quarter of it scrolls into view (or its tab opens). Drawing the charts
 // nobody sees took a third of the browser's time on a 2-core machine, time the trainer lacked.
 const IN_VIEW = 0.25;  // the share of a chart that must be in view (bench/tests use the same)
@@ -234,6 +235,12 @@ export default function (component) {
   if (figure === null) return;
   if (div.__lstmFigure === figure && div.__lstmPending) {  // out of view, still waiting
     div.__lstmPending = () => drawFigure(div, figure, step);
+    if (data.defer) return;
+  }
+  if (div.__lstmFigure === figure && div.__lstmPending) {  // training stopped: draw it now
+    const pending = div.__lstmPending;
+    div.__lstmPending = null;
+    pending();
     return;
   }
   if (div.__lstmFigure === figure && div.layout) {
@@ -245,7 +252,7 @@ export default function (component) {
   }
   div.__lstmFigure = figure;
   const draw = () => drawFigure(div, figure, step);
-  if (div.layout && !inView(div)) {  // drawn once already, now out of view: later
+  if (data.defer && div.layout && !inView(div)) {  // training, drawn once, out of view: later
     div.__lstmPending = draw;
     return;
   }
@@ -353,11 +360,15 @@ def live_chart(
 _SENT = "live_chart_sent"  # session key: chart key -> token of the figure the browser holds
 
 
-def _draw(key: str, payload: dict, height: int, step: int | None, overlay=None, token=None):
+def _draw(
+    key: str, payload: dict, height: int, step: int | None, overlay=None, token=None, defer=False
+):
     """Send the chart. With a ``token`` (the figure's build), a figure the browser already
     holds is not sent again (a cursor move then costs the overlay, not 1-2 MB); if the tab
     lacks it, the component asks for it ("missing") and the next run sends it."""
     data = payload if step is None else {**payload, "step": int(step)}
+    if defer:  # training: out of view, the browser draws it once it scrolls into view
+        data = {**data, "defer": True}
     if overlay is not None:
         data = {**data, "overlay": overlay}
     if token is not None:
@@ -407,10 +418,12 @@ def live_chart_versioned(
     height: int = 320,
     step: int | None = None,
     overlay: dict | None = None,
+    defer: bool = False,
 ) -> go.Figure:
     """Like ``live_chart``, but calls ``build()`` only when ``version`` changes (e.g. the step
     of the last evaluation): charts whose data did not change cost nothing to rebuild, and
     the browser does not redraw them (only their ``step`` moves on, and their ``overlay``).
+    ``defer`` (while training): a chart out of view waits until it scrolls into view.
     Returns the figure drawn (built now or kept from the run that built it)."""
     cache = st.session_state.setdefault(_CACHE, {})
     hit = cache.get(key)
@@ -422,7 +435,7 @@ def live_chart_versioned(
         hit = cache[key] = (version, figure_payload(fig, key, height), fig, token)
         spent = (built - start, time.perf_counter() - built, len(hit[1]["figure"]))
         st.session_state.setdefault(COSTS, {})[key] = spent
-    _draw(key, hit[1], height, step, overlay, hit[3])
+    _draw(key, hit[1], height, step, overlay, hit[3], defer)
     return hit[2]
 
 
@@ -435,12 +448,13 @@ def live_chart_with_table(
     frame: Callable[[], pd.DataFrame] | None = None,
     step: int | None = None,
     overlay: dict | None = None,
+    defer: bool = False,
 ) -> None:
     """``live_chart_versioned``, or (``table``) the chart rebuilt every time with its data as
     a table under it: the accessible alternative to the chart. ``frame``: that table, where
     the figure's own traces do not read as one (the live cell)."""
     if not table:
-        live_chart_versioned(build, key, version, height, step, overlay)
+        live_chart_versioned(build, key, version, height, step, overlay, defer)
         return
     fig = build()
     live_chart(fig, key, height, step, overlay)

@@ -191,9 +191,9 @@ function figureOf(data, setTriggerValue) {
 }
 
 // A chart out of view is not redrawn while the page trains (the server sends "defer"): its
-// newest figure waits, and is
-// drawn as soon as a quarter of it scrolls into view (or its tab opens). Drawing the charts
-// nobody sees took a third of the browser's time on a 2-core machine, time the trainer lacked.
+// newest figure waits, and is drawn as soon as a quarter of it scrolls into view (or its tab
+// opens). Drawing the charts nobody sees took a third of the browser's time on a 2-core
+// machine, time the trainer lacked.
 const IN_VIEW = 0.25;  // the share of a chart that must be in view (bench/tests use the same)
 
 function inView(div) {
@@ -233,14 +233,10 @@ export default function (component) {
   div.__lstmOverlayText = overlayText;
   const figure = figureOf(data, setTriggerValue);
   if (figure === null) return;
-  if (div.__lstmFigure === figure && div.__lstmPending) {  // out of view, still waiting
-    div.__lstmPending = () => drawFigure(div, figure, step);
-    if (data.defer) return;
-  }
-  if (div.__lstmFigure === figure && div.__lstmPending) {  // training stopped: draw it now
-    const pending = div.__lstmPending;
+  if (div.__lstmFigure === figure && div.__lstmPending) {  // waiting out of view
     div.__lstmPending = null;
-    pending();
+    if (data.defer) div.__lstmPending = () => drawFigure(div, figure, step);  // still waits
+    else drawFigure(div, figure, step);  // training stopped: draw it now
     return;
   }
   if (div.__lstmFigure === figure && div.layout) {
@@ -251,14 +247,13 @@ export default function (component) {
     return;
   }
   div.__lstmFigure = figure;
-  const draw = () => drawFigure(div, figure, step);
-  if (data.defer && div.layout && !inView(div)) {  // training, drawn once, out of view: later
-    div.__lstmPending = draw;
+  const shown = inView(div);  // (watches the chart from its first figure on)
+  div.__lstmPending = null;
+  if (data.defer && div.layout && !shown) {  // training, drawn once, out of view: later
+    div.__lstmPending = () => drawFigure(div, figure, step);
     return;
   }
-  div.__lstmPending = null;
-  inView(div);
-  draw();
+  drawFigure(div, figure, step);
 }
 
 function drawFigure(div, figure, step) {

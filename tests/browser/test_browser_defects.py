@@ -36,16 +36,23 @@ def click(page, label: str) -> None:
     wait_for_app(page, None, timeout_ms=120_000)
 
 
+def after_three_steps(page, app_url, task: str, width: int, lang: str, read: str):
+    """The Train page of ``task`` after three Steps: what the JavaScript ``read`` returns (and
+    a screenshot)."""
+    open_query(page, app_url, f"page=train&task={task}", width, lang)
+    for _ in range(3):
+        click(page, "Step" if lang == "en" else "单步")
+    found = page.evaluate(read)
+    screenshot(page, f"defects_pred_{task}_{width}_{lang}")
+    return found
+
+
 @pytest.mark.parametrize(
     ("task", "width", "lang"),
     [("text", 1440, "en"), ("reber", 1280, "zh")],
 )
 def test_prediction_rows_stay_aligned_and_inside_the_page(app_url, page, task, width, lang):
-    open_query(page, app_url, f"page=train&task={task}", width, lang)
-    for _ in range(3):
-        click(page, "Step" if lang == "en" else "单步")
-    tables = page.evaluate(PREDICTION_TABLES)
-    screenshot(page, f"defects_pred_{task}_{width}_{lang}")
+    tables = after_three_steps(page, app_url, task, width, lang, PREDICTION_TABLES)
     assert tables, "no prediction rows"
     for table in tables:
         first = table["rows"][0]
@@ -72,11 +79,7 @@ SESSION_CHIPS = """() => [...document.querySelectorAll('.pred-card .pred-input')
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_next_action_sessions_show_separate_actions_inside_the_page(app_url, page, lang):
-    open_query(page, app_url, "page=train&task=next-action", 1280, lang)
-    for _ in range(3):
-        click(page, "Step" if lang == "en" else "单步")
-    cards = page.evaluate(SESSION_CHIPS)
-    screenshot(page, f"defects_pred_next-action_1280_{lang}")
+    cards = after_three_steps(page, app_url, "next-action", 1280, lang, SESSION_CHIPS)
     assert cards, "no sessions shown"
     for card in cards:
         chips = card["chips"]

@@ -84,7 +84,7 @@ def chart(build, key: str, version, height: int = 330, frame=None, overlay=None)
 def live() -> None:
     """One tick: wait until the last tick's charts have left the server, train a chunk (when
     playing and no live-cell widget was just moved), trace the live cell once, then draw
-    every chart of the new step and, last, the counters above them."""
+    the counters and every chart of the new step."""
     trainer, lang, projector = state.get_trainer(), current_language(), projector_on()
     moved = st.session_state.pop("train_cell_moved", False)
     timer = TickTimer()  # where the tick's time goes (bench/app_train.py reads it)
@@ -106,7 +106,12 @@ def live() -> None:
         st.button(t("train.resume"), on_click=state.play, key="train_resume")
     h, metric = trainer.history, trainer.task.metric
     label, solved = metric.label.get(lang, metric.name), solved_step(h)
-    counter_row = st.container()  # filled last: the counter never runs ahead of a chart
+    # The counters come first, in place. Filled last into a container made here, they froze
+    # for seconds in the browser (a fragment's late write into an earlier container is not
+    # drawn until a later run), while every chart below moved on. Written first, they lead
+    # the charts by at most the time the charts' messages take.
+    counters(trainer, meter, state.is_running(), lang)
+    timer.mark("counters")
     traces = st.session_state.setdefault("train_live_trace", LiveTrace()).get(trainer)
     timer.mark("trace")
     now = (trainer, trainer.steps, lang, projector)  # versions: redraw when these change
@@ -182,9 +187,6 @@ def live() -> None:
     overfit_panel(trainer, lang, chart)  # the train/val gap, epochs, early stopping
     review_panel(trainer, lang, chart)  # real reviews only
     timer.mark("charts")
-    with counter_row:
-        counters(trainer, meter, state.is_running(), lang)
-    timer.mark("counters")
     timer.write(trainer.steps, st.session_state.pop(COSTS, {}))
 
 

@@ -103,9 +103,10 @@ def open_studio(browser, app_url: str, query: str = ""):
 
 
 def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> list:
-    """(chart, its step, the counter) for each sample where a chart (of ``keys``; default:
-    every live chart in view) was more than one tick behind the Steps counter. Samples
-    only once the counter has moved since the watch began, ``samples`` of them (fewer if the
+    """(chart, its step, the counter, the counter before) for each sample where a chart (of
+    ``keys``; default: every live chart in view) was more than one tick behind the Steps
+    counter, or ahead of it (the counter froze while the charts moved on). Samples only
+    once the counter has moved since the watch began, ``samples`` of them (fewer if the
     machine is so loaded that ``budget_ms`` runs out: at least one)."""
     page.evaluate(WATCH_STEPS)
     late, checked, waited = [], 0, 0
@@ -118,9 +119,10 @@ def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> l
         checked += 1
         for key in keys or read["steps"]:
             step = read["steps"].get(key)
-            # The counters are drawn after the charts in each tick, so a chart shows the
-            # counter's step, or (while the browser is still drawing it) the one before.
-            if step is None or step < read["before"]:
+            # The counters are written before the charts in each tick, so a chart shows the
+            # counter's step, or (while the browser is still drawing it) the one before;
+            # never a later one.
+            if step is None or step < read["before"] or step > read["now"]:
                 late.append((key, step, read["now"], read["before"]))
     assert checked, "the Steps counter did not move while watching"
     return late
@@ -159,7 +161,7 @@ def test_play_shows_loss_metric_and_gates_on_one_screen_and_every_chart_keeps_up
         # next test scrolls to them).
         late = late_charts(page)
         below = page.evaluate(LAG_NOW)["hidden"]
-        assert not late, f"charts behind the Steps counter (chart, step, counter, before): {late}"
+        assert not late, f"charts out of step with the counter (chart, step, counter): {late}"
         page.wait_for_timeout(1500)
         assert below, "no chart below the fold"
         assert page.evaluate(LAG_NOW)["hidden"] == below, "a chart out of view was redrawn"
@@ -169,6 +171,10 @@ def test_play_shows_loss_metric_and_gates_on_one_screen_and_every_chart_keeps_up
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
         page.wait_for_function(f"() => ({CELL_FORM})().hover", timeout=30_000)
+        # Play again: the counters are back at once and move with the charts.
+        play_until_training(page)
+        late = late_charts(page, samples=2)
+        assert not late, f"after Pause and Play, out of step (chart, step, counter): {late}"
     finally:
         context.close()
 
@@ -180,6 +186,6 @@ def test_the_charts_below_keep_up_once_scrolled_into_view(browser, app_url):
         page.wait_for_timeout(1500)
         page.locator(".st-key-train_grad_chart").scroll_into_view_if_needed()
         late = late_charts(page)  # the second row in view, the first row above it
-        assert not late, f"charts behind the Steps counter (chart, step, counter, before): {late}"
+        assert not late, f"charts out of step with the counter (chart, step, counter): {late}"
     finally:
         context.close()

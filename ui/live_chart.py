@@ -159,13 +159,16 @@ function drawOverlay(div) {
   if (!svg) {
     svg = div.__lstmSvg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("class", "lstm-overlay");
-    Object.assign(svg.style, { position: "absolute", pointerEvents: "none", overflow: "visible" });
+    // At the plot's own corner: the plot is its holder's first child, at (0, 0). (Reading
+    // the plot's offsetLeft here, just after Plotly changed the page, forced the browser to
+    // lay the page out once more on every draw.)
+    Object.assign(svg.style, {
+      position: "absolute", pointerEvents: "none", overflow: "visible", left: "0px", top: "0px",
+    });
     div.parentElement.style.position = "relative";
     div.parentElement.appendChild(svg);
   }
   svg.style.display = "";
-  svg.style.left = div.offsetLeft + "px";
-  svg.style.top = div.offsetTop + "px";
   svg.setAttribute("width", fl.width);
   svg.setAttribute("height", fl.height);
   if (!div.__lstmClip) div.__lstmClip = "lstm-clip-" + ++overlayCount;

@@ -42,9 +42,8 @@ def overfit_panel(trainer, lang: str, chart) -> None:
         st.caption(t("overfit.stream_note"))
     else:
         st.caption(t("overfit.epochs", epoch=trainer.epoch, n=trainer.epoch_size))
-    with st.container():  # always there: the flag coming and going moves no chart below it
-        if since is not None:  # (a chart whose place in the page changes is remounted)
-            st.warning(t("overfit.flag", step=since, best=best["val_loss"]))
+    if since is not None:
+        st.warning(t("overfit.flag", step=since, best=best["val_loss"]))
     version = (trainer, h.val_step[-1], len(trainer.epoch_steps), lang)
     chart(
         lambda: gap_figure(

@@ -14,9 +14,9 @@
    charts under the studio in a last window scrolled to them), remounts of live
    charts (added ``.lstm-live-chart`` nodes; target 0), and where the server's tick time
    goes (the page's ``TickTimer`` lines, medians per tick: waiting for the last tick's
-   messages to leave, training, tracing, the charts (of which building and serialising
-   figures), the counters, and the time between ticks outside the script: browser,
-   network, timer).
+   messages to leave, training, the counters, tracing, the charts (of which building and
+   serialising figures), waiting for this tick's messages to leave, and the time between
+   ticks outside the script: browser, network, timer).
    Skipped (with the reason) without Chromium.
 3. Page render time after the first load: AppTest runs of the Train page (server time of
    one full script run, as after a page switch or a widget change). Target < 1 s.
@@ -95,8 +95,8 @@ PER_CHART_UPDATES = """() => Object.fromEntries([...document.querySelectorAll('.
     return [key.replace('st-key-', ''),
             [window.__stepChanges.get(d) || 0, window.__chartUpdates.get(d) || 0]];
   }))"""
-PHASES = ("wait", "train", "trace", "charts", "build", "json", "counters")
-SERVER = ("wait", "train", "trace", "charts", "counters")  # the script (build, json: in charts)
+PHASES = ("wait", "train", "counters", "trace", "charts", "build", "json", "sent")
+SERVER = ("wait", "train", "counters", "trace", "charts", "sent")  # build, json: in charts
 
 
 def headless_rate(cfg: TrainConfig, seconds: float) -> float:
@@ -151,7 +151,7 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
                 live.append((s1 - s0) / (t1 - t0))
                 page.get_by_role("button", name="Pause", exact=True).click()
                 page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
-            below = charts_below(page, seconds)
+            below, below_ticks = charts_below(page, 2 * seconds, tick_log)  # one window: longer
             browser.close()
     finally:
         server.stop()
@@ -175,23 +175,26 @@ def interleaved(cfg: TrainConfig, rounds: int, seconds: float) -> dict:
         "updates_per_s_by_chart": {k: round(v, 2) for k, v in charts.items()},
         "redraws_per_s_by_chart": {k: round(v, 2) for k, v in redraws.items()},
         "tick_ms": tick_profile(ticks),
+        "ticks_per_s_scrolled_below": round(below_ticks, 2),
         "rounds": [[round(hl, 1), round(lv, 1)] for hl, lv in zip(headless, live, strict=True)],
     }
 
 
-def charts_below(page, seconds: float) -> dict:
+def charts_below(page, seconds: float, tick_log: Path) -> tuple[dict, float]:
     """Updates and redraws per second of the charts under the studio (predictions, gradient
-    norm, ...), scrolled into view while training: ``{key: (updates/s, redraws/s)}``."""
+    norm, ...), scrolled into view while training: ``{key: (updates/s, redraws/s)}``, and
+    the server's ticks per second in the same window."""
     page.get_by_role("button", name="Play", exact=True).click()
     page.locator(".st-key-train_grad_chart").scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
     page.evaluate(COUNT_REACTS)
-    t0 = time.perf_counter()
+    lines, t0 = _lines(tick_log), time.perf_counter()
     page.wait_for_timeout(seconds * 1000)
     counts, wall = page.evaluate(PER_CHART_UPDATES), time.perf_counter() - t0
+    ticks = len(_ticks(tick_log, lines)) / wall
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
-    return {k: (c[0] / wall, c[1] / wall) for k, c in counts.items()}
+    return {k: (c[0] / wall, c[1] / wall) for k, c in counts.items()}, ticks
 
 
 def _lines(path: Path) -> int:
@@ -268,6 +271,7 @@ def run(quick: bool = False) -> dict:
         ("chart_updates_per_s", ">= 2"),
         ("slowest_chart_updates_per_s", ">= 2"),
         ("chart_remounts", "0"),
+        ("ticks_per_s_scrolled_below", None),
         ("render_s_median", "< 1 s"),
         ("apptest_tick_train_share", None),
         ("load_average", None),

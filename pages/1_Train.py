@@ -12,7 +12,7 @@ from ui.classroom import projector_on, share_link
 from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import COSTS, live_chart_with_table, wait_until_sent
+from ui.live_chart import COSTS, SEND_TIMEOUT_S, live_chart_with_table, wait_until_sent
 from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.predict_view import has_input_view, show_inputs
@@ -83,8 +83,8 @@ def chart(build, key: str, version, height: int = 330, frame=None, overlay=None)
 @st.fragment(run_every=TICK_S if running else None)
 def live() -> None:
     """One tick: wait until the last tick's charts have left the server, train a chunk (when
-    playing and no live-cell widget was just moved), trace the live cell once, then draw
-    the counters and every chart of the new step."""
+    playing and no live-cell widget was just moved), trace the live cell once, draw the
+    counters and every chart of the new step, and wait until they have left the server."""
     trainer, lang, projector = state.get_trainer(), current_language(), projector_on()
     moved = st.session_state.pop("train_cell_moved", False)
     timer = TickTimer()  # where the tick's time goes (bench/app_train.py reads it)
@@ -106,10 +106,9 @@ def live() -> None:
         st.button(t("train.resume"), on_click=state.play, key="train_resume")
     h, metric = trainer.history, trainer.task.metric
     label, solved = metric.label.get(lang, metric.name), solved_step(h)
-    # The counters come first, in place. Filled last into a container made here, they froze
-    # for seconds in the browser (a fragment's late write into an earlier container is not
-    # drawn until a later run), while every chart below moved on. Written first, they lead
-    # the charts by at most the time the charts' messages take.
+    # The counters come first: they lead the charts by at most the time the charts' messages
+    # take, and never depend on the last messages of a tick (those are what the next tick's
+    # start would drop if they were still queued: see wait_until_sent at the end).
     counters(trainer, meter, state.is_running(), lang)
     timer.mark("counters")
     traces = st.session_state.setdefault("train_live_trace", LiveTrace()).get(trainer)
@@ -187,6 +186,8 @@ def live() -> None:
     overfit_panel(trainer, lang, chart)  # the train/val gap, epochs, early stopping
     review_panel(trainer, lang, chart)  # real reviews only
     timer.mark("charts")
+    wait_until_sent(SEND_TIMEOUT_S)  # the next tick's start would drop what is still queued
+    timer.mark("sent")
     timer.write(trainer.steps, st.session_state.pop(COSTS, {}))
 
 

@@ -394,9 +394,20 @@ def _browser_queue():
     return queue if hasattr(queue, "is_empty") else None
 
 
+# How long a tick's end waits for its messages to leave (a slow network: the next tick waits)
+SEND_TIMEOUT_S = 1.0
+
+
 def wait_until_sent(timeout_s: float = 0.25) -> float:
-    """Sleep until the last tick's charts have left the server (at most ``timeout_s``);
-    returns the seconds waited."""
+    """Sleep until this session's queued messages have left the server (at most
+    ``timeout_s``); returns the seconds waited.
+
+    Call it at the start of a tick (training would starve the thread that sends them: one
+    GIL) and, with ``SEND_TIMEOUT_S``, as the last thing of a live fragment: when the next
+    run of a fragment starts, Streamlit drops that fragment's messages still queued, so the
+    last elements of a tick (whatever was written last: the counters, or the charts at the
+    bottom) went missing for seconds, and after Play and Pause the elements at the bottom
+    vanished and were remounted."""
     queue, start = _browser_queue(), time.perf_counter()
     while queue is not None and not queue.is_empty():
         if time.perf_counter() - start > timeout_s:

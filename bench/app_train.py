@@ -14,8 +14,8 @@
    charts under the studio in a last window scrolled to them), remounts of live
    charts (added ``.lstm-live-chart`` nodes; target 0), and where the server's tick time
    goes (the page's ``TickTimer`` lines, medians per tick: waiting for the last tick's
-   messages to leave, training, the counters, tracing, the charts (of which building and
-   serialising figures), waiting for this tick's messages to leave, and the time between
+   messages to leave, training, tracing, the charts (of which building and serialising
+   figures), the counters, waiting for this tick's messages to leave, and the time between
    ticks outside the script: browser, network, timer).
    Skipped (with the reason) without Chromium.
 3. Page render time after the first load: AppTest runs of the Train page (server time of
@@ -95,8 +95,8 @@ PER_CHART_UPDATES = """() => Object.fromEntries([...document.querySelectorAll('.
     return [key.replace('st-key-', ''),
             [window.__stepChanges.get(d) || 0, window.__chartUpdates.get(d) || 0]];
   }))"""
-PHASES = ("wait", "train", "counters", "trace", "charts", "build", "json", "sent")
-SERVER = ("wait", "train", "counters", "trace", "charts", "sent")  # build, json: in charts
+PHASES = ("wait", "train", "trace", "charts", "build", "json", "counters", "sent")
+SERVER = ("wait", "train", "trace", "charts", "counters", "sent")  # build, json: in charts
 
 
 def headless_rate(cfg: TrainConfig, seconds: float) -> float:

@@ -39,10 +39,22 @@ CELL_FORM = """() => {
   return {dtype: heat.z.dtype || null, hover: heat.customdata != null};
 }"""
 # Records every value the Steps counter shows (in the page, so nothing is missed between
-# reads); LAG_NOW reads, in one go (one page.evaluate: the page cannot change in between),
-# the counter, the value it showed before, and each chart's step.
+# reads) and, every 40 ms, each chart's step; LAG_NOW reads, in one go (one page.evaluate:
+# the page cannot change in between), the counter, the value it showed before, each chart's
+# step, and how many values the counter and each chart have shown since the watch began.
 WATCH_STEPS = """() => {
   window.__stepsSeen = [];
+  window.__chartSteps = {};
+  clearInterval(window.__chartPoll);
+  window.__chartPoll = setInterval(() => {
+    for (const d of document.querySelectorAll('.lstm-live-chart')) {
+      const holder = d.closest('[class*="st-key-"]');
+      const key = [...holder.classList].find((c) => c.startsWith('st-key-')).slice(7);
+      const step = d.layout && d.layout.meta ? d.layout.meta.step : null;
+      const seen = window.__chartSteps[key] || (window.__chartSteps[key] = []);
+      if (step !== null && seen[seen.length - 1] !== step) seen.push(step);
+    }
+  }, 40);
   const read = () => {
     const m = [...document.querySelectorAll('[data-testid=stMetric]')]
         .find((e) => e.innerText.startsWith('Steps'));
@@ -65,7 +77,10 @@ LAG_NOW = """() => {
     const shown = r.width > 0 && inside >= 0.25 * r.height;  // ui/live_chart.py's IN_VIEW
     (shown ? steps : hidden)[key.slice(7)] = d.layout && d.layout.meta ? d.layout.meta.step : null;
   }
-  return {now: seen[seen.length - 1], before: seen[seen.length - 2], steps, hidden};
+  const shown = Object.fromEntries(
+      Object.entries(window.__chartSteps).map(([k, v]) => [k, v.length]));
+  return {now: seen[seen.length - 1], before: seen[seen.length - 2], steps, hidden,
+          counter_values: seen.length, chart_values: shown};
 }"""
 # The lowest opacity of any live element (charts and counters) over 3 s, sampled every 50 ms.
 LOWEST_OPACITY = """async () => {
@@ -106,9 +121,10 @@ def open_studio(browser, app_url: str, query: str = ""):
 def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> list:
     """(chart, its step, the counter, the counter before) for each sample where a chart (of
     ``keys``; default: every live chart in view) was more than one tick behind the Steps
-    counter, or ahead of it (the counter froze while the charts moved on). Samples only
-    once the counter has moved since the watch began, ``samples`` of them (fewer if the
-    machine is so loaded that ``budget_ms`` runs out: at least one)."""
+    counter. Samples only once the counter has moved since the watch began, ``samples`` of
+    them (fewer if the machine is so loaded that ``budget_ms`` runs out: at least one).
+    Also asserts that the counter moved with the charts: it showed at least half as many
+    values as the chart that changed most (a frozen counter showed 2 while they showed 6)."""
     page.evaluate(WATCH_STEPS)
     late, checked, waited = [], 0, 0
     while checked < samples and waited < budget_ms:
@@ -120,12 +136,13 @@ def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> l
         checked += 1
         for key in keys or read["steps"]:
             step = read["steps"].get(key)
-            # The counters are written before the charts in each tick, so a chart shows the
-            # counter's step, or (while the browser is still drawing it) the one before;
-            # never a later one.
-            if step is None or step < read["before"] or step > read["now"]:
+            # The counters are drawn after the charts in each tick, so a chart shows the
+            # counter's step, or (while the browser is still drawing it) the one before.
+            if step is None or step < read["before"]:
                 late.append((key, step, read["now"], read["before"]))
     assert checked, "the Steps counter did not move while watching"
+    most = max(read["chart_values"].values())
+    assert read["counter_values"] >= most / 2, f"the Steps counter lagged the charts: {read}"
     return late
 
 

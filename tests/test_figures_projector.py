@@ -145,6 +145,14 @@ def test_projector_studio_charts_name_reference_lines_on_the_chart_and_legend_at
     notes = sorted(layout["annotations"], key=lambda a: a["y"])
     assert [a["text"] for a in notes] == ["baseline 0.00", "solved at 0.1"]
     assert [a["yanchor"] for a in notes] == ["top", "bottom"]  # two close lines, names apart
+    # A name never covers the newest value: R² at 0.997 just above "solved at 0.9" puts that
+    # name under its line; with the baseline just under the line, it stays above.
+    solved = figs.metric_figure([0, 5, 10], [0.07, 0.99, 0.997], 0.9, 0.0, "R²", projector=True)
+    anchors = {a.text: a.yanchor for a in solved.layout.annotations}
+    assert anchors == {"solved at 0.9": "top", "baseline 0.00": "top"}
+    crowded = figs.metric_figure([0, 5], [0.1, 0.55], 0.5, 0.45, "skill", projector=True)
+    anchors = {a.text: a.yanchor for a in crowded.layout.annotations}
+    assert anchors == {"solved at 0.5": "bottom", "baseline 0.45": "top"}
     loss = figs.loss_figure([1, 2], [1.0, 0.5], [2], [0.6], 1.0, None, projector=True)
     layout = loss.to_dict()["layout"]
     assert layout["legend"]["yref"] == "container" and layout["legend"]["orientation"] == "h"

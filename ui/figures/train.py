@@ -103,14 +103,43 @@ def _ref_label(ref: dict, log: bool = False, below: bool = False) -> dict:
     }
 
 
+LABEL_SHARE = 0.12  # a reference line's name: its height as a share of the data's y span
+
+
+def _values(trace: dict, log: bool = False) -> np.ndarray:
+    """The trace's finite y values (log10 on a log axis)."""
+    y = trace.get("y")
+    y = np.asarray([] if y is None else y, dtype=float)
+    y = y[np.isfinite(y) & (y > 0)] if log else y[np.isfinite(y)]
+    return np.log10(y) if log else y
+
+
 def _projector_legend(traces: list[dict], refs: list[dict], extra: dict, log=False) -> dict:
     """``extra`` (layout) with the reference lines named on the chart and the legend (the
-    other traces, one per row) at the bottom of the figure."""
+    other traces, one per row) at the bottom of the figure. The lowest of several lines is
+    named under it, the others above (two close lines keep their names apart); a name that
+    would cover the data's newest value (``traces[0]``), the value a class is watching, goes
+    to the other side of its line, unless another line is there."""
     for ref in refs:
         ref["showlegend"] = False
-    # The lowest of several lines is named under it: two close lines keep their names apart.
+    data = _values(traces[0], log) if traces else np.array([])
+    at = {id(r): float(np.append(_values({"y": r["y"][-1:]}, log), np.nan)[0]) for r in refs}
+    every = np.concatenate([data, [v for v in at.values() if np.isfinite(v)]])
+    reach = LABEL_SHARE * (float(every.max() - every.min()) if every.size else 0.0)
     lowest = min(refs, key=lambda r: r["y"][-1]) if len(refs) > 1 else None
-    labels = [_ref_label(r, log, below=r is lowest) for r in refs]
+
+    def below(ref: dict) -> bool:
+        y, under = at[id(ref)], ref is lowest
+        if not data.size or not reach:
+            return under
+        lo, hi = (y - reach, y) if under else (y, y + reach)
+        if not lo <= data[-1] <= hi:
+            return under
+        lo, hi = (y, y + reach) if under else (y - reach, y)  # the other side
+        crowded = any(lo <= at[id(r)] <= hi for r in refs if r is not ref)
+        return under if crowded else not under
+
+    labels = [_ref_label(r, log, below=below(r)) for r in refs]
     notes = [*extra.get("annotations", []), *labels]
     return _bottom_legend(traces, {**extra, "annotations": notes}, projector=True)
 

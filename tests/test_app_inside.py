@@ -10,6 +10,7 @@ from apptest_helpers import live_figure, live_overlay, open_page, plotly_array
 from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.train import Trainer
 from ui import state
+from ui.inside_view import NOW
 
 INSIDE = "pages/2_Inside_the_cell.py"
 
@@ -54,7 +55,7 @@ def test_inside_without_a_model_offers_a_quick_one():
     assert not at.exception
     tr = at.session_state[state.TRAINER]
     assert tr.steps == 200
-    assert at.select_slider(key="inside_step").value == 200
+    assert at.select_slider(key="inside_step").value == NOW  # the newest model
     assert len(heat_z(heatmap_figure(at))) == 6
 
 
@@ -103,12 +104,7 @@ def test_unit_lines_are_an_overlay_of_the_trace_and_a_pick_keeps_the_figure():
 def test_training_time_slider_picks_the_snapshot():
     tr = trainer(small(), 30)
     at = open_page(INSIDE, **{state.TRAINER: tr})
-    assert at.select_slider(key="inside_step").options == [
-        "step 0",
-        "step 10",
-        "step 20",
-        "step 30",
-    ]
+    assert at.select_slider(key="inside_step").options == ["step 0", "step 10", "step 20", "now"]
     at.select_slider(key="inside_step").set_value(10).run()
     assert not at.exception
     snap = next(s for s in tr.snapshots if s.step == 10)
@@ -116,11 +112,15 @@ def test_training_time_slider_picks_the_snapshot():
         np.testing.assert_array_equal(z, snap.traces[0][q][:, 0].T.astype(float))
     sat = live_figure(at, "inside_saturation")
     np.testing.assert_allclose(_array(sat["data"][2]["y"]), snap.saturation[0]["f"][0])
-    # Training more moves a slider that was on the newest model to the new newest one.
+    # "now" stays on the newest model as it trains; step 30 becomes a snapshot of its own.
+    at.select_slider(key="inside_step").set_value(NOW).run()
     tr.step(10)
-    at.select_slider(key="inside_step").set_value(30).run()
     at.run()
-    assert at.select_slider(key="inside_step").value == 40
+    assert at.select_slider(key="inside_step").value == NOW
+    assert at.select_slider(key="inside_step").options[-2:] == ["step 30", "now"]
+    now = tr.trace(tr.probe.x)[0]
+    for q, z in heat_z(heatmap_figure(at)).items():
+        np.testing.assert_allclose(z, now[q][:, 0].T, atol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_inside_follows_a_playing_trainer_and_the_snapshot_slider_still_works():
     first = tr.steps
     assert first > 10, "a playing trainer keeps training on this page"
     at.run()
-    assert tr.steps > first and at.select_slider(key="inside_step").value == tr.steps
+    assert tr.steps > first and at.select_slider(key="inside_step").value == NOW
     now = tr.trace(tr.probe.x)[0]
     for q, z in heat_z(heatmap_figure(at)).items():  # the heatmaps are the newest model's
         np.testing.assert_allclose(z, now[q][:, 0].T, atol=1e-6)

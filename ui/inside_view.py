@@ -59,15 +59,19 @@ def quick_model() -> None:
     st.stop()
 
 
+NOW = "now"  # the training-time option that always means the model as it is now
+
+
 def view_controls(tr) -> tuple[int, int, int]:
     """Layer, validation sequence and training time (a snapshot's step, or now). The time
-    follows the newest model unless the user chose an earlier snapshot."""
+    follows the newest model unless the user chose an earlier snapshot: "now" is an option
+    of its own, with a label that does not change while the model trains (an option that
+    changed with every step stopped being an option a tick later, and the slider fell back
+    to its first one: step 0)."""
     n_layers = tr.config.model.num_layers
-    times = ins.training_times(tr)
-    if st.session_state.get("inside_step") in (None, st.session_state.get("inside_latest")):
-        st.session_state["inside_step"] = times[-1]
-    clamp("inside_step", times, times[-1])
-    st.session_state["inside_latest"] = times[-1]
+    times = [s for s in ins.training_times(tr) if s != tr.steps] + [NOW]
+    st.session_state.setdefault("inside_step", NOW)
+    clamp("inside_step", times, NOW)  # also a snapshot that was thinned out: back to now
     *c_layer, c_seq, c_time = st.columns([1, 1, 4] if n_layers > 1 else [1, 5])
     layer = 0
     if c_layer:
@@ -91,9 +95,10 @@ def view_controls(tr) -> tuple[int, int, int]:
         key="inside_step",
         on_change=moved,
         help=t("inside.when_help"),
-        format_func=lambda s: t("inside.step_n", step=s),  # stable labels: the widget keeps its id
+        # stable labels: the widget's value is its label, and keeps its id
+        format_func=lambda s: t("inside.step_now") if s == NOW else t("inside.step_n", step=s),
     )
-    return layer, b, step
+    return layer, b, tr.steps if step == NOW else step
 
 
 TABLES = "inside_tables"  # chart key -> (data version, its data tables)

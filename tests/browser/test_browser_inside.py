@@ -170,3 +170,40 @@ def test_inside_the_cell_quick_model_and_cursor(app_url, page):
     assert all(abs(a - b) < 0.2 for a, b in zip(picked["start"], picked["at"], strict=True))
     harness.assert_no_exception(page)
     harness.screenshot(page, "inside")  # last: a full-page shot resizes, and Plotly redraws
+
+
+# The training-time slider's value, the "live" caption's step and a digest of the heatmaps.
+FOLLOWING = """() => {
+  const value = document.querySelector('.st-key-inside_step [data-testid=stSliderThumbValue]');
+  const caption = [...document.querySelectorAll('[data-testid=stCaptionContainer]')]
+    .map((e) => e.innerText).find((t) => t.includes('follow the model live')) || '';
+  const chart = document.querySelector('.st-key-inside_heatmaps .lstm-live-chart');
+  const heat = ((chart && chart.data) || []).find((t) => t.type === 'heatmap');
+  const text = heat ? (heat.z.bdata || JSON.stringify(heat.z)) : '';
+  let digest = 0;
+  for (let i = 0; i < text.length; i++) digest = (digest * 31 + text.charCodeAt(i)) | 0;
+  const step = caption.match(/step ([0-9,]+)/);
+  return {value: value ? value.innerText : null,
+          step: step ? parseInt(step[1].replace(/,/g, ''), 10) : null, digest};
+}"""
+
+
+def test_inside_follows_the_model_while_train_plays(app_url, page):
+    """Play on Train, then Inside the cell: the training-time slider stays on "now" tick
+    after tick (it fell back to step 0 once the step it showed was no longer an option) and
+    the heatmaps change with the model."""
+    page.goto(f"{app_url}/?page=train")
+    harness.wait_for_app(page, ".lstm-live-chart .main-svg", timeout_ms=180_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=60_000)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Inside the cell").click()
+    page.wait_for_function(
+        f"() => {{ const f = ({FOLLOWING})(); return f.step && f.digest; }}", timeout=120_000
+    )
+    first = page.evaluate(FOLLOWING)
+    page.wait_for_timeout(3000)  # several ticks
+    later = page.evaluate(FOLLOWING)
+    assert first["value"] == later["value"] == "now", (first, later)
+    assert later["step"] > first["step"] and later["digest"] != first["digest"], (first, later)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    harness.assert_no_exception(page)

@@ -59,6 +59,7 @@ EN = {
     "inside.when_help": "How did the forget gate learn? Each mark is a snapshot taken during "
     "training; the last one is the model as it is now.",
     "inside.step_n": "step {step}",
+    "inside.step_now": "now",
     "inside.cursor": "Time cursor: step t of the sequence",
     "inside.table": "These values as a table",
     "inside.units_title": "Chosen units over time",
@@ -140,6 +141,7 @@ ZH = {
         "遗忘门是怎样学会的？每个刻度是训练中保存的一个快照；最后一个是当前的模型。"
     ),
     "inside.step_n": "第 {step} 步",
+    "inside.step_now": "当前",
     "inside.cursor": "时间光标：序列中的第 t 步",
     "inside.table": "以表格显示这些数值",
     "inside.units_title": "所选单元随时间的变化",

@@ -282,6 +282,7 @@ function drawFigure(div, figure, step) {
 # (Two lines: Streamlit takes a one-line string with "[" for a file glob.)
 _CSS = """/* live charts are never shown faded */
 [data-stale="true"]:has(.lstm-live-chart) { opacity: 1 !important; transition: none !important; }
+.lstm-live-chart { contain: layout style; }
 """
 
 _component = st.components.v2.component("lstm_live_chart", js=_JS, css=_CSS, isolate_styles=False)

@@ -279,7 +279,9 @@ function drawFigure(div, figure, step) {
 
 # While a fragment tick runs (mostly training), Streamlit marks the previous tick's elements
 # stale and fades them to 33% opacity: a live chart would pulse with every tick.
-# (Two lines: Streamlit takes a one-line string with "[" for a file glob.)
+# (Two lines: Streamlit takes a one-line string with "[" for a file glob.) Each chart is a
+# layout container: Plotly measures the page while it redraws, and without containment each
+# redraw laid out the whole page (five charts in view saturated the tab on 2 cores).
 _CSS = """/* live charts are never shown faded */
 [data-stale="true"]:has(.lstm-live-chart) { opacity: 1 !important; transition: none !important; }
 .lstm-live-chart { contain: layout style; }

@@ -72,7 +72,8 @@ def view_controls(tr) -> tuple[int, int, int]:
     times = [s for s in ins.training_times(tr) if s != tr.steps] + [NOW]
     st.session_state.setdefault("inside_step", NOW)
     clamp("inside_step", times, NOW)  # also a snapshot that was thinned out: back to now
-    *c_layer, c_seq, c_time = st.columns([1, 1, 4] if n_layers > 1 else [1, 5])
+    # The sequence box holds "sequence 0" in projector type too.
+    *c_layer, c_seq, c_time = st.columns([1, 1.4, 4] if n_layers > 1 else [1.4, 5])
     layer = 0
     if c_layer:
         layer = c_layer[0].selectbox(

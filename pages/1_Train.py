@@ -12,7 +12,7 @@ from ui.classroom import projector_on, share_link
 from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import COSTS, SEND_TIMEOUT_S, live_chart_with_table, wait_until_sent
+from ui.live_chart import COSTS, end_of_tick, live_chart_with_table, wait_until_sent
 from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.predict_view import has_input_view, show_inputs
@@ -191,7 +191,7 @@ def live() -> None:
     with counter_row:
         counters(trainer, meter, state.is_running(), lang)
     timer.mark("counters")
-    wait_until_sent(SEND_TIMEOUT_S)  # the next tick's start would drop what is still queued
+    end_of_tick()
     timer.mark("sent")
     timer.write(trainer.steps, st.session_state.pop(COSTS, {}))
 

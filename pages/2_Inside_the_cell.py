@@ -13,7 +13,7 @@ from ui.figures import inside as fi
 from ui.figures.overfit import step_window, windowed
 from ui.i18n import current_language, t
 from ui.inside_view import TraceCache, chart, clamp, moved, quick_model, view_controls
-from ui.live_chart import SEND_TIMEOUT_S, live_chart_versioned, wait_until_sent
+from ui.live_chart import end_of_tick, live_chart_versioned
 from ui.page import lesson_box, setup
 from ui.train_view import TICK_S, TickClock, studio_style, tick
 from ui.translate_view import cell_tokens, show_handover
@@ -99,7 +99,7 @@ def view() -> None:
     saturation_view(traces, layer, step)
     if tokens:
         text_view(seq, tokens, ranges, t_cur, H)
-    wait_until_sent(SEND_TIMEOUT_S)  # the next tick's start would drop what is still queued
+    end_of_tick()
 
 
 @st.fragment

@@ -9,7 +9,7 @@ from ui.classroom import projector_on
 from ui.figures import arena as figs
 from ui.figures.common import figure_table
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import SEND_TIMEOUT_S, live_chart, live_chart_versioned, wait_until_sent
+from ui.live_chart import end_of_tick, live_chart, live_chart_versioned
 from ui.page import lesson_box, setup
 
 setup("arena")
@@ -141,7 +141,7 @@ def live() -> None:
         )
     st.markdown(f"**{t('arena.results')}**")
     st.dataframe(A.results_table(rows, label), hide_index=True, key="arena_results")
-    wait_until_sent(SEND_TIMEOUT_S)  # the next tick's start would drop what is still queued
+    end_of_tick()
 
 
 live()

@@ -403,20 +403,23 @@ SEND_TIMEOUT_S = 1.0
 
 def wait_until_sent(timeout_s: float = 0.25) -> float:
     """Sleep until this session's queued messages have left the server (at most
-    ``timeout_s``); returns the seconds waited.
-
-    Call it at the start of a tick (training would starve the thread that sends them: one
-    GIL) and, with ``SEND_TIMEOUT_S``, as the last thing of a live fragment: when the next
-    run of a fragment starts, Streamlit drops that fragment's messages still queued, so the
-    last elements of a tick (whatever was written last: the counters, or the charts at the
-    bottom) went missing for seconds, and after Play and Pause the elements at the bottom
-    vanished and were remounted."""
+    ``timeout_s``); returns the seconds waited. Call it at the start of a tick: training
+    would starve the thread that sends them (one GIL)."""
     queue, start = _browser_queue(), time.perf_counter()
     while queue is not None and not queue.is_empty():
         if time.perf_counter() - start > timeout_s:
             break
         time.sleep(0.002)
     return time.perf_counter() - start
+
+
+def end_of_tick() -> float:
+    """The last call of every live fragment: wait (at most ``SEND_TIMEOUT_S``) until the
+    tick's messages have left the server. When the next run of a fragment starts, Streamlit
+    drops that fragment's messages still queued, so the last elements of a tick (whatever
+    was written last: the counters, or the charts at the bottom) went missing for seconds,
+    and after Play and Pause the elements at the bottom vanished and were remounted."""
+    return wait_until_sent(SEND_TIMEOUT_S)
 
 
 _CACHE = "live_chart_payloads"  # session key: chart key -> (version, payload)

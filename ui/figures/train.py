@@ -106,6 +106,13 @@ def _ref_label(ref: dict, log: bool = False, below: bool = False) -> dict:
 LABEL_SHARE = 0.12  # a reference line's name: its height as a share of the data's y span
 
 
+def _level(y: float, log: bool = False) -> float:
+    """``y`` in axis units: log10 on a log axis (NaN where a log axis has no place for it)."""
+    if not log:
+        return float(y)
+    return float(np.log10(y)) if y > 0 else float("nan")
+
+
 def _values(trace: dict, log: bool = False) -> np.ndarray:
     """The trace's finite y values (log10 on a log axis)."""
     y = trace.get("y")
@@ -123,7 +130,7 @@ def _projector_legend(traces: list[dict], refs: list[dict], extra: dict, log=Fal
     for ref in refs:
         ref["showlegend"] = False
     data = _values(traces[0], log) if traces else np.array([])
-    at = {id(r): float(np.append(_values({"y": r["y"][-1:]}, log), np.nan)[0]) for r in refs}
+    at = {id(r): _level(r["y"][-1], log) for r in refs}
     every = np.concatenate([data, [v for v in at.values() if np.isfinite(v)]])
     reach = LABEL_SHARE * (float(every.max() - every.min()) if every.size else 0.0)
     lowest = min(refs, key=lambda r: r["y"][-1]) if len(refs) > 1 else None

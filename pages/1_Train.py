@@ -12,11 +12,12 @@ from ui.classroom import projector_on, share_link
 from ui.controls import apply_setup, error_text, setup_controls
 from ui.figures import train as figs
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import COSTS, end_of_tick, live_chart_with_table, wait_until_sent
+from ui.live_chart import COSTS, live_chart_with_table
 from ui.overfit_view import overfit_panel, review_panel
 from ui.page import lesson_box, setup
 from ui.predict_view import has_input_view, show_inputs
 from ui.runs import save_run_button
+from ui.sending import end_of_tick, wait_until_sent
 from ui.train_view import (
     TEXT_KINDS,
     TICK_S,

@@ -13,8 +13,9 @@ from ui.figures import inside as fi
 from ui.figures.overfit import step_window, windowed
 from ui.i18n import current_language, t
 from ui.inside_view import TraceCache, chart, clamp, moved, quick_model, view_controls
-from ui.live_chart import end_of_tick, live_chart_versioned
+from ui.live_chart import live_chart_versioned
 from ui.page import lesson_box, setup
+from ui.sending import end_of_tick
 from ui.train_view import TICK_S, TickClock, studio_style, tick
 from ui.translate_view import cell_tokens, show_handover
 

@@ -9,8 +9,9 @@ from ui.classroom import projector_on
 from ui.figures import arena as figs
 from ui.figures.common import figure_table
 from ui.i18n import current_language, problem_text, t
-from ui.live_chart import end_of_tick, live_chart, live_chart_versioned
+from ui.live_chart import live_chart, live_chart_versioned
 from ui.page import lesson_box, setup
+from ui.sending import end_of_tick
 
 setup("arena")
 st.title(t("arena.title"))

@@ -9,13 +9,18 @@ import time
 import streamlit as st
 
 from ui.i18n import t
+from ui.sending import wait_until_sent
 
 CHUNK_S = 0.25  # seconds of training between two updates of the bar
 
 
 def bar(what: str):
-    """A progress bar at 0, shown before any slow work starts (building a model, training)."""
-    return st.progress(0.0, text=what)
+    """A progress bar at 0, shown before any slow work starts (building a model, training):
+    it waits until the bar has left the server, which the work would otherwise delay (one
+    GIL) until the bar's next update."""
+    progress = st.progress(0.0, text=what)
+    wait_until_sent()
+    return progress
 
 
 def train_steps(trainer, steps: int, what: str, progress=None) -> None:
@@ -30,6 +35,7 @@ def train_steps(trainer, steps: int, what: str, progress=None) -> None:
         done = trainer.steps - start
         text = t("progress.steps", what=what, done=done, n=steps)
         progress.progress(min(done / max(steps, 1), 1.0), text=text)
+        wait_until_sent()  # this update reaches the page before the next chunk trains
     progress.empty()
 
 

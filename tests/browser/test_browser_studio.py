@@ -1,7 +1,8 @@
 """The Train page as one studio at 1280 x 800 (a classroom projector): press Play on the default
 task and on adding; the loss, the metric and the live cell's heatmaps are in the viewport
 without scrolling, the heatmaps' data change while training, every live chart keeps up with
-the Steps counter, and no live element fades between ticks."""
+the Steps counter, no live element fades between ticks, and Play and Pause remount no
+chart."""
 
 import re
 
@@ -122,9 +123,8 @@ def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> l
     ``keys``; default: every live chart in view) was more than one tick behind the Steps
     counter. Samples only once the counter has moved since the watch began, ``samples`` of
     them (fewer if the machine is so loaded that ``budget_ms`` runs out: at least one).
-    Also asserts that the counter moved with the charts: it showed at least a third as many
-    values as the chart that changed most (a frozen counter showed 1-2 while they showed 6-9;
-    on a machine loaded with two test workers, a working one showed 3 against 9 once)."""
+    Also asserts that the counter moved with the charts: it showed at least half as many
+    values as the chart that changed most (a frozen counter showed 2 while they showed 6)."""
     page.evaluate(WATCH_STEPS)
     late, checked, waited = [], 0, 0
     while checked < samples and waited < budget_ms:
@@ -142,7 +142,7 @@ def late_charts(page, keys=None, samples: int = 5, budget_ms: int = 15_000) -> l
                 late.append((key, step, read["now"], read["before"]))
     assert checked, "the Steps counter did not move while watching"
     most = max(read["chart_values"].values())
-    assert read["counter_values"] >= most / 3, f"the Steps counter lagged the charts: {read}"
+    assert read["counter_values"] >= most / 2, f"the Steps counter lagged the charts: {read}"
     return late
 
 
@@ -205,5 +205,36 @@ def test_the_charts_below_keep_up_once_scrolled_into_view(browser, app_url):
         page.locator(".st-key-train_grad_chart").scroll_into_view_if_needed()
         late = late_charts(page)  # the second row in view, the first row above it
         assert not late, f"charts out of step with the counter (chart, step, counter): {late}"
+    finally:
+        context.close()
+
+
+# Marks every live chart's node; KEPT then lists the charts whose node is new (remounted)
+# and the marked nodes no longer in the page.
+MARK = "() => document.querySelectorAll('.lstm-live-chart').forEach((d) => { d.__mark = 1; })"
+KEPT = """() => {
+  const now = [...document.querySelectorAll('.lstm-live-chart')];
+  const key = (d) => [...d.closest('[class*="st-key-"]').classList]
+      .find((c) => c.startsWith('st-key-'));
+  return now.filter((d) => !d.__mark).map(key);
+}"""
+
+
+def test_play_and_pause_keep_every_chart_in_place(browser, app_url):
+    """Play and Pause rerun the whole page, then the live fragment ticks at once: the charts
+    at the bottom of the studio must stay the same nodes (they were dropped from the queue
+    and remounted when the first tick started before they had left the server)."""
+    context, page = open_studio(browser, app_url)
+    try:
+        page.wait_for_function("() => document.querySelectorAll('.lstm-live-chart').length >= 5")
+        page.evaluate(MARK)
+        for _ in range(2):
+            play_until_training(page)
+            page.wait_for_timeout(2000)
+            page.get_by_role("button", name="Pause", exact=True).click()
+            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=90_000)
+            page.wait_for_timeout(1000)
+        assert page.evaluate(KEPT) == [], "live charts remounted by Play and Pause"
+        assert_no_exception(page)
     finally:
         context.close()
